@@ -1,0 +1,87 @@
+package io.qsvit.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.qsvit.eval.Accuracy;
+import io.qsvit.eval.OnnxClassifier;
+import io.qsvit.eval.data.IdxDataset;
+import io.qsvit.eval.data.LabeledImages;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** Evaluates a classifier on labelled images and reports its top-1 accuracy. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Evaluate an ONNX image classifier on an IDX dataset and print its top-1 accuracy.")
+final class EvaluateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "ONNX model file.")
+    Path model;
+
+    @Option(names = "--data", required = true,
+            description = "Folder with <split>-images-idx3-ubyte[.gz] and <split>-labels-idx1-ubyte[.gz].")
+    Path data;
+
+    @Option(names = "--split", defaultValue = IdxDataset.TEST_SPLIT, description = "IDX split name (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--limit", description = "Evaluate only the first N images.")
+    Integer limit;
+
+    @Option(names = "--batch", defaultValue = "250", description = "Images per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--threads", description = "ONNX Runtime intra-op threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        LabeledImages images = IdxDataset.load(data, split);
+        if (limit != null) {
+            images = images.first(limit);
+        }
+        int cores = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        long start = System.nanoTime();
+        int[] predictions;
+        try (OnnxClassifier classifier = OnnxClassifier.open(model, cores)) {
+            predictions = classifier.predict(images, batch);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Accuracy accuracy = Accuracy.of(predictions, images);
+        print(accuracy, seconds);
+        return 0;
+    }
+
+    private void print(Accuracy accuracy, double seconds) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("model", model.toString());
+            report.put("data", data.toString());
+            report.put("split", split);
+            report.put("images", accuracy.total());
+            report.put("correct", accuracy.correct());
+            report.put("accuracy", accuracy.value());
+            report.put("seconds", seconds);
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        } else {
+            out.printf("model     %s%n", model);
+            out.printf("data      %s (%s, %d images)%n", data, split, accuracy.total());
+            out.printf("accuracy  %.4f (%d of %d correct)%n", accuracy.value(), accuracy.correct(), accuracy.total());
+            out.printf("time      %.2f s, %.0f images/s%n", seconds, accuracy.total() / seconds);
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,174 @@
+package io.qsvit.eval;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.qsvit.UserInputException;
+import io.qsvit.eval.data.LabeledImages;
+
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * An image classifier in an ONNX file, run by ONNX Runtime on the CPU: one session, reused for every batch.
+ * The model must take one float tensor [batch, channels, height, width] and give class scores [batch, classes].
+ */
+public final class OnnxClassifier implements AutoCloseable {
+    private final OrtSession session;
+    private final String inputName;
+    private final long[] inputShape;
+    /** Number of classes the model scores; -1 until the first batch when the model leaves it symbolic. */
+    private int classes;
+
+    private OnnxClassifier(OrtSession session, String inputName, long[] inputShape, int classes) {
+        this.session = session;
+        this.inputName = inputName;
+        this.inputShape = inputShape;
+        this.classes = classes;
+    }
+
+    public static OnnxClassifier open(Path model, int threads) {
+        if (!Files.isRegularFile(model)) {
+            throw new UserInputException("model file not found: " + model);
+        }
+        OrtSession session = null;
+        try {
+            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            session = OrtEnvironment.getEnvironment().createSession(model.toString(), options);
+            return inspect(session, model);
+        } catch (OrtException e) {
+            throw new UserInputException("ONNX Runtime cannot load " + model + ": " + firstLine(e.getMessage()), e);
+        } catch (RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    private static OnnxClassifier inspect(OrtSession session, Path model) throws OrtException {
+        if (session.getNumInputs() != 1) {
+            throw new UserInputException(model + " has " + session.getNumInputs()
+                    + " inputs; an image classifier with one image input is expected");
+        }
+        Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
+        if (!(input.getValue().getInfo() instanceof TensorInfo in) || in.type != OnnxJavaType.FLOAT
+                || in.getShape().length != 4) {
+            throw new UserInputException(model + ": input '" + input.getKey() + "' is " + input.getValue().getInfo()
+                    + "; a float tensor [batch, channels, height, width] is expected");
+        }
+        NodeInfo output = session.getOutputInfo().values().iterator().next();
+        if (!(output.getInfo() instanceof TensorInfo out) || out.getShape().length != 2
+                || out.getShape()[1] == 0 || out.getShape()[1] == 1) {
+            throw new UserInputException(model + ": output '" + output.getName() + "' is " + output.getInfo()
+                    + "; class scores [batch, classes] are expected");
+        }
+        return new OnnxClassifier(session, input.getKey(), in.getShape(), (int) out.getShape()[1]);
+    }
+
+    /** Predicted class (arg-max of the scores) of every image, in order. */
+    public int[] predict(LabeledImages data, int batchSize) {
+        checkFits(data);
+        int batch = fixedBatch() > 0 ? (int) fixedBatch() : Math.max(1, Math.min(batchSize, data.size()));
+        if (fixedBatch() > 0 && data.size() % batch != 0) {
+            throw new UserInputException("the model's batch dimension is fixed at " + batch
+                    + " and does not divide the " + data.size() + " images");
+        }
+        int[] predictions = new int[data.size()];
+        float[] buffer = new float[batch * data.imageSize()];
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try {
+            for (int start = 0; start < data.size(); start += batch) {
+                int n = Math.min(batch, data.size() - start);
+                data.copyPixels(start, n, buffer);
+                long[] shape = {n, data.channels(), data.height(), data.width()};
+                try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(buffer, 0, n * data.imageSize()), shape);
+                     OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+                    float[][] scores = (float[][]) result.get(0).getValue();
+                    if (start == 0) {
+                        checkLabels(data, scores[0].length);
+                    }
+                    for (int i = 0; i < n; i++) {
+                        predictions[start + i] = argMax(scores[i]);
+                    }
+                }
+            }
+        } catch (OrtException e) {
+            throw new UserInputException("ONNX Runtime failed to evaluate the model: " + firstLine(e.getMessage()), e);
+        }
+        return predictions;
+    }
+
+    private long fixedBatch() {
+        return inputShape[0];
+    }
+
+    private void checkFits(LabeledImages data) {
+        long[] wanted = {data.channels(), data.height(), data.width()};
+        for (int i = 0; i < 3; i++) {
+            long declared = inputShape[i + 1];
+            if (declared > 0 && declared != wanted[i]) {
+                throw new UserInputException("data images are " + Arrays.toString(wanted)
+                        + " [channels, height, width] but the model input '" + inputName + "' is "
+                        + Arrays.toString(inputShape));
+            }
+        }
+        if (classes > 0) {
+            checkLabels(data, classes);
+        }
+    }
+
+    private void checkLabels(LabeledImages data, int scored) {
+        if (scored < 2) {
+            throw new UserInputException("the model gives " + scored + " score per image; class scores are expected");
+        }
+        if (data.maxLabel() >= scored) {
+            throw new UserInputException("data has label " + data.maxLabel() + " but the model scores only "
+                    + scored + " classes");
+        }
+        classes = scored;
+    }
+
+    static int argMax(float[] scores) {
+        int best = 0;
+        for (int i = 1; i < scores.length; i++) {
+            if (scores[i] > scores[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        return message.strip().lines().findFirst().orElse(message);
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (OrtException ignored) {
+                // already failing with a clearer error
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("closing ONNX Runtime session", e);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.qsvit.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qsvit.Examples;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class QsvitCliTest {
+    /** Exit code, standard output and standard error of one in-process run. */
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Qsvit.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    static String sdtv2() {
+        return Examples.model("sdtv2").toString();
+    }
+
+    @Test
+    void versionIsTheProjectVersion() {
+        Run run = run("--version");
+        assertEquals(0, run.exit());
+        assertEquals("qsvit 0.1.0", run.out().strip());
+    }
+
+    @Test
+    void helpListsTheSteps() {
+        Run run = run("--help");
+        assertEquals(0, run.exit());
+        assertTrue(run.out().contains("evaluate"), run.out());
+    }
+
+    @Test
+    void evaluateReportsTheManifestAccuracyAsJson() throws IOException {
+        Run run = run("evaluate", "--model", sdtv2(), "--data", Examples.subset().toString(), "--json");
+        assertEquals(0, run.exit(), run.err());
+        JsonNode report = new ObjectMapper().readTree(run.out());
+        JsonNode manifest = new ObjectMapper().readTree(Examples.root().resolve("models/sdtv2/MANIFEST.json").toFile());
+        assertEquals(2000, report.get("images").asInt());
+        assertEquals(manifest.at("/accuracy_onnxruntime/bundled_subset_2000/correct").asInt(),
+                report.get("correct").asInt());
+    }
+
+    @Test
+    void missingModelIsAOneLineError() {
+        Run run = run("evaluate", "--model", "no/such.onnx", "--data", Examples.subset().toString());
+        assertEquals(Qsvit.EXIT_BAD_INPUT, run.exit());
+        assertEquals("qsvit: error: model file not found: no/such.onnx\n", run.err());
+    }
+
+    @Test
+    void fileThatIsNotOnnxIsAOneLineError(@TempDir Path dir) throws IOException {
+        Path notOnnx = Files.writeString(dir.resolve("model.onnx"), "this is not a protobuf");
+        Run run = run("evaluate", "--model", notOnnx.toString(), "--data", Examples.subset().toString());
+        assertEquals(Qsvit.EXIT_BAD_INPUT, run.exit());
+        assertTrue(run.err().startsWith("qsvit: error: ONNX Runtime cannot load " + notOnnx + ": "), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+    }
+
+    @Test
+    void imagesOfTheWrongSizeAreRejected(@TempDir Path dir) throws IOException {
+        writeIdx(dir, 2, 5, 5, new byte[] {1, 2});
+        Run run = run("evaluate", "--model", sdtv2(), "--data", dir.toString());
+        assertEquals(Qsvit.EXIT_BAD_INPUT, run.exit());
+        assertEquals("qsvit: error: data images are [1, 5, 5] [channels, height, width] but the model input "
+                + "'image' is [-1, 1, 28, 28]\n", run.err());
+    }
+
+    @Test
+    void labelsBeyondTheModelsClassesAreRejected(@TempDir Path dir) throws IOException {
+        writeIdx(dir, 2, 28, 28, new byte[] {3, 12});
+        Run run = run("evaluate", "--model", sdtv2(), "--data", dir.toString());
+        assertEquals(Qsvit.EXIT_BAD_INPUT, run.exit());
+        assertEquals("qsvit: error: data has label 12 but the model scores only 10 classes\n", run.err());
+    }
+
+    @Test
+    void missingRequiredOptionIsAUsageError() {
+        Run run = run("evaluate", "--model", sdtv2());
+        assertEquals(2, run.exit());
+        assertTrue(run.err().startsWith("Missing required option: '--data=<data>'"), run.err());
+    }
+
+    /** Writes a t10k IDX pair of {@code n} blank h x w images with the given labels. */
+    static void writeIdx(Path dir, int n, int h, int w, byte[] labels) throws IOException {
+        byte[] images = new byte[16 + n * h * w];
+        images[2] = 0x08;
+        images[3] = 3;
+        images[7] = (byte) n;
+        images[11] = (byte) h;
+        images[15] = (byte) w;
+        Files.write(dir.resolve("t10k-images-idx3-ubyte"), images);
+        byte[] labelFile = new byte[8 + labels.length];
+        labelFile[2] = 0x08;
+        labelFile[3] = 1;
+        labelFile[7] = (byte) labels.length;
+        System.arraycopy(labels, 0, labelFile, 8, labels.length);
+        Files.write(dir.resolve("t10k-labels-idx1-ubyte"), labelFile);
+    }
+}
