@@ -399,6 +399,7 @@ def export(model, style, opset, path, timesteps, arch):
     # the class dimension is static; say so, so readers need not run the model to learn it
     proto.graph.output[0].type.tensor_type.shape.dim[1].dim_value = len(CLASSES)
     if style == "initializer-paths":
+        name_parameters_of_fused_convs(proto)
         for i, node in enumerate(proto.graph.node):
             node.name = f"node_{node.op_type}_{i}"
     meta = {"qsvit.architecture": arch, "qsvit.timesteps": str(timesteps), "qsvit.export_style": style,
@@ -413,6 +414,25 @@ def export(model, style, opset, path, timesteps, arch):
     return proto
 
 
+def name_parameters_of_fused_convs(proto):
+    """Eval-mode export folds BatchNorm into Conv and leaves the fused tensors anonymous (onnx::Conv_12).
+    The dynamo exporter names every parameter by its module path; do the same here (conv weight and bias
+    named from the node's module path) so this model is a faithful example of that style."""
+    renames, initializers = {}, {t.name for t in proto.graph.initializer}
+    for node in proto.graph.node:
+        if node.op_type == "Conv" and node.name.startswith("/"):
+            module = ".".join(node.name.strip("/").split("/")[:-1])
+            for index, suffix in ((1, "weight"), (2, "bias")):
+                if index < len(node.input) and node.input[index] in initializers \
+                        and node.input[index].startswith("onnx::"):
+                    renames[node.input[index]] = f"{module}.{suffix}"
+    for tensor in proto.graph.initializer:
+        tensor.name = renames.get(tensor.name, tensor.name)
+    for node in proto.graph.node:
+        for i, name in enumerate(node.input):
+            node.input[i] = renames.get(name, name)
+
+
 def sha256(path):
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
@@ -425,7 +445,7 @@ def main():
     p.add_argument("--data", default=FASHION_MNIST, help="folder with the Fashion-MNIST IDX files")
     p.add_argument("--subset", type=int, default=2000, help="size of the bundled evaluation subset")
     p.add_argument("--timesteps", type=int, default=2)
-    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--seed", type=int, default=2504)

@@ -1,19 +1,17 @@
 package io.qsvit.cli;
 
 import io.qsvit.UserInputException;
+import io.qsvit.pipeline.ToolVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
 
 /** The {@code qsvit} command: one subcommand per pipeline step. */
 @Command(name = "qsvit", mixinStandardHelpOptions = true, versionProvider = Qsvit.Version.class,
         description = "Mixed-precision post-training quantization of spiking vision transformers.",
-        subcommands = {EvaluateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, ApplyCommand.class, EvaluateCommand.class, BenchmarkCommand.class, CommandLine.HelpCommand.class})
 public final class Qsvit implements Runnable {
     /** Exit code of a bad input (a usage error is picocli's 2). */
     public static final int EXIT_BAD_INPUT = 1;
@@ -44,15 +42,11 @@ public final class Qsvit implements Runnable {
         });
     }
 
-    /** The project version, filtered into a resource at build time. */
+    /** Prints the project version. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties properties = new Properties();
-            try (InputStream in = Qsvit.class.getResourceAsStream("/io/qsvit/version.properties")) {
-                properties.load(in);
-            }
-            return new String[] {"qsvit " + properties.getProperty("version")};
+        public String[] getVersion() {
+            return new String[] {"qsvit " + ToolVersion.get()};
         }
     }
 }

@@ -75,13 +75,23 @@ public final class OnnxClassifier implements AutoCloseable {
 
     /** Predicted class (arg-max of the scores) of every image, in order. */
     public int[] predict(LabeledImages data, int batchSize) {
+        float[][] scores = scores(data, batchSize);
+        int[] predictions = new int[scores.length];
+        for (int i = 0; i < scores.length; i++) {
+            predictions[i] = argMax(scores[i]);
+        }
+        return predictions;
+    }
+
+    /** Class scores of every image, in order. */
+    public float[][] scores(LabeledImages data, int batchSize) {
         checkFits(data);
         int batch = fixedBatch() > 0 ? (int) fixedBatch() : Math.max(1, Math.min(batchSize, data.size()));
         if (fixedBatch() > 0 && data.size() % batch != 0) {
             throw new UserInputException("the model's batch dimension is fixed at " + batch
                     + " and does not divide the " + data.size() + " images");
         }
-        int[] predictions = new int[data.size()];
+        float[][] all = new float[data.size()][];
         float[] buffer = new float[batch * data.imageSize()];
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try {
@@ -95,15 +105,13 @@ public final class OnnxClassifier implements AutoCloseable {
                     if (start == 0) {
                         checkLabels(data, scores[0].length);
                     }
-                    for (int i = 0; i < n; i++) {
-                        predictions[start + i] = argMax(scores[i]);
-                    }
+                    System.arraycopy(scores, 0, all, start, n);
                 }
             }
         } catch (OrtException e) {
             throw new UserInputException("ONNX Runtime failed to evaluate the model: " + firstLine(e.getMessage()), e);
         }
-        return predictions;
+        return all;
     }
 
     private long fixedBatch() {

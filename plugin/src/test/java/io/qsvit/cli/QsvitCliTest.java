@@ -11,8 +11,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class QsvitCliTest {
@@ -54,6 +57,66 @@ class QsvitCliTest {
         assertEquals(2000, report.get("images").asInt());
         assertEquals(manifest.at("/accuracy_onnxruntime/bundled_subset_2000/correct").asInt(),
                 report.get("correct").asInt());
+    }
+
+    @Test
+    void inspectShowsQsvitGroupsWithKindsAndMeasuredMacs() throws IOException {
+        Run run = run("inspect", sdtv2(), "--json");
+        assertEquals(0, run.exit(), run.err());
+        JsonNode report = new ObjectMapper().readTree(run.out());
+        assertEquals(340_400, report.get("params").asLong());
+        List<String> groups = new ArrayList<>();
+        List<String> kinds = new ArrayList<>();
+        report.get("groups").forEach(g -> {
+            groups.add(g.get("name").asText());
+            kinds.add(g.get("kind").asText());
+        });
+        assertEquals(List.of("stage1.downsample", "stage1.block1", "stage2.downsample", "stage2.block1", "stage3.downsample",
+                "stage3.block1", "stage3.block2", "stage4.downsample", "stage4.block1", "head"), groups);
+        assertEquals(List.of("downsample", "conv-block", "downsample", "conv-block", "downsample", "attention", "attention",
+                "downsample", "attention", "head"), kinds);
+        JsonNode q = report.at("/groups/5/layers/0");
+        assertEquals("stage3.block1.attn.q.conv", q.get("path").asText());
+        // 64x64 1x1 conv on a 4x4 map, twice (T = 2 timesteps folded into the batch): 64 * 64 * 16 * 2
+        assertEquals(131_072, q.get("macs_per_image").asLong());
+        // first conv: 16 x (1x3x3) on a 14x14 output, T = 2
+        assertEquals(16 * 9 * 14 * 14 * 2, report.at("/groups/0/macs_per_image").asLong());
+    }
+
+    @Test
+    void inspectReadsPathsFromInitializersOfTheDynamoStyleExport() throws IOException {
+        Run run = run("inspect", Examples.model("spikformer").toString(), "--granularity", "module", "--json");
+        assertEquals(0, run.exit(), run.err());
+        JsonNode report = new ObjectMapper().readTree(run.out());
+        List<String> groups = new ArrayList<>();
+        report.get("groups").forEach(g -> groups.add(g.get("name").asText()));
+        assertEquals(List.of("patch_split.conv1.conv", "patch_split.conv2.conv", "patch_split.conv3.conv", "patch_split.rpe.conv",
+                "blocks.0.attn", "blocks.0.mlp", "blocks.1.attn", "blocks.1.mlp", "head"), groups);
+        assertEquals("initializer_name", report.at("/groups/4/layers/0/path_source").asText());
+        assertEquals("[\"Transpose\"]", report.at("/groups/4/layers/0/via").toString());
+    }
+
+    @Test
+    void applyWritesBothModelsAndIsUpToDateOnRerun(@TempDir Path dir) throws IOException {
+        Path setting = Files.writeString(dir.resolve("s.yaml"), "default: uniform8\ngroups: {stage1.downsample: uniform4}\n");
+        Path out = dir.resolve("out");
+        Run first = run("apply", "--model", sdtv2(), "--setting", setting.toString(), "--out", out.toString());
+        assertEquals(0, first.exit(), first.err());
+        assertEquals("apply: wrote " + out + "\n", first.out());
+        assertTrue(Files.isRegularFile(out.resolve("real/model.onnx")));
+        assertTrue(Files.isRegularFile(out.resolve("simulated/model.onnx")));
+        Run again = run("apply", "--model", sdtv2(), "--setting", setting.toString(), "--out", out.toString());
+        assertEquals("apply: " + out + " is up to date\n", again.out());
+    }
+
+    @Test
+    void applyWithBadSchemeIsAOneLineError(@TempDir Path dir) throws IOException {
+        Path setting = Files.writeString(dir.resolve("s.json"), "{\"default\": \"int8\"}");
+        Run run = run("apply", "--model", sdtv2(), "--setting", setting.toString(), "--out", dir.resolve("out").toString());
+        assertEquals(Qsvit.EXIT_BAD_INPUT, run.exit());
+        assertTrue(run.err().startsWith("qsvit: error: " + setting + ": default: "), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertFalse(Files.exists(dir.resolve("out")));
     }
 
     @Test

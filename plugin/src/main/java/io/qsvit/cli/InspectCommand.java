@@ -1,0 +1,127 @@
+package io.qsvit.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.qsvit.ConfigFiles;
+import io.qsvit.eval.LayerCosts;
+import io.qsvit.model.Granularity;
+import io.qsvit.model.Group;
+import io.qsvit.model.Grouping;
+import io.qsvit.model.Layer;
+import io.qsvit.model.ModelLayers;
+import io.qsvit.model.OnnxModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** Lists a model's quantizable layers and their groups. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "List the groups and quantizable layers of an ONNX model: kind, shape, parameters, "
+                + "MACs per image, share of model size.")
+final class InspectCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "MODEL", description = "ONNX file or model artifact folder.")
+    Path model;
+
+    @Option(names = "--granularity", defaultValue = "block",
+            description = "stage, block (QSViT's), module or layer (default: ${DEFAULT-VALUE}).")
+    String granularity;
+
+    @Option(names = "--groups", description = "Grouping file (JSON or YAML): granularity and ordered regex rules.")
+    Path groupsFile;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Grouping grouping = groupsFile != null ? ConfigFiles.read(groupsFile, Grouping.class)
+                : Grouping.by(Granularity.parse(granularity));
+        ModelLayers layers = ModelLayers.of(OnnxModel.load(model), grouping);
+        LayerCosts costs = LayerCosts.measure(layers);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report(layers, costs)));
+        } else {
+            printTable(out, layers, costs);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static Map<String, Object> report(ModelLayers layers, LayerCosts costs) {
+        List<Object> groups = new ArrayList<>();
+        for (Group g : layers.groups()) {
+            List<Object> members = new ArrayList<>();
+            for (Layer l : g.layers()) {
+                Map<String, Object> layer = new LinkedHashMap<>();
+                layer.put("path", l.path());
+                layer.put("path_source", l.pathSource().name().toLowerCase());
+                layer.put("tensor", l.tensorName());
+                layer.put("node", l.nodeName());
+                layer.put("op", l.opType());
+                layer.put("shape", l.dims());
+                layer.put("channel_axis", l.channelAxis());
+                layer.put("via", l.via());
+                layer.put("params", l.params());
+                layer.put("macs_per_image", costs.macsPerImage(l));
+                layer.put("share", (double) l.params() / layers.params());
+                members.add(layer);
+            }
+            Map<String, Object> group = new LinkedHashMap<>();
+            group.put("name", g.name());
+            group.put("kind", g.kind().id());
+            group.put("params", g.params());
+            group.put("macs_per_image", g.layers().stream().mapToLong(costs::macsPerImage).sum());
+            group.put("share", (double) g.params() / layers.params());
+            group.put("layers", members);
+            groups.add(group);
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("model", layers.model().file().toString());
+        report.put("opset", layers.model().opset());
+        report.put("params", layers.params());
+        report.put("macs_per_image", layers.layers().stream().mapToLong(costs::macsPerImage).sum());
+        report.put("groups", groups);
+        return report;
+    }
+
+    private static void printTable(PrintWriter out, ModelLayers layers, LayerCosts costs) {
+        String format = "%-44s %-11s %-18s %10s %12s %7s%n";
+        out.printf(format, "GROUP / layer", "KIND / op", "SHAPE", "PARAMS", "MACS/IMAGE", "SHARE");
+        for (Group g : layers.groups()) {
+            out.printf(format, g.name(), g.kind().id(), g.layers().size() + " layer" + (g.layers().size() == 1 ? "" : "s"),
+                    g.params(), g.layers().stream().mapToLong(costs::macsPerImage).sum(), percent(g.params(), layers));
+            for (Layer l : g.layers()) {
+                out.printf(format, "  " + l.path(), l.opType(), shape(l.dims()), l.params(), costs.macsPerImage(l),
+                        percent(l.params(), layers));
+            }
+        }
+        out.printf("%d layers in %d groups, %d weight parameters, %d MACs per image%n", layers.layers().size(),
+                layers.groups().size(), layers.params(), layers.layers().stream().mapToLong(costs::macsPerImage).sum());
+    }
+
+    private static String percent(long params, ModelLayers layers) {
+        return String.format("%.1f%%", 100.0 * params / layers.params());
+    }
+
+    private static String shape(int[] dims) {
+        StringBuilder s = new StringBuilder();
+        for (int d : dims) {
+            s.append(s.length() == 0 ? "" : "x").append(d);
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,35 @@
+package io.qsvit.model;
+
+import java.util.List;
+
+/**
+ * One quantizable weight tensor: the constant weight input of a Conv, ConvTranspose, Gemm or MatMul node.
+ *
+ * @param index       position among the model's layers, in graph node order (stable for a given file)
+ * @param path        hierarchical module path, e.g. {@code stage3.block1.attn.q.conv}
+ * @param pathSource  where the path came from, most trusted first
+ * @param tensorName  the initializer (or Constant node output) holding the weight
+ * @param fromConstant true when a Constant node, not an initializer, holds the weight
+ * @param nodeName    the consuming node
+ * @param opType      the consuming node's operator
+ * @param weightInput which input of the consumer the weight feeds (1 for x @ W, 0 for W @ x)
+ * @param dataInput   the consumer's activation input (the operand that is not the weight)
+ * @param output      the consumer's output
+ * @param dims        shape of the stored tensor
+ * @param channelAxis output-channel axis of the stored tensor, or -1 when it cannot be known (e.g. behind a Reshape)
+ * @param via         operators between the stored tensor and the consumer (Transpose, Identity, Cast, Reshape)
+ */
+public record Layer(int index, String path, PathSource pathSource, String tensorName, boolean fromConstant,
+                    String nodeName, String opType, int weightInput, String dataInput, String output, int[] dims, int channelAxis, List<String> via) {
+
+    public enum PathSource { NODE_NAME, INITIALIZER_NAME, NODE_METADATA, FALLBACK }
+
+    public long params() {
+        return TensorShapes.elements(dims);
+    }
+
+    /** Number of output channels (size along the channel axis), or 1 when the axis is unknown. */
+    public int outputChannels() {
+        return channelAxis < 0 ? 1 : dims[channelAxis];
+    }
+}

@@ -1,0 +1,122 @@
+package io.qsvit.model;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.qsvit.UserInputException;
+
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A parsed ONNX model and the folder its external data is resolved against. Loading checks what the rest of
+ * the toolkit relies on (a graph, supported IR and op-set versions, external data present and long enough),
+ * so later stages never meet a half-valid model.
+ */
+public final class OnnxModel {
+    public static final String MODEL_FILE = "model.onnx";
+    public static final int MIN_OPSET = 13;
+    public static final int MAX_OPSET = 21;
+    public static final long MIN_IR_VERSION = 7;
+    public static final long MAX_IR_VERSION = 10;
+
+    private final ModelProto proto;
+    private final Path file;
+
+    public OnnxModel(ModelProto proto, Path file) {
+        this.proto = proto;
+        this.file = file;
+    }
+
+    public ModelProto proto() {
+        return proto;
+    }
+
+    /** The .onnx file this model was read from; external data locations are relative to its folder. */
+    public Path file() {
+        return file;
+    }
+
+    public Path folder() {
+        Path parent = file.toAbsolutePath().getParent();
+        return parent != null ? parent : Path.of(".");
+    }
+
+    /** Version of the default ("" / ai.onnx) operator set. */
+    public long opset() {
+        return opset(proto);
+    }
+
+    static long opset(ModelProto proto) {
+        for (OperatorSetIdProto set : proto.getOpsetImportList()) {
+            if (set.getDomain().isEmpty() || set.getDomain().equals("ai.onnx")) {
+                return set.getVersion();
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Reads a model from an .onnx file, or from an artifact folder holding {@value #MODEL_FILE}.
+     */
+    public static OnnxModel load(Path path) {
+        Path file = Files.isDirectory(path) ? path.resolve(MODEL_FILE) : path;
+        if (!Files.exists(file)) {
+            throw new UserInputException(Files.isDirectory(path)
+                    ? "no " + MODEL_FILE + " in model folder " + path : "model file not found: " + path);
+        }
+        ModelProto proto = parse(file);
+        validate(proto, file);
+        OnnxModel model = new OnnxModel(proto, file);
+        for (TensorProto tensor : proto.getGraph().getInitializerList()) {
+            ExternalData.check(tensor, model.folder(), file);
+        }
+        return model;
+    }
+
+    /**
+     * Parses from a memory-mapped file with aliasing on: tensor bytes stay in the mapping instead of being
+     * copied to the heap, which halves the memory and time of reading large models.
+     */
+    private static ModelProto parse(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size > Integer.MAX_VALUE) {
+                throw new UserInputException(file + " is over 2 GiB; ONNX models that large keep their weights "
+                        + "in external data files");
+            }
+            MappedByteBuffer bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            CodedInputStream coded = CodedInputStream.newInstance(bytes);
+            coded.enableAliasing(true);
+            coded.setSizeLimit(Integer.MAX_VALUE);
+            return ModelProto.parseFrom(coded);
+        } catch (InvalidProtocolBufferException e) {
+            String why = e.getMessage() != null && e.getMessage().contains("truncated")
+                    ? "the protobuf is truncated" : "the protobuf is malformed";
+            throw new UserInputException(file + " is not a valid ONNX model: " + why);
+        } catch (IOException e) {
+            throw new UserInputException("cannot read model " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static void validate(ModelProto proto, Path file) {
+        if (!proto.hasGraph() || proto.getGraph().getNodeCount() == 0 || proto.getIrVersion() == 0) {
+            throw new UserInputException(file + " is not an ONNX model (no IR version or no graph)");
+        }
+        if (proto.getIrVersion() < MIN_IR_VERSION || proto.getIrVersion() > MAX_IR_VERSION) {
+            throw new UserInputException(file + " has IR version " + proto.getIrVersion() + "; qsvit reads "
+                    + MIN_IR_VERSION + " to " + MAX_IR_VERSION);
+        }
+        long opset = opset(proto);
+        if (opset < MIN_OPSET || opset > MAX_OPSET) {
+            throw new UserInputException(file + " uses op-set " + opset + " of the default domain; qsvit reads "
+                    + MIN_OPSET + " to " + MAX_OPSET);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.qsvit.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.qsvit.UserInputException;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Publishes a step's output folder atomically: everything is written into a hidden sibling folder, then
+ * {@value StepMetadata#FILE} (with the digests of the other files), then the folder is renamed into place.
+ * A crash leaves at most a hidden temporary folder, never a half artifact under the real name.
+ */
+public final class ArtifactFolder {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Writes a step's files into a (temporary) folder and returns its results for the metadata. */
+    @FunctionalInterface
+    public interface Writer {
+        Map<String, Object> write(Path folder) throws IOException;
+    }
+
+    /** How a publish ended: written now, or already present with the same cache key. */
+    public enum Outcome { WRITTEN, UP_TO_DATE }
+
+    private ArtifactFolder() {
+    }
+
+    public static Outcome publish(Path out, StepContext context, Writer writer) {
+        Path target = out.toAbsolutePath().normalize();
+        if (isUpToDate(target, context.cacheKey())) {
+            return Outcome.UP_TO_DATE;
+        }
+        Path parent = target.getParent();
+        Path temp;
+        try {
+            Files.createDirectories(parent);
+            temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+            if (Files.getFileStore(temp).supportsFileAttributeView("posix")) {
+                // temporary folders are private; the published artifact is readable like any other output
+                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+        } catch (IOException e) {
+            throw new UserInputException("cannot write output folder " + out + ": " + describe(e));
+        }
+        try {
+            long start = System.nanoTime();
+            Map<String, Object> results = writer.write(temp);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            StepMetadata metadata = new StepMetadata(StepMetadata.SCHEMA, context.step(), context.algorithmVersion(),
+                    ToolVersion.get(), context.cacheKey(), context.inputs(), context.parameters(), results,
+                    fileDigests(temp), Provenance.current(), Map.of("seconds", round(seconds)));
+            JSON.writeValue(temp.resolve(StepMetadata.FILE).toFile(), metadata);
+            moveIntoPlace(temp, target, out);
+            return Outcome.WRITTEN;
+        } catch (IOException e) {
+            throw new UserInputException("cannot write output folder " + out + ": " + describe(e));
+        } finally {
+            deleteRecursively(temp);
+        }
+    }
+
+    /** True when {@code out} holds a complete artifact with this cache key; an error when it holds another. */
+    private static boolean isUpToDate(Path out, String cacheKey) {
+        if (!Files.exists(out)) {
+            return false;
+        }
+        if (!Files.isDirectory(out)) {
+            throw new UserInputException("output " + out + " exists and is not a folder");
+        }
+        try (Stream<Path> entries = Files.list(out)) {
+            if (entries.findAny().isEmpty()) {
+                return false;
+            }
+        } catch (IOException e) {
+            throw new UserInputException("cannot read output folder " + out + ": " + describe(e));
+        }
+        Path metadata = out.resolve(StepMetadata.FILE);
+        String existing = null;
+        try {
+            JsonNode node = JSON.readTree(metadata.toFile());
+            existing = node.path("cache_key").asText(null);
+        } catch (IOException e) {
+            // not one of our artifacts: fall through to the error below
+        }
+        if (cacheKey.equals(existing)) {
+            return true;
+        }
+        throw new UserInputException("output folder " + out + " already holds "
+                + (existing == null ? "other files" : "a different artifact (cache key " + existing.substring(0, 12) + ")")
+                + "; remove it or choose another --out");
+    }
+
+    private static void moveIntoPlace(Path temp, Path target, Path shownAs) throws IOException {
+        if (Files.isDirectory(target)) {
+            Files.delete(target); // known to be empty here
+        }
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new UserInputException("cannot publish " + shownAs + " atomically on this file system");
+        }
+    }
+
+    private static Map<String, String> fileDigests(Path folder) throws IOException {
+        Map<String, String> digests = new LinkedHashMap<>();
+        try (Stream<Path> files = Files.walk(folder)) {
+            List<Path> sorted = files.filter(Files::isRegularFile).sorted().toList();
+            for (Path f : sorted) {
+                digests.put(folder.relativize(f).toString().replace('\\', '/'), Digests.ofFile(f));
+            }
+        }
+        return digests;
+    }
+
+    private static double round(double seconds) {
+        return Math.round(seconds * 1000) / 1000.0;
+    }
+
+    private static String describe(IOException e) {
+        String kind = e.getClass().getSimpleName().replace("Exception", "");
+        return e.getMessage() == null ? kind : kind + ": " + e.getMessage();
+    }
+
+    static void deleteRecursively(Path folder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // best effort: a leftover hidden temporary folder is harmless
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.qsvit.pipeline;
+
+import ai.onnx.proto.OnnxMl.TensorProto;
+import io.qsvit.model.ExternalData;
+import io.qsvit.model.OnnxModel;
+
+import java.nio.charset.StandardCharsets;
+import java.util.TreeSet;
+
+/** Content digest of a model: its .onnx file plus every external data file it references, by location. */
+public final class ModelDigest {
+    private ModelDigest() {
+    }
+
+    public static String of(OnnxModel model) {
+        StringBuilder s = new StringBuilder(Digests.ofFile(model.file()));
+        TreeSet<String> locations = new TreeSet<>();
+        for (TensorProto t : model.proto().getGraph().getInitializerList()) {
+            if (ExternalData.isExternal(t)) {
+                locations.add(ExternalData.of(t, model.folder(), model.file()).location());
+            }
+        }
+        for (String location : locations) {
+            s.append('\n').append(location).append('\t').append(Digests.ofFile(model.folder().resolve(location)));
+        }
+        return locations.isEmpty() ? s.toString() : Digests.of(s.toString().getBytes(StandardCharsets.UTF_8));
+    }
+}

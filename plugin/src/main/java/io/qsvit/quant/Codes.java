@@ -1,0 +1,70 @@
+package io.qsvit.quant;
+
+/**
+ * Integer codes in the narrowest Java array that holds the scheme's container: one byte each for 4- and 8-bit
+ * containers, one short each for 16-bit ones. A 55-million-weight model then costs 55 or 110 MB of codes
+ * instead of 220 MB of ints. Unsigned containers are read back by masking, signed ones by sign extension.
+ */
+final class Codes {
+    private final byte[] narrow;
+    private final short[] wide;
+    /** -1 keeps the sign extension of a signed container; 0xFF or 0xFFFF reads an unsigned one. */
+    private final int mask;
+    private final int containerBits;
+
+    private Codes(byte[] narrow, short[] wide, int mask, int containerBits) {
+        this.narrow = narrow;
+        this.wide = wide;
+        this.mask = mask;
+        this.containerBits = containerBits;
+    }
+
+    static Codes allocate(int count, int containerBits, boolean signed) {
+        if (containerBits <= 8) {
+            return new Codes(new byte[count], null, signed ? -1 : 0xFF, containerBits);
+        }
+        return new Codes(null, new short[count], signed ? -1 : 0xFFFF, containerBits);
+    }
+
+    int length() {
+        return narrow != null ? narrow.length : wide.length;
+    }
+
+    int get(int index) {
+        return (narrow != null ? narrow[index] : wide[index]) & mask;
+    }
+
+    /** Stores a code the caller has already clamped to the container's range. */
+    void set(int index, int code) {
+        if (narrow != null) {
+            narrow[index] = (byte) code;
+        } else {
+            wide[index] = (short) code;
+        }
+    }
+
+    /**
+     * The codes as ONNX raw_data: 8-bit one byte each; 16-bit two bytes, little-endian; 4-bit two codes per
+     * byte, the first in the low nibble, an odd count padded with a zero high nibble (two's complement nibbles
+     * for INT4).
+     */
+    byte[] pack() {
+        int count = length();
+        if (containerBits == 4) {
+            byte[] packed = new byte[(count + 1) / 2];
+            for (int i = 0; i < count; i++) {
+                packed[i >> 1] |= (byte) ((narrow[i] & 0x0F) << ((i & 1) * 4));
+            }
+            return packed;
+        }
+        if (containerBits == 8) {
+            return narrow.clone();
+        }
+        byte[] packed = new byte[2 * count];
+        for (int i = 0; i < count; i++) {
+            packed[2 * i] = (byte) wide[i];
+            packed[2 * i + 1] = (byte) (wide[i] >> 8);
+        }
+        return packed;
+    }
+}

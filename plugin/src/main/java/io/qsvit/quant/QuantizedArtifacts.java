@@ -1,0 +1,135 @@
+package io.qsvit.quant;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import io.qsvit.model.Group;
+import io.qsvit.model.Layer;
+import io.qsvit.model.ModelLayers;
+import io.qsvit.model.OpsetUpgrade;
+import io.qsvit.model.TensorData;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Applies a setting to a model and builds its two quantized forms in one pass over the weights:
+ * <ul>
+ *   <li><b>simulated</b>: the same graph with every weight replaced by its dequantized float32 values
+ *       (fake quantization: what QSViT evaluates);</li>
+ *   <li><b>real</b>: each weight stored as integer codes (INT4/UINT4, INT8/UINT8, INT16/UINT16) plus scales,
+ *       decoded by DequantizeLinear (uniform), or by DequantizeLinear, Cast and Gather from a table of
+ *       power-of-two levels, then Mul by the scale (pow2). The decode computes the same float32 products as
+ *       the simulated weights, so both models give identical outputs; the file is really smaller.</li>
+ * </ul>
+ * Both carry the setting in their {@code metadata_props} so the file alone says what it is.
+ */
+public final class QuantizedArtifacts {
+    public static final String SETTING_KEY = "qsvit.setting";
+    public static final String FORM_KEY = "qsvit.form";
+
+    private final ModelProto simulated;
+    private final ModelProto real;
+
+    private QuantizedArtifacts(ModelProto simulated, ModelProto real) {
+        this.simulated = simulated;
+        this.real = real;
+    }
+
+    public ModelProto simulated() {
+        return simulated;
+    }
+
+    public ModelProto real() {
+        return real;
+    }
+
+    public static QuantizedArtifacts build(ModelLayers model, Setting setting, String settingJson) {
+        ModelProto source = model.model().proto();
+        GraphProto.Builder sim = source.getGraph().toBuilder();
+        GraphProto.Builder real = source.getGraph().toBuilder();
+        Map<String, Integer> initializerIndex = new HashMap<>();
+        for (int i = 0; i < sim.getInitializerCount(); i++) {
+            initializerIndex.put(sim.getInitializer(i).getName(), i);
+        }
+        Map<String, Integer> constantIndex = new HashMap<>();
+        for (int i = 0; i < sim.getNodeCount(); i++) {
+            if (sim.getNode(i).getOpType().equals("Constant")) {
+                constantIndex.put(sim.getNode(i).getOutput(0), i);
+            }
+        }
+        boolean needsOpset21 = false;
+        int decodeNodes = 0;
+        for (Group group : model.groups()) {
+            Scheme scheme = setting.schemeOf(group);
+            if (scheme instanceof Scheme.Float32) {
+                continue;
+            }
+            needsOpset21 |= scheme.containerBits() != 8;
+            for (Layer layer : group.layers()) {
+                TensorProto stored = layer.fromConstant() ? constantTensor(sim.getNode(constantIndex.get(layer.tensorName())))
+                        : sim.getInitializer(initializerIndex.get(layer.tensorName()));
+                float[] weights = TensorData.floats(stored, model.model());
+                QuantizedTensor q = Quantizer.quantize(layer.path(), weights, layer.dims(), layer.channelAxis(), scheme);
+                q.dequantizeInto(weights);
+                TensorProto values = floatTensor(layer.tensorName(), stored, weights);
+                Decode decode = Decode.of(layer, q);
+                if (layer.fromConstant()) {
+                    int index = constantIndex.get(layer.tensorName());
+                    sim.setNode(index, withValue(sim.getNode(index), values));
+                    // decode nodes inserted so far sit before it; the last decode node takes the Constant's place
+                    real.setNode(index + decodeNodes, decode.nodes.remove(decode.nodes.size() - 1));
+                } else {
+                    int index = initializerIndex.get(layer.tensorName());
+                    sim.setInitializer(index, values);
+                    real.removeInitializer(index);
+                    real.addInitializer(index, decode.tensors.remove(0)); // keep the initializer order stable
+                }
+                decode.tensors.forEach(real::addInitializer);
+                for (NodeProto node : decode.nodes) {
+                    real.addNode(decodeNodes++, node); // inputs are initializers: valid at the graph's start
+                }
+            }
+        }
+        ModelProto simulated = withMetadata(source.toBuilder().setGraph(sim).build(), settingJson, "simulated");
+        ModelProto realModel = source.toBuilder().setGraph(real).build();
+        if (needsOpset21) {
+            realModel = OpsetUpgrade.to21(realModel);
+        }
+        return new QuantizedArtifacts(simulated, withMetadata(realModel, settingJson, "real"));
+    }
+
+    private static TensorProto constantTensor(NodeProto constant) {
+        for (AttributeProto a : constant.getAttributeList()) {
+            if (a.getName().equals("value")) {
+                return a.getT().toBuilder().setName(constant.getOutput(0)).build();
+            }
+        }
+        throw new IllegalStateException("Constant node without a tensor value: " + constant.getName());
+    }
+
+    private static NodeProto withValue(NodeProto constant, TensorProto value) {
+        NodeProto.Builder b = constant.toBuilder().clearAttribute();
+        b.addAttribute(AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR)
+                .setT(value.toBuilder().clearName()));
+        return b.build();
+    }
+
+    private static TensorProto floatTensor(String name, TensorProto like, float[] values) {
+        return Decode.floats(name, like.getDimsList().stream().mapToInt(Long::intValue).toArray(), values);
+    }
+
+    private static ModelProto withMetadata(ModelProto model, String settingJson, String form) {
+        Map<String, String> props = new LinkedHashMap<>();
+        model.getMetadataPropsList().forEach(p -> props.put(p.getKey(), p.getValue()));
+        props.put(SETTING_KEY, settingJson);
+        props.put(FORM_KEY, form);
+        ModelProto.Builder b = model.toBuilder().clearMetadataProps();
+        props.forEach((k, v) -> b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        return b.build();
+    }
+}

@@ -1,0 +1,99 @@
+package io.qsvit.quant;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.qsvit.ConfigFiles;
+import io.qsvit.UserInputException;
+import io.qsvit.model.Group;
+import io.qsvit.model.Grouping;
+import io.qsvit.model.Layer;
+import io.qsvit.model.ModelLayers;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A precision setting: group -> scheme, with the grouping that defines the groups and a default scheme for
+ * groups it does not name. QSViT's bSettingH / bSettingL and every explored candidate are settings.
+ * File form (JSON or YAML):
+ * <pre>{"schema": "qsvit.setting/v1", "grouping": {"granularity": "block"}, "default": "uniform8",
+ *  "groups": {"stage1.downsample": "uniform4", "stage3.block1": "float32"}}</pre>
+ */
+@JsonPropertyOrder({"schema", "grouping", "default", "groups"})
+public record Setting(Grouping grouping, @JsonProperty("default") Scheme fallback, Map<String, Scheme> groups) {
+    public static final String SCHEMA = "qsvit.setting/v1";
+
+    public Setting {
+        groups = Collections.unmodifiableMap(new TreeMap<>(groups)); // sorted: one setting, one serialisation
+    }
+
+    @JsonProperty("schema")
+    public String schema() {
+        return SCHEMA;
+    }
+
+    public Scheme schemeOf(Group group) {
+        return groups.getOrDefault(group.name(), fallback);
+    }
+
+    /** Every group of the model at one scheme (e.g. QSViT's uniform-precision baselines). */
+    public static Setting uniform(Grouping grouping, Scheme scheme) {
+        return new Setting(grouping, scheme, Map.of());
+    }
+
+    /** Checks the setting against a model grouped by this setting's grouping: every named group must exist. */
+    public void validate(ModelLayers model) {
+        List<String> known = model.groups().stream().map(Group::name).toList();
+        for (String name : groups.keySet()) {
+            if (!known.contains(name)) {
+                throw new UserInputException("setting names group '" + name + "', which the model does not have "
+                        + "(its groups: " + String.join(", ", known) + ")");
+            }
+        }
+    }
+
+    /** Memory of the model's weights under this setting (every group's layers at its scheme). */
+    public MemoryAccount memory(ModelLayers model) {
+        MemoryAccount account = MemoryAccount.EMPTY;
+        for (Group group : model.groups()) {
+            for (Layer layer : group.layers()) {
+                account = account.plus(TensorCost.of(schemeOf(group), layer.dims(), layer.channelAxis()));
+            }
+        }
+        return account;
+    }
+
+    public static Setting read(Path file) {
+        SettingFile raw = ConfigFiles.read(file, SettingFile.class);
+        if (raw.schema != null && !raw.schema.equals(SCHEMA)) {
+            throw new UserInputException(file + ": setting schema '" + raw.schema + "' is not " + SCHEMA);
+        }
+        Map<String, Scheme> groups = new LinkedHashMap<>();
+        if (raw.groups != null) {
+            raw.groups.forEach((group, text) -> groups.put(group, parse(file, "group '" + group + "'", text)));
+        }
+        Scheme fallback = raw.fallback == null ? Scheme.FLOAT32 : parse(file, "default", raw.fallback);
+        return new Setting(raw.grouping != null ? raw.grouping : Grouping.QSVIT, fallback, groups);
+    }
+
+    private static Scheme parse(Path file, String where, String text) {
+        try {
+            return Scheme.parse(text);
+        } catch (UserInputException e) {
+            throw new UserInputException(file + ": " + where + ": " + e.getMessage());
+        }
+    }
+
+    /** The file as written; schemes stay text until parsed with the group name at hand for errors. */
+    static final class SettingFile {
+        public String schema;
+        public Grouping grouping;
+        @JsonProperty("default")
+        public String fallback;
+        public Map<String, String> groups;
+    }
+}

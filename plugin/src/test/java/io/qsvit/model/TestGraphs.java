@@ -1,0 +1,97 @@
+package io.qsvit.model;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.ByteString;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Random;
+
+/** Small hand-built ONNX graphs for tests. */
+public final class TestGraphs {
+    private TestGraphs() {
+    }
+
+    public static TensorProto floats(String name, long seed, int... dims) {
+        int n = 1;
+        for (int d : dims) {
+            n *= d;
+        }
+        Random random = new Random(seed);
+        ByteBuffer bytes = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            bytes.putFloat((float) random.nextGaussian() * 0.1f);
+        }
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .setRawData(ByteString.copyFrom(bytes.array()));
+        for (int d : dims) {
+            t.addDims(d);
+        }
+        return t.build();
+    }
+
+    public static NodeProto node(String op, String name, String[] inputs, String output, AttributeProto... attributes) {
+        NodeProto.Builder b = NodeProto.newBuilder().setOpType(op).setName(name).addOutput(output);
+        for (String i : inputs) {
+            b.addInput(i);
+        }
+        for (AttributeProto a : attributes) {
+            b.addAttribute(a);
+        }
+        return b.build();
+    }
+
+    public static AttributeProto ints(String name, long... values) {
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        for (long v : values) {
+            a.addInts(v);
+        }
+        return a.build();
+    }
+
+    public static AttributeProto integer(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
+    public static ValueInfoProto floatValue(String name, long... dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (long d : dims) {
+            shape.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
+                    : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
+    }
+
+    public static ModelProto model(GraphProto graph, int opset) {
+        return ModelProto.newBuilder().setIrVersion(8).setProducerName("qsvit tests").setGraph(graph)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).build();
+    }
+
+    /**
+     * x[?,8] -> MatMul(x, Transpose(W1 [4,8])) -> Gemm(., W2 [3,4], transB=1) -> y[?,3]: a two-layer MLP with
+     * paths on initializers (the dynamo style) and anonymous nodes.
+     */
+    public static ModelProto mlp() {
+        GraphProto graph = GraphProto.newBuilder().setName("mlp")
+                .addInput(floatValue("x", -1, 8))
+                .addOutput(floatValue("y", -1, 3))
+                .addInitializer(floats("encoder.fc.weight", 1, 4, 8))
+                .addInitializer(floats("head.weight", 2, 3, 4))
+                .addInitializer(floats("head.bias", 3, 3))
+                .addNode(node("Transpose", "node_Transpose_0", new String[] {"encoder.fc.weight"}, "wt", ints("perm", 1, 0)))
+                .addNode(node("MatMul", "node_MatMul_1", new String[] {"x", "wt"}, "h"))
+                .addNode(node("Relu", "node_Relu_2", new String[] {"h"}, "r"))
+                .addNode(node("Gemm", "node_Gemm_3", new String[] {"r", "head.weight", "head.bias"}, "y", integer("transB", 1)))
+                .build();
+        return model(graph, 13);
+    }
+}
