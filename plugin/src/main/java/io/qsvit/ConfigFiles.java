@@ -2,6 +2,7 @@ package io.qsvit;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
@@ -18,10 +19,7 @@ public final class ConfigFiles {
         if (!Files.isRegularFile(file)) {
             throw new UserInputException("file not found: " + file);
         }
-        String name = file.getFileName().toString();
-        ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml")
-                ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
-        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        ObjectMapper mapper = mapperFor(file).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         try {
             return mapper.readValue(file.toFile(), type);
         } catch (ValueInstantiationException e) {
@@ -32,6 +30,20 @@ public final class ConfigFiles {
         } catch (IOException e) {
             throw new UserInputException(file + " cannot be read: " + firstLine(e.getMessage()));
         }
+    }
+
+    /** Writes a value as YAML or JSON, by the file's extension. */
+    public static void write(Path file, Object value) {
+        try {
+            mapperFor(file).enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), value);
+        } catch (IOException e) {
+            throw new UserInputException("cannot write " + file + ": " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static ObjectMapper mapperFor(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".yaml") || name.endsWith(".yml") ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
     }
 
     private static String firstLine(String s) {

@@ -67,6 +67,10 @@ public record Setting(Grouping grouping, @JsonProperty("default") Scheme fallbac
         return account;
     }
 
+    public void write(Path file) {
+        ConfigFiles.write(file, this);
+    }
+
     public static Setting read(Path file) {
         SettingFile raw = ConfigFiles.read(file, SettingFile.class);
         if (raw.schema != null && !raw.schema.equals(SCHEMA)) {
