@@ -12,9 +12,12 @@ import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OpsetUpgrade;
 import io.qsvit.model.TensorData;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Applies a setting to a model and builds its two quantized forms in one pass over the weights:
@@ -62,45 +65,58 @@ public final class QuantizedArtifacts {
                 constantIndex.put(sim.getNode(i).getOutput(0), i);
             }
         }
-        boolean needsOpset21 = false;
-        int decodeNodes = 0;
+        List<Job> jobs = new ArrayList<>();
         for (Group group : model.groups()) {
             Scheme scheme = setting.schemeOf(group);
-            if (scheme instanceof Scheme.Float32) {
-                continue;
-            }
-            needsOpset21 |= scheme.containerBits() != 8;
-            for (Layer layer : group.layers()) {
-                TensorProto stored = layer.fromConstant() ? constantTensor(sim.getNode(constantIndex.get(layer.tensorName())))
-                        : sim.getInitializer(initializerIndex.get(layer.tensorName()));
-                float[] weights = TensorData.floats(stored, model.model());
-                QuantizedTensor q = Quantizer.quantize(layer.path(), weights, layer.dims(), layer.channelAxis(), scheme);
-                q.dequantizeInto(weights);
-                TensorProto values = floatTensor(layer.tensorName(), stored, weights);
-                Decode decode = Decode.of(layer, q);
-                if (layer.fromConstant()) {
-                    int index = constantIndex.get(layer.tensorName());
-                    sim.setNode(index, withValue(sim.getNode(index), values));
-                    // decode nodes inserted so far sit before it; the last decode node takes the Constant's place
-                    real.setNode(index + decodeNodes, decode.nodes.remove(decode.nodes.size() - 1));
-                } else {
-                    int index = initializerIndex.get(layer.tensorName());
-                    sim.setInitializer(index, values);
-                    real.removeInitializer(index);
-                    real.addInitializer(index, decode.tensors.remove(0)); // keep the initializer order stable
-                }
-                decode.tensors.forEach(real::addInitializer);
-                for (NodeProto node : decode.nodes) {
-                    real.addNode(decodeNodes++, node); // inputs are initializers: valid at the graph's start
-                }
+            if (!(scheme instanceof Scheme.Float32)) {
+                group.layers().forEach(layer -> jobs.add(new Job(layer, scheme)));
             }
         }
+        // quantize in parallel (read-only on the source model), assemble in order: same bytes every run
+        GraphProto graph = source.getGraph();
+        List<Done> done = jobs.parallelStream().map(job -> job.run(layer -> layer.fromConstant()
+                ? constantTensor(graph.getNode(constantIndex.get(layer.tensorName())))
+                : graph.getInitializer(initializerIndex.get(layer.tensorName())), model)).toList();
+        int decodeNodes = 0;
+        for (Done d : done) {
+            Layer layer = d.layer;
+            if (layer.fromConstant()) {
+                int index = constantIndex.get(layer.tensorName());
+                sim.setNode(index, withValue(sim.getNode(index), d.values));
+                // decode nodes inserted so far sit before it; the last decode node takes the Constant's place
+                real.setNode(index + decodeNodes, d.decode.nodes.remove(d.decode.nodes.size() - 1));
+            } else {
+                int index = initializerIndex.get(layer.tensorName());
+                sim.setInitializer(index, d.values);
+                real.setInitializer(index, d.decode.tensors.remove(0)); // the codes take the weight's place
+            }
+            d.decode.tensors.forEach(real::addInitializer);
+            for (NodeProto node : d.decode.nodes) {
+                real.addNode(decodeNodes++, node); // inputs are initializers: valid at the graph's start
+            }
+        }
+        boolean needsOpset21 = jobs.stream().anyMatch(job -> job.scheme.containerBits() != 8);
         ModelProto simulated = withMetadata(source.toBuilder().setGraph(sim).build(), settingJson, "simulated");
         ModelProto realModel = source.toBuilder().setGraph(real).build();
         if (needsOpset21) {
             realModel = OpsetUpgrade.to21(realModel);
         }
         return new QuantizedArtifacts(simulated, withMetadata(realModel, settingJson, "real"));
+    }
+
+    /** One layer to quantize under one scheme. */
+    private record Job(Layer layer, Scheme scheme) {
+        Done run(Function<Layer, TensorProto> storedTensor, ModelLayers model) {
+            TensorProto stored = storedTensor.apply(layer);
+            float[] weights = TensorData.floats(stored, model.model());
+            QuantizedTensor q = Quantizer.quantize(layer.path(), weights, layer.dims(), layer.channelAxis(), scheme);
+            q.dequantizeInto(weights);
+            return new Done(layer, floatTensor(layer.tensorName(), stored, weights), Decode.of(layer, q));
+        }
+    }
+
+    /** A quantized layer: its simulated float tensor and the tensors and nodes that decode it. */
+    private record Done(Layer layer, TensorProto values, Decode decode) {
     }
 
     private static TensorProto constantTensor(NodeProto constant) {
