@@ -13,16 +13,10 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.qsvit.UserInputException;
-import io.qsvit.model.ExternalData;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -94,22 +88,18 @@ public final class LayerCosts {
             }
             ValueInfoProto input = firstDataInput(proto.getGraph());
             long[] shape = concreteShape(input);
-            byte[] probeModel = proto.toBuilder().setGraph(graph).build().toByteArray();
+            ModelProto probe = proto.toBuilder().setGraph(graph).build();
             OrtEnvironment env = OrtEnvironment.getEnvironment();
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-                 ProbeFile file = ProbeFile.of(model, probeModel)) {
-                options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
-                try (OrtSession session = file.path == null ? env.createSession(probeModel, options)
-                        : env.createSession(file.path.toString(), options);
-                     OnnxTensor blank = OnnxTensor.createTensor(env, FloatBuffer.allocate((int) elements(shape)), shape);
-                     OrtSession.Result result = session.run(Map.of(input.getName(), blank), values)) {
-                    Map<String, long[]> shapes = new HashMap<>();
-                    for (Map.Entry<String, OnnxValue> e : result) {
-                        shapes.put(e.getKey(), ((TensorInfo) e.getValue().getInfo()).getShape());
-                    }
-                    shapes.put(BATCH, new long[] {shape[0]});
-                    return shapes;
+            try (OrtSession.SessionOptions options = Sessions.options(Runtime.getRuntime().availableProcessors());
+                 OrtSession session = Sessions.create(probe, model.model(), options);
+                 OnnxTensor blank = OnnxTensor.createTensor(env, FloatBuffer.allocate((int) elements(shape)), shape);
+                 OrtSession.Result result = session.run(Map.of(input.getName(), blank), values)) {
+                Map<String, long[]> shapes = new HashMap<>();
+                for (Map.Entry<String, OnnxValue> e : result) {
+                    shapes.put(e.getKey(), ((TensorInfo) e.getValue().getInfo()).getShape());
                 }
+                shapes.put(BATCH, new long[] {shape[0]});
+                return shapes;
             } catch (OrtException e) {
                 throw new UserInputException("ONNX Runtime cannot run " + model.model().file() + " to measure layer "
                         + "shapes: " + e.getMessage().lines().findFirst().orElse(""));
@@ -139,58 +129,6 @@ public final class LayerCosts {
                 throw new UserInputException("input '" + input.getName() + "' is not float32");
             }
             return dims;
-        }
-    }
-
-    /**
-     * A model with external data cannot run from bytes (its data is found relative to the model file), so it
-     * is written to a temporary folder beside links to its data files.
-     */
-    private static final class ProbeFile implements AutoCloseable {
-        final Path path;
-        private final Path folder;
-
-        private ProbeFile(Path folder, Path path) {
-            this.folder = folder;
-            this.path = path;
-        }
-
-        static ProbeFile of(ModelLayers model, byte[] probeModel) {
-            Set<ExternalData> external = new LinkedHashSet<>();
-            for (TensorProto t : model.model().proto().getGraph().getInitializerList()) {
-                if (ExternalData.isExternal(t)) {
-                    external.add(ExternalData.of(t, model.model().folder(), model.model().file()));
-                }
-            }
-            if (external.isEmpty()) {
-                return new ProbeFile(null, null);
-            }
-            try {
-                Path folder = Files.createTempDirectory("qsvit-probe");
-                for (ExternalData data : external) {
-                    Path link = folder.resolve(data.location());
-                    if (!Files.exists(link)) {
-                        Files.createDirectories(link.getParent());
-                        Files.createSymbolicLink(link, data.file().toAbsolutePath());
-                    }
-                }
-                return new ProbeFile(folder, Files.write(folder.resolve("probe.onnx"), probeModel));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the shape-probe model", e);
-            }
-        }
-
-        @Override
-        public void close() {
-            if (folder != null) {
-                try (var files = Files.walk(folder)) {
-                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot remove " + folder, e);
-                }
-            }
         }
     }
 }

@@ -1,0 +1,274 @@
+package io.qsvit.eval;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import io.qsvit.UserInputException;
+import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.model.Group;
+import io.qsvit.model.Grouping;
+import io.qsvit.model.Layer;
+import io.qsvit.model.ModelLayers;
+import io.qsvit.model.TensorData;
+import io.qsvit.quant.QuantizedTensor;
+import io.qsvit.quant.Quantizer;
+import io.qsvit.quant.Scheme;
+import io.qsvit.quant.Setting;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One ONNX Runtime session that evaluates a model under any number of settings. The session is built once,
+ * with every weight turned from an initializer into a graph input (ONNX Runtime's Java API cannot feed
+ * overridable initializers); each run feeds the current setting's weights, so switching settings costs a
+ * quantization of the changed groups, never a model parse or session build. The same pass measures the firing rate of every layer's spike input (a ReduceMean
+ * output added per distinct spike tensor), for the energy estimate.
+ */
+public final class EvaluationSession implements AutoCloseable {
+    static final String RATE_PREFIX = "qsvit/rate/";
+
+    private final ModelLayers model;
+    private final OrtSession session;
+    private final String inputName;
+    private final long[] inputShape;
+    /** Layer tensor name -> the spike tensor feeding it (absent for MAC layers). */
+    private final Map<String, String> spikeInputs;
+    private final Map<String, OnnxTensor> fed = new HashMap<>();
+    private final Map<String, Scheme> fedSchemes = new HashMap<>();
+
+    private EvaluationSession(ModelLayers model, OrtSession session, String inputName, long[] inputShape,
+                              Map<String, String> spikeInputs) {
+        this.model = model;
+        this.session = session;
+        this.inputName = inputName;
+        this.inputShape = inputShape;
+        this.spikeInputs = spikeInputs;
+    }
+
+    public static EvaluationSession open(ModelLayers model, int threads) {
+        GraphProto source = model.model().proto().getGraph();
+        GraphProto.Builder graph = source.toBuilder();
+        weightsToInputs(model, graph);
+        SpikeInputs spikes = new SpikeInputs(source);
+        Map<String, String> spikeInputs = new LinkedHashMap<>();
+        Set<String> rated = new LinkedHashSet<>();
+        for (Layer layer : model.layers()) {
+            if (spikes.isSpiking(layer.dataInput())) {
+                spikeInputs.put(layer.tensorName(), layer.dataInput());
+                if (rated.add(layer.dataInput())) {
+                    graph.addNode(NodeProto.newBuilder().setOpType("ReduceMean").setName(RATE_PREFIX + layer.dataInput())
+                            .addInput(layer.dataInput()).addOutput(RATE_PREFIX + layer.dataInput())
+                            .addAttribute(AttributeProto.newBuilder().setName("keepdims")
+                                    .setType(AttributeProto.AttributeType.INT).setI(0)));
+                    graph.addOutput(floatValue(RATE_PREFIX + layer.dataInput(), new int[0]));
+                }
+            }
+        }
+        ModelProto proto = model.model().proto().toBuilder().setGraph(graph).build();
+        try (OrtSession.SessionOptions options = Sessions.options(threads)) {
+            OrtSession session = Sessions.create(proto, model.model(), options);
+            ValueInfoProto input = graph.getInputList().stream().filter(i -> !isInitializer(source, i.getName()))
+                    .findFirst().orElseThrow(() -> new UserInputException(model.model().file() + " has no data input"));
+            EvaluationSession evaluation = new EvaluationSession(model, session, input.getName(), shapeOf(input), spikeInputs);
+            evaluation.use(Setting.uniform(Grouping.QSVIT, Scheme.FLOAT32));
+            return evaluation;
+        } catch (OrtException e) {
+            throw new UserInputException("ONNX Runtime cannot load " + model.model().file() + ": "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    public ModelLayers model() {
+        return model;
+    }
+
+    /** True when the layer's input is spikes (accumulate-only), false for a MAC layer such as the encoder. */
+    public boolean hasSpikeInput(Layer layer) {
+        return spikeInputs.containsKey(layer.tensorName());
+    }
+
+    /**
+     * Feeds the weights of a setting. Only layers whose scheme changed since the last call are quantized
+     * again. A new session starts with the float32 weights.
+     */
+    public void use(Setting setting) {
+        for (Group group : model.groups()) {
+            Scheme scheme = setting.schemeOf(group);
+            for (Layer layer : group.layers()) {
+                if (!scheme.equals(fedSchemes.get(layer.tensorName()))) {
+                    release(layer.tensorName());
+                    fed.put(layer.tensorName(), weightTensor(layer, scheme));
+                    fedSchemes.put(layer.tensorName(), scheme);
+                }
+            }
+        }
+    }
+
+    private OnnxTensor weightTensor(Layer layer, Scheme scheme) {
+        float[] weights = TensorData.floats(storedWeight(layer), model.model());
+        if (!(scheme instanceof Scheme.Float32)) {
+            QuantizedTensor q = Quantizer.quantize(layer.path(), weights, layer.dims(), layer.channelAxis(), scheme);
+            q.dequantizeInto(weights);
+        }
+        long[] shape = new long[layer.dims().length];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = layer.dims()[i];
+        }
+        try {
+            return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(weights), shape);
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot create a weight tensor for " + layer.path(), e);
+        }
+    }
+
+    private TensorProto storedWeight(Layer layer) {
+        GraphProto graph = model.model().proto().getGraph();
+        for (TensorProto t : graph.getInitializerList()) {
+            if (t.getName().equals(layer.tensorName())) {
+                return t;
+            }
+        }
+        for (NodeProto node : graph.getNodeList()) {
+            if (node.getOpType().equals("Constant") && node.getOutput(0).equals(layer.tensorName())) {
+                return node.getAttribute(0).getT().toBuilder().setName(layer.tensorName()).build();
+            }
+        }
+        throw new IllegalStateException("weight " + layer.tensorName() + " not in the model");
+    }
+
+    /** Scores of every image and the firing rate of every spike input, in one pass. */
+    public Outputs run(LabeledImages data, int batchSize) {
+        int batch = inputShape[0] > 0 ? (int) inputShape[0] : Math.max(1, Math.min(batchSize, data.size()));
+        if (inputShape[0] > 0 && data.size() % batch != 0) {
+            throw new UserInputException("the model's batch dimension is fixed at " + batch
+                    + " and does not divide the " + data.size() + " images");
+        }
+        checkFits(data);
+        float[][] scores = new float[data.size()][];
+        Map<String, Double> rateSums = new LinkedHashMap<>();
+        float[] buffer = new float[batch * data.imageSize()];
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        Map<String, OnnxTensor> feeds = new HashMap<>(fed);
+        try {
+            for (int start = 0; start < data.size(); start += batch) {
+                int n = Math.min(batch, data.size() - start);
+                data.copyPixels(start, n, buffer);
+                long[] shape = {n, data.channels(), data.height(), data.width()};
+                try (OnnxTensor images = OnnxTensor.createTensor(env, FloatBuffer.wrap(buffer, 0, n * data.imageSize()), shape)) {
+                    feeds.put(inputName, images);
+                    try (OrtSession.Result result = session.run(feeds)) {
+                        float[][] batchScores = (float[][]) result.get(0).getValue();
+                        System.arraycopy(batchScores, 0, scores, start, n);
+                        for (Map.Entry<String, OnnxValue> e : result) {
+                            if (e.getKey().startsWith(RATE_PREFIX)) {
+                                String spike = e.getKey().substring(RATE_PREFIX.length());
+                                rateSums.merge(spike, (double) (Float) e.getValue().getValue() * n, Double::sum);
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (OrtException e) {
+            throw new UserInputException("ONNX Runtime failed to evaluate " + model.model().file() + ": "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (data.maxLabel() >= scores[0].length) {
+            throw new UserInputException("data has label " + data.maxLabel() + " but the model scores only "
+                    + scores[0].length + " classes");
+        }
+        Map<String, Double> layerRates = new LinkedHashMap<>();
+        spikeInputs.forEach((layer, spike) -> layerRates.put(layer, rateSums.get(spike) / data.size()));
+        return new Outputs(scores, layerRates);
+    }
+
+    /** Class scores per image, and the firing rate of each spiking layer's input (layer tensor name -> rate). */
+    public record Outputs(float[][] scores, Map<String, Double> firingRates) {
+    }
+
+    private void checkFits(LabeledImages data) {
+        long[] wanted = {data.channels(), data.height(), data.width()};
+        for (int i = 0; i < 3 && i + 1 < inputShape.length; i++) {
+            if (inputShape[i + 1] > 0 && inputShape[i + 1] != wanted[i]) {
+                throw new UserInputException("data images are " + java.util.Arrays.toString(wanted)
+                        + " [channels, height, width] but the model input '" + inputName + "' is "
+                        + java.util.Arrays.toString(inputShape));
+            }
+        }
+    }
+
+    private void release(String tensorName) {
+        OnnxTensor old = fed.remove(tensorName);
+        fedSchemes.remove(tensorName);
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    /** Removes the weights' initializers (or Constant nodes) and declares the weights as graph inputs. */
+    private static void weightsToInputs(ModelLayers model, GraphProto.Builder graph) {
+        Set<String> weights = new LinkedHashSet<>();
+        model.layers().forEach(l -> weights.add(l.tensorName()));
+        List<TensorProto> initializers = new ArrayList<>(graph.getInitializerList());
+        initializers.removeIf(t -> weights.contains(t.getName()));
+        graph.clearInitializer().addAllInitializer(initializers);
+        List<NodeProto> nodes = new ArrayList<>(graph.getNodeList());
+        nodes.removeIf(n -> n.getOpType().equals("Constant") && weights.contains(n.getOutput(0)));
+        graph.clearNode().addAllNode(nodes);
+        List<ValueInfoProto> inputs = new ArrayList<>(graph.getInputList());
+        inputs.removeIf(i -> weights.contains(i.getName()));
+        graph.clearInput().addAllInput(inputs);
+        for (Layer layer : model.layers()) {
+            graph.addInput(floatValue(layer.tensorName(), layer.dims()));
+        }
+    }
+
+    private static boolean isInitializer(GraphProto graph, String name) {
+        return graph.getInitializerList().stream().anyMatch(t -> t.getName().equals(name));
+    }
+
+    private static long[] shapeOf(ValueInfoProto input) {
+        TensorShapeProto shape = input.getType().getTensorType().getShape();
+        long[] dims = new long[shape.getDimCount()];
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = shape.getDim(i).hasDimValue() ? shape.getDim(i).getDimValue() : -1;
+        }
+        return dims;
+    }
+
+    private static ValueInfoProto floatValue(String name, int[] dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (int d : dims) {
+            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
+    }
+
+    @Override
+    public void close() {
+        new ArrayList<>(fed.keySet()).forEach(this::release);
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("closing ONNX Runtime session", e);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.qsvit.eval;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import io.qsvit.UserInputException;
+import io.qsvit.model.ExternalData;
+import io.qsvit.model.OnnxModel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * ONNX Runtime sessions for models we changed in memory (extra outputs, overridable weights). A model with
+ * external data cannot run from bytes (ONNX Runtime finds the data relative to the model file), so it is
+ * written to a temporary folder beside links to its data files, loaded, and the folder removed.
+ */
+final class Sessions {
+    private Sessions() {
+    }
+
+    static OrtSession.SessionOptions options(int threads) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setIntraOpNumThreads(threads);
+        options.setInterOpNumThreads(1);
+        options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+        return options;
+    }
+
+    static OrtSession create(ModelProto proto, OnnxModel source, OrtSession.SessionOptions options) throws OrtException {
+        Set<ExternalData> external = new LinkedHashSet<>();
+        for (TensorProto t : proto.getGraph().getInitializerList()) {
+            if (ExternalData.isExternal(t)) {
+                external.add(ExternalData.of(t, source.folder(), source.file()));
+            }
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        if (external.isEmpty()) {
+            return env.createSession(proto.toByteArray(), options);
+        }
+        Path folder = null;
+        try {
+            folder = Files.createTempDirectory("qsvit-session");
+            for (ExternalData data : external) {
+                Path link = folder.resolve(data.location());
+                if (!Files.exists(link)) {
+                    Files.createDirectories(link.getParent());
+                    Files.createSymbolicLink(link, data.file().toAbsolutePath());
+                }
+            }
+            Path file = folder.resolve("model.onnx");
+            try (var out = Files.newOutputStream(file)) {
+                proto.writeTo(out);
+            }
+            return env.createSession(file.toString(), options);
+        } catch (IOException e) {
+            throw new UserInputException("cannot stage " + source.file() + " for ONNX Runtime: " + e.getMessage());
+        } finally {
+            deleteRecursively(folder);
+        }
+    }
+
+    private static void deleteRecursively(Path folder) {
+        if (folder == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + folder, e);
+        }
+    }
+}
