@@ -5,8 +5,9 @@ import io.qsvit.UserInputException;
 import java.util.Arrays;
 
 /**
- * Images with class labels, held as float32 pixels in [0, 1] in NCHW order: the raw-pixel input our models
- * take (normalisation lives inside the model graph).
+ * Images with class labels, held as float32 pixels in NCHW order in the model's input scale: the raw-pixel
+ * input our models take (normalisation lives inside the model graph). Readers of 8-bit data scale it to
+ * [0, 1]; readers of float data (NPY floats, libsvm) pass the values through unchanged.
  */
 public final class LabeledImages {
     private final float[] pixels;
@@ -60,8 +61,24 @@ public final class LabeledImages {
                 channels, height, width);
     }
 
+    /** The images at {@code indices}, in that order (subsets, reorderings). */
+    public LabeledImages select(int[] indices) {
+        int size = imageSize();
+        float[] chosenPixels = new float[indices.length * size];
+        int[] chosenLabels = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            System.arraycopy(pixels, indices[i] * size, chosenPixels, i * size, size);
+            chosenLabels[i] = labels[indices[i]];
+        }
+        return new LabeledImages(chosenPixels, chosenLabels, channels, height, width);
+    }
+
     public int size() {
         return labels.length;
+    }
+
+    public ImageShape shape() {
+        return new ImageShape(channels, height, width);
     }
 
     public int imageSize() {

@@ -1,0 +1,247 @@
+package io.qsvit.eval.data;
+
+import io.qsvit.UserInputException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The header of a NumPy .npy file (format versions 1.0, 2.0 and 3.0): the magic string {@code \x93NUMPY}, the
+ * version bytes, the header length (2 bytes little-endian in 1.0, 4 bytes in 2.0 and 3.0) and a Python dict
+ * literal with 'descr' (element type), 'fortran_order' and 'shape'. The array data starts at
+ * {@link #dataOffset()}.
+ */
+record NpyHeader(String descr, boolean fortranOrder, int[] shape, long dataOffset) {
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+
+    /** Number of elements the shape holds (1 for a scalar). */
+    long count() {
+        long count = 1;
+        for (int dim : shape) {
+            count *= dim;
+        }
+        return count;
+    }
+
+    static NpyHeader read(Path file) {
+        try (FileChannel channel = FileChannel.open(file)) {
+            ByteBuffer preamble = readBytes(channel, 0, 8, file);
+            for (int i = 0; i < MAGIC.length; i++) {
+                if (preamble.get(i) != MAGIC[i]) {
+                    throw notNpy(file);
+                }
+            }
+            int major = preamble.get(6) & 0xff;
+            if (major < 1 || major > 3) {
+                throw new UserInputException(file + ": .npy format version " + major + "." + (preamble.get(7) & 0xff)
+                        + " is not supported (only 1.0, 2.0 and 3.0)");
+            }
+            int lengthBytes = major == 1 ? 2 : 4;
+            ByteBuffer length = readBytes(channel, 8, lengthBytes, file).order(ByteOrder.LITTLE_ENDIAN);
+            long headerLength = major == 1 ? length.getShort(0) & 0xffff : length.getInt(0) & 0xffffffffL;
+            long start = 8L + lengthBytes;
+            if (start + headerLength > channel.size()) {
+                throw new UserInputException(file + ": the .npy header of " + headerLength
+                        + " bytes is longer than the file");
+            }
+            ByteBuffer text = readBytes(channel, start, (int) headerLength, file);
+            // versions 1.0 and 2.0 store the dict in latin-1, 3.0 in UTF-8
+            String dict = new String(text.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+            return parse(dict, start + headerLength, file);
+        } catch (NoSuchFileException e) {
+            throw new UserInputException("NPY file not found: " + file);
+        } catch (IOException e) {
+            throw new UserInputException("cannot read NPY file " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static NpyHeader parse(String dict, long dataOffset, Path file) {
+        String shown = dict.strip();
+        Map<String, Object> entries;
+        try {
+            entries = new DictParser(shown).dict();
+        } catch (IllegalArgumentException e) {
+            throw unparsable(file, e.getMessage(), shown);
+        }
+        Object descr = entries.get("descr");
+        Object fortran = entries.get("fortran_order");
+        Object shape = entries.get("shape");
+        if (descr == null || fortran == null || shape == null) {
+            throw unparsable(file, "it needs 'descr', 'fortran_order' and 'shape'", shown);
+        }
+        if (!(descr instanceof String)) {
+            throw new UserInputException(file + ": structured (record) dtypes are not supported, only plain"
+                    + " numeric arrays");
+        }
+        if (!(fortran instanceof Boolean) || !(shape instanceof List<?> dims)) {
+            throw unparsable(file, "'fortran_order' must be True or False and 'shape' a tuple", shown);
+        }
+        int[] sizes = new int[dims.size()];
+        for (int i = 0; i < sizes.length; i++) {
+            if (!(dims.get(i) instanceof Long size) || size < 0 || size > Integer.MAX_VALUE) {
+                throw unparsable(file, "'shape' must hold sizes from 0 to " + Integer.MAX_VALUE, shown);
+            }
+            sizes[i] = size.intValue();
+        }
+        return new NpyHeader((String) descr, (Boolean) fortran, sizes, dataOffset);
+    }
+
+    private static ByteBuffer readBytes(FileChannel channel, long position, int n, Path file) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(n);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                throw notNpy(file);
+            }
+        }
+        return buffer;
+    }
+
+    private static UserInputException notNpy(Path file) {
+        return new UserInputException(file + " is not a .npy file (bad magic string)");
+    }
+
+    private static UserInputException unparsable(Path file, String why, String dict) {
+        return new UserInputException(file + ": cannot parse the .npy header (" + why + "): " + dict);
+    }
+
+    /**
+     * Reads the subset of Python literal syntax numpy writes in headers: a dict with string keys whose values
+     * are strings, True/False, integers and tuples or lists of these. Failures are IllegalArgumentExceptions
+     * naming the offset.
+     */
+    private static final class DictParser {
+        private final String text;
+        private int pos;
+
+        DictParser(String text) {
+            this.text = text;
+        }
+
+        Map<String, Object> dict() {
+            Map<String, Object> entries = new LinkedHashMap<>();
+            expect('{');
+            while (!peekIs('}')) {
+                String key = string();
+                expect(':');
+                entries.put(key, value());
+                if (!accept(',')) {
+                    break;
+                }
+            }
+            expect('}');
+            if (pos != text.length()) {
+                throw fail("text after the dict");
+            }
+            return entries;
+        }
+
+        private Object value() {
+            skipSpaces();
+            if (pos >= text.length()) {
+                throw fail("a value expected");
+            }
+            char c = text.charAt(pos);
+            if (c == '\'' || c == '"') {
+                return string();
+            }
+            if (c == '(' || c == '[') {
+                return sequence(c == '(' ? ')' : ']');
+            }
+            if (c == '-' || Character.isDigit(c)) {
+                return integer();
+            }
+            if (text.startsWith("True", pos) || text.startsWith("False", pos)) {
+                boolean value = text.charAt(pos) == 'T';
+                pos += value ? 4 : 5;
+                return value;
+            }
+            throw fail("unexpected '" + c + "'");
+        }
+
+        private List<Object> sequence(char close) {
+            pos++;
+            List<Object> items = new ArrayList<>();
+            while (!peekIs(close)) {
+                items.add(value());
+                if (!accept(',')) {
+                    break;
+                }
+            }
+            expect(close);
+            return items;
+        }
+
+        private String string() {
+            skipSpaces();
+            if (pos >= text.length() || (text.charAt(pos) != '\'' && text.charAt(pos) != '"')) {
+                throw fail("a quoted string expected");
+            }
+            char quote = text.charAt(pos);
+            int end = text.indexOf(quote, pos + 1);
+            if (end < 0) {
+                throw fail("unterminated string");
+            }
+            String value = text.substring(pos + 1, end);
+            pos = end + 1;
+            return value;
+        }
+
+        private Long integer() {
+            int start = pos;
+            if (text.charAt(pos) == '-') {
+                pos++;
+            }
+            while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+                pos++;
+            }
+            try {
+                Long value = Long.valueOf(text.substring(start, pos));
+                if (pos < text.length() && text.charAt(pos) == 'L') {
+                    pos++; // Python 2 long literal, e.g. (60000L, 28L, 28L)
+                }
+                return value;
+            } catch (NumberFormatException e) {
+                pos = start;
+                throw fail("bad integer");
+            }
+        }
+
+        private boolean peekIs(char c) {
+            skipSpaces();
+            return pos < text.length() && text.charAt(pos) == c;
+        }
+
+        private boolean accept(char c) {
+            if (peekIs(c)) {
+                pos++;
+                return true;
+            }
+            return false;
+        }
+
+        private void expect(char c) {
+            if (!accept(c)) {
+                throw fail("'" + c + "' expected");
+            }
+        }
+
+        private void skipSpaces() {
+            while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
+                pos++;
+            }
+        }
+
+        private IllegalArgumentException fail(String what) {
+            return new IllegalArgumentException(what + " at offset " + pos);
+        }
+    }
+}
