@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.qsvit.eval.Accuracy;
 import io.qsvit.eval.OnnxClassifier;
+import io.qsvit.eval.data.DataFormat;
+import io.qsvit.eval.data.DatasetSpec;
+import io.qsvit.eval.data.Datasets;
 import io.qsvit.eval.data.IdxDataset;
 import io.qsvit.eval.data.LabeledImages;
 import picocli.CommandLine.Command;
@@ -27,9 +30,13 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "ONNX model file.")
     Path model;
 
-    @Option(names = "--data", required = true,
-            description = "Folder with <split>-images-idx3-ubyte[.gz] and <split>-labels-idx1-ubyte[.gz].")
+    @Option(names = "--data", required = true, description = "Labelled images: an IDX folder, a folder of .npy "
+            + "arrays, a libsvm file, or a folder with one sub-folder of images per class.")
     Path data;
+
+    @Option(names = "--format", defaultValue = "auto",
+            description = "auto (detect), idx, npy, libsvm or images (default: ${DEFAULT-VALUE}).")
+    String format;
 
     @Option(names = "--split", defaultValue = IdxDataset.TEST_SPLIT, description = "IDX split name (default: ${DEFAULT-VALUE}).")
     String split;
@@ -48,17 +55,21 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LabeledImages images = IdxDataset.load(data, split);
-        if (limit != null) {
-            images = images.first(limit);
-        }
         int cores = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        long start = System.nanoTime();
+        LabeledImages images;
         int[] predictions;
+        double seconds;
         try (OnnxClassifier classifier = OnnxClassifier.open(model, cores)) {
+            DatasetSpec spec = DatasetSpec.detect().withFormat(DataFormat.parse(format)).withSplit(split)
+                    .withShape(classifier.imageShape());
+            images = Datasets.open(data, spec).images();
+            if (limit != null) {
+                images = images.first(limit);
+            }
+            long start = System.nanoTime();
             predictions = classifier.predict(images, batch);
+            seconds = (System.nanoTime() - start) / 1e9;
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
         Accuracy accuracy = Accuracy.of(predictions, images);
         print(accuracy, seconds);
         return 0;

@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.qsvit.UserInputException;
+import io.qsvit.eval.data.ImageShape;
 import io.qsvit.eval.data.LabeledImages;
 
 import java.nio.FloatBuffer;
@@ -71,6 +72,16 @@ public final class OnnxClassifier implements AutoCloseable {
                     + "; class scores [batch, classes] are expected");
         }
         return new OnnxClassifier(session, input.getKey(), in.getShape(), (int) out.getShape()[1]);
+    }
+
+    /** The [channels, height, width] the model's input declares, or null where any of them is symbolic. */
+    public ImageShape imageShape() {
+        for (int i = 1; i < 4; i++) {
+            if (inputShape[i] <= 0) {
+                return null;
+            }
+        }
+        return new ImageShape((int) inputShape[1], (int) inputShape[2], (int) inputShape[3]);
     }
 
     /** Predicted class (arg-max of the scores) of every image, in order. */
