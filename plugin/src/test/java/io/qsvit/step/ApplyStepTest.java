@@ -8,9 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qsvit.Examples;
 import io.qsvit.UserInputException;
+import io.qsvit.eval.EvaluationSession;
+import io.qsvit.eval.LayerCosts;
 import io.qsvit.eval.OnnxClassifier;
 import io.qsvit.eval.data.IdxDataset;
 import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.model.Grouping;
+import io.qsvit.model.Layer;
+import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
 import io.qsvit.pipeline.ArtifactFolder;
 import io.qsvit.quant.QuantizedArtifacts;
@@ -195,6 +200,14 @@ class ApplyStepTest {
         assertTrue(Files.isRegularFile(dir.resolve("ext/real/model.onnx.data")));
         assertEquals(0.0, maxAbsDifference(scores(dir.resolve("ext/real/model.onnx")), scores(dir.resolve("inline/real/model.onnx"))));
         assertEquals(0.0, maxAbsDifference(scores(dir.resolve("ext/simulated/model.onnx")), scores(dir.resolve("inline/simulated/model.onnx"))));
+        // sessions built from a changed model in memory find the external data too
+        ModelLayers externalLayers = ModelLayers.of(OnnxModel.load(source), Grouping.QSVIT);
+        ModelLayers inline = ModelLayers.of(OnnxModel.load(Examples.model("sdtv2")), Grouping.QSVIT);
+        Layer head = inline.layers().get(inline.layers().size() - 1);
+        assertEquals(LayerCosts.measure(inline).macsPerImage(head), LayerCosts.measure(externalLayers).macsPerImage(head));
+        try (EvaluationSession session = EvaluationSession.open(externalLayers, 2)) {
+            assertEquals(0.0, maxAbsDifference(scores(Examples.model("sdtv2")), session.run(images, 100).scores()));
+        }
     }
 
     private static StringStringEntryProto entry(String key, String value) {
