@@ -14,6 +14,14 @@ public final class TensorData {
     }
 
     public static float[] floats(TensorProto tensor, OnnxModel model) {
+        return floats(tensor, model, null);
+    }
+
+    /**
+     * As {@link #floats(TensorProto, OnnxModel)}, into {@code scratch} when it has exactly the tensor's size:
+     * callers that read many large tensors reuse one array per size instead of allocating each time.
+     */
+    public static float[] floats(TensorProto tensor, OnnxModel model, float[] scratch) {
         if (tensor.getDataType() != DataType.FLOAT_VALUE) {
             throw new UserInputException("tensor '" + tensor.getName() + "' holds "
                     + DataType.forNumber(tensor.getDataType()) + "; only float32 weights can be quantized");
@@ -23,7 +31,7 @@ public final class TensorData {
             throw new UserInputException("tensor '" + tensor.getName() + "' has " + count
                     + " elements, more than one Java array holds");
         }
-        float[] values = new float[(int) count];
+        float[] values = scratch != null && scratch.length == count ? scratch : new float[(int) count];
         if (ExternalData.isExternal(tensor)) {
             ExternalData.of(tensor, model.folder(), model.file()).read().asFloatBuffer().get(values);
         } else if (!tensor.getRawData().isEmpty()) {

@@ -58,7 +58,7 @@ final class Codes {
             return packed;
         }
         if (containerBits == 8) {
-            return narrow.clone();
+            return narrow; // the codes are not changed after quantization; no need to copy 8-bit ones
         }
         byte[] packed = new byte[2 * count];
         for (int i = 0; i < count; i++) {

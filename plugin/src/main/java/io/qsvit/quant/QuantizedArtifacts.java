@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -74,9 +75,10 @@ public final class QuantizedArtifacts {
         }
         // quantize in parallel (read-only on the source model), assemble in order: same bytes every run
         GraphProto graph = source.getGraph();
+        Map<Long, Map<Integer, float[]>> scratch = new ConcurrentHashMap<>();
         List<Done> done = jobs.parallelStream().map(job -> job.run(layer -> layer.fromConstant()
                 ? constantTensor(graph.getNode(constantIndex.get(layer.tensorName())))
-                : graph.getInitializer(initializerIndex.get(layer.tensorName())), model)).toList();
+                : graph.getInitializer(initializerIndex.get(layer.tensorName())), model, scratch)).toList();
         int decodeNodes = 0;
         for (Done d : done) {
             Layer layer = d.layer;
@@ -106,14 +108,21 @@ public final class QuantizedArtifacts {
 
     /** One layer to quantize under one scheme. */
     private record Job(Layer layer, Scheme scheme) {
-        Done run(Function<Layer, TensorProto> storedTensor, ModelLayers model) {
+        /**
+         * @param scratch per thread, one float array per tensor size, reused within one build: a 55M-weight
+         *                model then allocates a few arrays instead of one per tensor
+         */
+        Done run(Function<Layer, TensorProto> storedTensor, ModelLayers model, Map<Long, Map<Integer, float[]>> scratch) {
             TensorProto stored = storedTensor.apply(layer);
-            float[] weights = TensorData.floats(stored, model.model());
+            Map<Integer, float[]> mine = scratch.computeIfAbsent(Thread.currentThread().getId(), id -> new HashMap<>());
+            float[] weights = TensorData.floats(stored, model.model(), mine.get((int) layer.params()));
             QuantizedTensor q = Quantizer.quantize(layer.path(), weights, layer.dims(), layer.channelAxis(), scheme);
             q.dequantizeInto(weights);
+            mine.put(weights.length, weights); // reused by this thread's next tensor of the same size
             return new Done(layer, floatTensor(layer.tensorName(), stored, weights), Decode.of(layer, q));
         }
     }
+
 
     /** A quantized layer: its simulated float tensor and the tensors and nodes that decode it. */
     private record Done(Layer layer, TensorProto values, Decode decode) {
