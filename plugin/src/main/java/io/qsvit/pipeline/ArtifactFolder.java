@@ -114,12 +114,14 @@ public final class ArtifactFolder {
     }
 
     private static Map<String, String> fileDigests(Path folder) throws IOException {
-        Map<String, String> digests = new LinkedHashMap<>();
+        List<Path> sorted;
         try (Stream<Path> files = Files.walk(folder)) {
-            List<Path> sorted = files.filter(Files::isRegularFile).sorted().toList();
-            for (Path f : sorted) {
-                digests.put(folder.relativize(f).toString().replace('\\', '/'), Digests.ofFile(f));
-            }
+            sorted = files.filter(Files::isRegularFile).sorted().toList();
+        }
+        List<String> hashes = sorted.parallelStream().map(Digests::ofFile).toList(); // large files: use both cores
+        Map<String, String> digests = new LinkedHashMap<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            digests.put(folder.relativize(sorted.get(i)).toString().replace('\\', '/'), hashes.get(i));
         }
         return digests;
     }

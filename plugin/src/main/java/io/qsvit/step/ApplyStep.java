@@ -27,6 +27,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
 /**
@@ -58,8 +60,11 @@ public final class ApplyStep {
         StepContext context = new StepContext(NAME, ALGORITHM_VERSION, Map.of(), inputs);
         return ArtifactFolder.publish(out, context, folder -> {
             QuantizedArtifacts artifacts = QuantizedArtifacts.build(layers, setting, settingJson);
-            OnnxWriter.write(artifacts.simulated(), model, folder.resolve(SIMULATED));
+            // the two files are independent: write them side by side
+            CompletableFuture<Path> simulated = CompletableFuture.supplyAsync(
+                    () -> OnnxWriter.write(artifacts.simulated(), model, folder.resolve(SIMULATED)));
             OnnxWriter.write(artifacts.real(), model, folder.resolve(REAL));
+            join(simulated);
             Files.writeString(folder.resolve(SETTING_FILE), settingJson + "\n");
             return results(layers, setting, artifacts.real(), folder.resolve(REAL));
         });
@@ -133,6 +138,17 @@ public final class ApplyStep {
                 total += Files.size(f);
             }
             return total;
+        }
+    }
+
+    private static void join(CompletableFuture<Path> write) {
+        try {
+            write.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause; // a UserInputException from the writer keeps its one-line message
+            }
+            throw e;
         }
     }
 
