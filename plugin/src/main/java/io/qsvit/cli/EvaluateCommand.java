@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 
 /** Evaluates a classifier on labelled images and reports its top-1 accuracy. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Evaluate an ONNX image classifier on an IDX dataset and print its top-1 accuracy.")
+        description = "Evaluate an ONNX image classifier on labelled images: top-1 accuracy with its 95% interval, top-5.")
 final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -57,7 +57,7 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int cores = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         LabeledImages images;
-        int[] predictions;
+        float[][] scores;
         double seconds;
         try (OnnxClassifier classifier = OnnxClassifier.open(model, cores)) {
             DatasetSpec spec = DatasetSpec.detect().withFormat(DataFormat.parse(format)).withSplit(split)
@@ -67,15 +67,15 @@ final class EvaluateCommand implements Callable<Integer> {
                 images = images.first(limit);
             }
             long start = System.nanoTime();
-            predictions = classifier.predict(images, batch);
+            scores = classifier.scores(images, batch);
             seconds = (System.nanoTime() - start) / 1e9;
         }
-        Accuracy accuracy = Accuracy.of(predictions, images);
-        print(accuracy, seconds);
+        print(Accuracy.topK(scores, images, 1), Accuracy.topK(scores, images, 5), seconds);
         return 0;
     }
 
-    private void print(Accuracy accuracy, double seconds) throws Exception {
+    private void print(Accuracy accuracy, Accuracy top5, double seconds) throws Exception {
+        double[] interval = accuracy.interval95();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> report = new LinkedHashMap<>();
@@ -85,12 +85,15 @@ final class EvaluateCommand implements Callable<Integer> {
             report.put("images", accuracy.total());
             report.put("correct", accuracy.correct());
             report.put("accuracy", accuracy.value());
+            report.put("accuracy_interval95", interval);
+            report.put("top5_accuracy", top5.value());
             report.put("seconds", seconds);
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
         } else {
             out.printf("model     %s%n", model);
             out.printf("data      %s (%s, %d images)%n", data, split, accuracy.total());
-            out.printf("accuracy  %.4f (%d of %d correct)%n", accuracy.value(), accuracy.correct(), accuracy.total());
+            out.printf("accuracy  %.4f (%d of %d correct; 95%% interval %.4f-%.4f), top-5 %.4f%n", accuracy.value(),
+                    accuracy.correct(), accuracy.total(), interval[0], interval[1], top5.value());
             out.printf("time      %.2f s, %.0f images/s%n", seconds, accuracy.total() / seconds);
         }
         out.flush();

@@ -2,22 +2,50 @@ package io.qsvit.eval;
 
 import io.qsvit.eval.data.LabeledImages;
 
-/** Top-1 accuracy: how many predictions equal the labels. */
+/** Top-k accuracy: how many images have their label among the k best-scored classes. */
 public record Accuracy(int correct, int total) {
-    public static Accuracy of(int[] predictions, LabeledImages data) {
-        if (predictions.length != data.size()) {
-            throw new IllegalArgumentException(predictions.length + " predictions for " + data.size() + " images");
-        }
+    /** The 97.5% quantile of the standard normal distribution, for two-sided 95% intervals. */
+    private static final double Z95 = 1.959963984540054;
+
+    /**
+     * Top-k from class scores: an image counts when fewer than k classes score strictly higher than its label
+     * (a tie with the label does not push it out).
+     */
+    public static Accuracy topK(float[][] scores, LabeledImages data, int k) {
         int correct = 0;
-        for (int i = 0; i < predictions.length; i++) {
-            if (predictions[i] == data.label(i)) {
+        for (int i = 0; i < scores.length; i++) {
+            float labelScore = scores[i][data.label(i)];
+            int higher = 0;
+            for (float s : scores[i]) {
+                if (s > labelScore) {
+                    higher++;
+                }
+            }
+            if (higher < k) {
                 correct++;
             }
         }
-        return new Accuracy(correct, predictions.length);
+        return new Accuracy(correct, scores.length);
     }
 
     public double value() {
         return total == 0 ? 0 : (double) correct / total;
+    }
+
+    /**
+     * Wilson score interval at 95% confidence: unlike the normal approximation it stays inside [0, 1] and
+     * holds for accuracies near 0 or 1 and for small evaluation sets.
+     */
+    public double[] interval95() {
+        if (total == 0) {
+            return new double[] {0, 1};
+        }
+        double n = total;
+        double p = value();
+        double z2 = Z95 * Z95;
+        double denominator = 1 + z2 / n;
+        double centre = (p + z2 / (2 * n)) / denominator;
+        double half = Z95 * Math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator;
+        return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
     }
 }

@@ -84,16 +84,6 @@ public final class OnnxClassifier implements AutoCloseable {
         return new ImageShape((int) inputShape[1], (int) inputShape[2], (int) inputShape[3]);
     }
 
-    /** Predicted class (arg-max of the scores) of every image, in order. */
-    public int[] predict(LabeledImages data, int batchSize) {
-        float[][] scores = scores(data, batchSize);
-        int[] predictions = new int[scores.length];
-        for (int i = 0; i < scores.length; i++) {
-            predictions[i] = argMax(scores[i]);
-        }
-        return predictions;
-    }
-
     /** Class scores of every image, in order. */
     public float[][] scores(LabeledImages data, int batchSize) {
         checkFits(data);
@@ -153,16 +143,6 @@ public final class OnnxClassifier implements AutoCloseable {
                     + scored + " classes");
         }
         classes = scored;
-    }
-
-    static int argMax(float[] scores) {
-        int best = 0;
-        for (int i = 1; i < scores.length; i++) {
-            if (scores[i] > scores[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private static String firstLine(String message) {

@@ -57,6 +57,10 @@ class QsvitCliTest {
         assertEquals(2000, report.get("images").asInt());
         assertEquals(manifest.at("/accuracy_onnxruntime/bundled_subset_2000/correct").asInt(),
                 report.get("correct").asInt());
+        double accuracy = report.get("accuracy").asDouble();
+        assertTrue(report.at("/accuracy_interval95/0").asDouble() < accuracy, run.out());
+        assertTrue(report.at("/accuracy_interval95/1").asDouble() > accuracy, run.out());
+        assertTrue(report.get("top5_accuracy").asDouble() > accuracy, run.out());
     }
 
     @Test
