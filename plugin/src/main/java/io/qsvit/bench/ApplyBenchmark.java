@@ -1,5 +1,6 @@
 package io.qsvit.bench;
 
+import io.qsvit.Folders;
 import io.qsvit.model.OnnxModel;
 import io.qsvit.model.OnnxWriter;
 import io.qsvit.pipeline.ArtifactFolder;
@@ -7,7 +8,6 @@ import io.qsvit.step.ApplyStep;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Times the apply step on a synthetic SDTv2-55M-sized model against two baselines measured in the same run:
@@ -67,7 +66,7 @@ public final class ApplyBenchmark {
             }
             long t4 = System.nanoTime();
             double peak = peakHeap();
-            delete(applied);
+            Folders.deleteRecursively(applied);
             if (counted) {
                 copy.add((t1 - t0) / 1e9);
                 protobuf.add((t2 - t1) / 1e9);
@@ -113,13 +112,4 @@ public final class ApplyBenchmark {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private static void delete(Path folder) {
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path p : files.sorted(Collections.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

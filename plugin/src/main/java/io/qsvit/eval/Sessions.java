@@ -6,18 +6,16 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
+import io.qsvit.Folders;
 import io.qsvit.UserInputException;
 import io.qsvit.model.ExternalData;
 import io.qsvit.model.OnnxModel;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * ONNX Runtime sessions for models we changed in memory (extra outputs, overridable weights). A model with
@@ -65,20 +63,8 @@ final class Sessions {
         } catch (IOException e) {
             throw new UserInputException("cannot stage " + source.file() + " for ONNX Runtime: " + e.getMessage());
         } finally {
-            deleteRecursively(folder);
+            Folders.deleteRecursively(folder);
         }
     }
 
-    private static void deleteRecursively(Path folder) {
-        if (folder == null) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + folder, e);
-        }
-    }
 }

@@ -3,15 +3,16 @@ package io.qsvit.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.qsvit.Folders;
 import io.qsvit.UserInputException;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,11 @@ public final class ArtifactFolder {
         } catch (IOException e) {
             throw new UserInputException("cannot write output folder " + out + ": " + describe(e));
         } finally {
-            deleteRecursively(temp);
+            try {
+                Folders.deleteRecursively(temp); // after a successful move there is nothing left to delete
+            } catch (UncheckedIOException e) {
+                // keep the error that got us here; a leftover hidden temporary folder is harmless
+            }
         }
     }
 
@@ -135,16 +140,4 @@ public final class ArtifactFolder {
         return e.getMessage() == null ? kind : kind + ": " + e.getMessage();
     }
 
-    static void deleteRecursively(Path folder) {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // best effort: a leftover hidden temporary folder is harmless
-        }
-    }
 }
