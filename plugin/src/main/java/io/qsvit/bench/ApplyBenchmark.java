@@ -3,7 +3,7 @@ package io.qsvit.bench;
 import io.qsvit.Folders;
 import io.qsvit.model.OnnxModel;
 import io.qsvit.model.OnnxWriter;
-import io.qsvit.pipeline.ArtifactFolder;
+import io.qsvit.artifact.ArtifactFolder;
 import io.qsvit.step.ApplyStep;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.qsvit.cli;
 
-import io.qsvit.pipeline.ArtifactFolder;
+import io.qsvit.artifact.ArtifactFolder;
 import io.qsvit.step.ApplyStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,7 +1,7 @@
 package io.qsvit.cli;
 
 import io.qsvit.UserInputException;
-import io.qsvit.pipeline.ToolVersion;
+import io.qsvit.artifact.ToolVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -17,7 +17,7 @@ import io.qsvit.model.Grouping;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
-import io.qsvit.pipeline.ArtifactFolder;
+import io.qsvit.artifact.ArtifactFolder;
 import io.qsvit.quant.QuantizedArtifacts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

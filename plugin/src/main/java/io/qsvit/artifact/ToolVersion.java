@@ -1,4 +1,4 @@
-package io.qsvit.pipeline;
+package io.qsvit.artifact;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.qsvit.pipeline;
+package io.qsvit.artifact;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;

@@ -1,4 +1,4 @@
-package io.qsvit.pipeline;
+package io.qsvit.artifact;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import io.qsvit.model.ExternalData;

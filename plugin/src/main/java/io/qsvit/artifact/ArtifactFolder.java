@@ -1,4 +1,4 @@
-package io.qsvit.pipeline;
+package io.qsvit.artifact;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
