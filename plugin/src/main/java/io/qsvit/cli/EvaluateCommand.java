@@ -1,7 +1,5 @@
 package io.qsvit.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.qsvit.eval.Accuracy;
 import io.qsvit.eval.OnnxClassifier;
 import io.qsvit.eval.data.DataFormat;
@@ -88,7 +86,7 @@ final class EvaluateCommand implements Callable<Integer> {
             report.put("accuracy_interval95", interval);
             report.put("top5_accuracy", top5.value());
             report.put("seconds", seconds);
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+            out.println(Qsvit.JSON.writeValueAsString(report));
         } else {
             out.printf("model     %s%n", model);
             out.printf("data      %s (%s, %d images)%n", data, split, accuracy.total());

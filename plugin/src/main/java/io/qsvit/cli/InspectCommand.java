@@ -1,7 +1,5 @@
 package io.qsvit.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.qsvit.ConfigFiles;
 import io.qsvit.eval.LayerCosts;
 import io.qsvit.model.Granularity;
@@ -53,7 +51,7 @@ final class InspectCommand implements Callable<Integer> {
         LayerCosts costs = LayerCosts.measure(layers);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report(layers, costs)));
+            out.println(Qsvit.JSON.writeValueAsString(report(layers, costs)));
         } else {
             printTable(out, layers, costs);
         }

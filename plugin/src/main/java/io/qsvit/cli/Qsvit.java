@@ -1,5 +1,7 @@
 package io.qsvit.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.qsvit.UserInputException;
 import io.qsvit.artifact.ToolVersion;
 import picocli.CommandLine;
@@ -13,6 +15,8 @@ import picocli.CommandLine.Spec;
         description = "Mixed-precision post-training quantization of spiking vision transformers.",
         subcommands = {InspectCommand.class, ApplyCommand.class, EvaluateCommand.class, BenchmarkCommand.class, CommandLine.HelpCommand.class})
 public final class Qsvit implements Runnable {
+    /** How commands print JSON for machines. */
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Exit code of a bad input (a usage error is picocli's 2). */
     public static final int EXIT_BAD_INPUT = 1;
     /** Exit code of a failure that is our fault, not the user's. */

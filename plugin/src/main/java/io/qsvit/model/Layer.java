@@ -28,8 +28,4 @@ public record Layer(int index, String path, PathSource pathSource, String tensor
         return TensorShapes.elements(dims);
     }
 
-    /** Number of output channels (size along the channel axis), or 1 when the axis is unknown. */
-    public int outputChannels() {
-        return channelAxis < 0 ? 1 : dims[channelAxis];
-    }
 }

@@ -19,8 +19,4 @@ public record ModelLayers(OnnxModel model, List<Layer> layers, List<Group> group
     public long params() {
         return layers.stream().mapToLong(Layer::params).sum();
     }
-
-    public Group group(String name) {
-        return groups.stream().filter(g -> g.name().equals(name)).findFirst().orElse(null);
-    }
 }
