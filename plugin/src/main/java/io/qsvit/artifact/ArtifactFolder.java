@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -26,10 +27,14 @@ import java.util.stream.Stream;
 public final class ArtifactFolder {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** Writes a step's files into a (temporary) folder and returns its results for the metadata. */
+    /**
+     * Writes a step's files into a (temporary) folder and returns its results for the metadata. Measurements
+     * that vary from run to run (throughput) go into {@code timings}, never into results or files, so the
+     * artifact stays byte-identical.
+     */
     @FunctionalInterface
     public interface Writer {
-        Map<String, Object> write(Path folder) throws IOException;
+        Map<String, Object> write(Path folder, Map<String, Double> timings) throws IOException;
     }
 
     /** How a publish ended: written now, or already present with the same cache key. */
@@ -57,11 +62,13 @@ public final class ArtifactFolder {
         }
         try {
             long start = System.nanoTime();
-            Map<String, Object> results = writer.write(temp);
-            double seconds = (System.nanoTime() - start) / 1e9;
+            Map<String, Double> timings = new TreeMap<>();
+            Map<String, Object> results = writer.write(temp, timings);
+            timings.put("seconds", (System.nanoTime() - start) / 1e9);
+            timings.replaceAll((name, value) -> round(value));
             StepMetadata metadata = new StepMetadata(StepMetadata.SCHEMA, context.step(), context.algorithmVersion(),
                     ToolVersion.get(), context.cacheKey(), context.inputs(), context.parameters(), results,
-                    fileDigests(temp), Provenance.current(), Map.of("seconds", round(seconds)));
+                    fileDigests(temp), Provenance.current(), timings);
             JSON.writeValue(temp.resolve(StepMetadata.FILE).toFile(), metadata);
             moveIntoPlace(temp, target, out);
             return Outcome.WRITTEN;
@@ -131,8 +138,8 @@ public final class ArtifactFolder {
         return digests;
     }
 
-    private static double round(double seconds) {
-        return Math.round(seconds * 1000) / 1000.0;
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
     }
 
     private static String describe(IOException e) {

@@ -28,6 +28,19 @@ public record Accuracy(int correct, int total) {
         return new Accuracy(correct, scores.length);
     }
 
+    /** The top-scored class of each image (the first one on a tie). */
+    public static int[] predictions(float[][] scores) {
+        int[] best = new int[scores.length];
+        for (int i = 0; i < scores.length; i++) {
+            for (int c = 1; c < scores[i].length; c++) {
+                if (scores[i][c] > scores[i][best[i]]) {
+                    best[i] = c;
+                }
+            }
+        }
+        return best;
+    }
+
     public double value() {
         return total == 0 ? 0 : (double) correct / total;
     }

@@ -8,13 +8,17 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import io.qsvit.UserInputException;
+import io.qsvit.eval.data.ImageShape;
 import io.qsvit.eval.data.LabeledImages;
 import io.qsvit.model.Group;
 import io.qsvit.model.Grouping;
@@ -87,6 +91,7 @@ public final class EvaluationSession implements AutoCloseable {
             OrtSession session = Sessions.create(proto, model.model(), options);
             ValueInfoProto input = graph.getInputList().stream().filter(i -> !isInitializer(source, i.getName()))
                     .findFirst().orElseThrow(() -> new UserInputException(model.model().file() + " has no data input"));
+            checkClassScores(session, model);
             EvaluationSession evaluation = new EvaluationSession(model, session, input.getName(), shapeOf(input), spikeInputs);
             evaluation.use(Setting.uniform(Grouping.QSVIT, Scheme.FLOAT32));
             return evaluation;
@@ -98,6 +103,18 @@ public final class EvaluationSession implements AutoCloseable {
 
     public ModelLayers model() {
         return model;
+    }
+
+    public String inputName() {
+        return inputName;
+    }
+
+    /** The [channels, height, width] the model's input declares, or null where any of them is symbolic. */
+    public ImageShape imageShape() {
+        if (inputShape.length != 4 || inputShape[1] <= 0 || inputShape[2] <= 0 || inputShape[3] <= 0) {
+            return null;
+        }
+        return new ImageShape((int) inputShape[1], (int) inputShape[2], (int) inputShape[3]);
     }
 
     /** True when the layer's input is spikes (accumulate-only), false for a MAC layer such as the encoder. */
@@ -160,6 +177,9 @@ public final class EvaluationSession implements AutoCloseable {
         if (inputShape[0] > 0 && data.size() % batch != 0) {
             throw new UserInputException("the model's batch dimension is fixed at " + batch
                     + " and does not divide the " + data.size() + " images");
+        }
+        if (data.size() == 0) {
+            throw new UserInputException("no images to evaluate");
         }
         checkFits(data);
         float[][] scores = new float[data.size()][];
@@ -237,6 +257,17 @@ public final class EvaluationSession implements AutoCloseable {
         graph.clearInput().addAllInput(inputs);
         for (Layer layer : model.layers()) {
             graph.addInput(floatValue(layer.tensorName(), layer.dims()));
+        }
+    }
+
+    /** The first output must be class scores, [batch, classes] with at least two classes. */
+    private static void checkClassScores(OrtSession session, ModelLayers model) throws OrtException {
+        NodeInfo output = session.getOutputInfo().values().iterator().next();
+        if (!(output.getInfo() instanceof TensorInfo scores) || scores.type != OnnxJavaType.FLOAT
+                || scores.getShape().length != 2 || scores.getShape()[1] == 0 || scores.getShape()[1] == 1) {
+            session.close();
+            throw new UserInputException(model.model().file() + ": output '" + output.getName() + "' is "
+                    + output.getInfo() + "; class scores [batch, classes] are expected");
         }
     }
 

@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import io.qsvit.Folders;
 import io.qsvit.UserInputException;
@@ -31,6 +32,10 @@ final class Sessions {
         options.setIntraOpNumThreads(threads);
         options.setInterOpNumThreads(1);
         options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+        if (OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+            // only the onnxruntime_gpu build lists CUDA; it falls back to CPU for what CUDA cannot run
+            options.addCUDA(0);
+        }
         return options;
     }
 

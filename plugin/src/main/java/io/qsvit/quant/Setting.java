@@ -1,19 +1,25 @@
 package io.qsvit.quant;
 
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qsvit.ConfigFiles;
 import io.qsvit.UserInputException;
 import io.qsvit.model.Group;
 import io.qsvit.model.Grouping;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
+import io.qsvit.model.OnnxModel;
 
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -26,6 +32,7 @@ import java.util.TreeMap;
 @JsonPropertyOrder({"schema", "grouping", "default", "groups"})
 public record Setting(Grouping grouping, @JsonProperty("default") Scheme fallback, Map<String, Scheme> groups) {
     public static final String SCHEMA = "qsvit.setting/v1";
+    private static final ObjectMapper RECORDED = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public Setting {
         groups = Collections.unmodifiableMap(new TreeMap<>(groups)); // sorted: one setting, one serialisation
@@ -37,7 +44,11 @@ public record Setting(Grouping grouping, @JsonProperty("default") Scheme fallbac
     }
 
     public Scheme schemeOf(Group group) {
-        return groups.getOrDefault(group.name(), fallback);
+        return schemeOf(group.name());
+    }
+
+    public Scheme schemeOf(String groupName) {
+        return groups.getOrDefault(groupName, fallback);
     }
 
     /** Every group of the model at one scheme (e.g. QSViT's uniform-precision baselines). */
@@ -72,19 +83,37 @@ public record Setting(Grouping grouping, @JsonProperty("default") Scheme fallbac
     }
 
     public static Setting read(Path file) {
-        SettingFile raw = ConfigFiles.read(file, SettingFile.class);
+        return of(ConfigFiles.read(file, SettingFile.class), file.toString());
+    }
+
+    /** The setting {@code apply} recorded in a model's metadata, if the model is one of its artifacts. */
+    public static Optional<Setting> recordedIn(OnnxModel model) {
+        for (StringStringEntryProto entry : model.proto().getMetadataPropsList()) {
+            if (entry.getKey().equals(QuantizedArtifacts.SETTING_KEY)) {
+                String where = model.file() + " metadata " + QuantizedArtifacts.SETTING_KEY;
+                try {
+                    return Optional.of(of(RECORDED.readValue(entry.getValue(), SettingFile.class), where));
+                } catch (JsonProcessingException e) {
+                    throw new UserInputException(where + " is not a setting: " + e.getOriginalMessage());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Setting of(SettingFile raw, String where) {
         if (raw.schema != null && !raw.schema.equals(SCHEMA)) {
-            throw new UserInputException(file + ": setting schema '" + raw.schema + "' is not " + SCHEMA);
+            throw new UserInputException(where + ": setting schema '" + raw.schema + "' is not " + SCHEMA);
         }
         Map<String, Scheme> groups = new LinkedHashMap<>();
         if (raw.groups != null) {
-            raw.groups.forEach((group, text) -> groups.put(group, parse(file, "group '" + group + "'", text)));
+            raw.groups.forEach((group, text) -> groups.put(group, parse(where, "group '" + group + "'", text)));
         }
-        Scheme fallback = raw.fallback == null ? Scheme.FLOAT32 : parse(file, "default", raw.fallback);
+        Scheme fallback = raw.fallback == null ? Scheme.FLOAT32 : parse(where, "default", raw.fallback);
         return new Setting(raw.grouping != null ? raw.grouping : Grouping.QSVIT, fallback, groups);
     }
 
-    private static Scheme parse(Path file, String where, String text) {
+    private static Scheme parse(String file, String where, String text) {
         try {
             return Scheme.parse(text);
         } catch (UserInputException e) {

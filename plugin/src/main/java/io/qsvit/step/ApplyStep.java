@@ -58,7 +58,7 @@ public final class ApplyStep {
         inputs.put("model", ModelDigest.of(model));
         inputs.put("setting", Digests.ofCanonicalJson(setting)); // meaning, not formatting, of the setting file
         StepContext context = new StepContext(NAME, ALGORITHM_VERSION, Map.of(), inputs);
-        return ArtifactFolder.publish(out, context, folder -> {
+        return ArtifactFolder.publish(out, context, (folder, timings) -> {
             QuantizedArtifacts artifacts = QuantizedArtifacts.build(layers, setting, settingJson);
             // the two files are independent: write them side by side
             CompletableFuture<Path> simulated = CompletableFuture.supplyAsync(

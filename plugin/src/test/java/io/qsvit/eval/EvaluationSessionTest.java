@@ -1,8 +1,5 @@
 package io.qsvit.eval;
 
-import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
-import com.google.protobuf.ByteString;
 import io.qsvit.Examples;
 import io.qsvit.eval.data.IdxDataset;
 import io.qsvit.eval.data.LabeledImages;
@@ -18,12 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import static io.qsvit.model.TestGraphs.node;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,43 +27,10 @@ class EvaluationSessionTest {
     @TempDir
     Path dir;
 
-    private static TensorProto tensor(String name, float[] values, int... dims) {
-        ByteBuffer bytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : values) {
-            bytes.putFloat(v);
-        }
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .setRawData(ByteString.copyFrom(bytes.array()));
-        for (int d : dims) {
-            t.addDims(d);
-        }
-        return t.build();
-    }
-
-    /**
-     * image [N,1,2,2] -> Flatten -> MatMul(enc [4,3]) -> GreaterOrEqual 0.5 -> Cast -> MatMul(head [3,2]): the
-     * encoder multiplies analog pixels, the head accumulates spikes.
-     */
-    private Path spikingModel() throws IOException {
-        float[] enc = {1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0}; // hidden j = pixel j, j < 3
-        GraphProto graph = GraphProto.newBuilder()
-                .addInput(TestGraphs.floatValue("image", -1, 1, 2, 2))
-                .addOutput(TestGraphs.floatValue("scores", -1, 2))
-                .addInitializer(tensor("enc.weight", enc, 4, 3))
-                .addInitializer(tensor("head.weight", new float[] {1, 0, 0, 1, 1, 1}, 3, 2))
-                .addInitializer(tensor("threshold", new float[] {0.5f}))
-                .addNode(node("Flatten", "/flatten/Flatten", new String[] {"image"}, "flat"))
-                .addNode(node("MatMul", "/enc/MatMul", new String[] {"flat", "enc.weight"}, "membrane"))
-                .addNode(node("GreaterOrEqual", "/lif/GreaterOrEqual", new String[] {"membrane", "threshold"}, "fired"))
-                .addNode(node("Cast", "/lif/Cast", new String[] {"fired"}, "spikes", TestGraphs.integer("to", 1)))
-                .addNode(node("MatMul", "/head/MatMul", new String[] {"spikes", "head.weight"}, "scores"))
-                .build();
-        return Files.write(dir.resolve("spiking.onnx"), TestGraphs.model(graph, 17).toByteArray());
-    }
-
     @Test
     void firingRatesMatchAHandCount() throws IOException {
-        ModelLayers model = ModelLayers.of(OnnxModel.load(spikingModel()), Grouping.QSVIT);
+        ModelLayers model = ModelLayers.of(OnnxModel.load(
+                Files.write(dir.resolve("spiking.onnx"), TestGraphs.spikingClassifier().toByteArray())), Grouping.QSVIT);
         // pixels 0..2 become the hidden spikes (>= 0.5): image 0 fires 2 of 3, image 1 fires 0, image 2 fires 3
         float[] pixels = {0.9f, 0.6f, 0.1f, 0.0f, 0.2f, 0.4f, 0.49f, 1.0f, 0.5f, 0.7f, 1.0f, 0.0f};
         LabeledImages images = new LabeledImages(pixels, new int[] {0, 1, 1}, 1, 2, 2);

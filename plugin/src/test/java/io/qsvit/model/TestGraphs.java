@@ -20,6 +20,41 @@ public final class TestGraphs {
     private TestGraphs() {
     }
 
+    /** A float tensor with the given values. */
+    public static TensorProto tensor(String name, float[] values, int... dims) {
+        ByteBuffer bytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            bytes.putFloat(v);
+        }
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .setRawData(ByteString.copyFrom(bytes.array()));
+        for (int d : dims) {
+            t.addDims(d);
+        }
+        return t.build();
+    }
+
+    /**
+     * image [N,1,2,2] -> Flatten -> MatMul(enc [4,3]) -> GreaterOrEqual 0.5 -> Cast -> MatMul(head [3,2]): the
+     * encoder multiplies analog pixels (hidden j = pixel j, j < 3), the head accumulates spikes.
+     */
+    public static ModelProto spikingClassifier() {
+        float[] enc = {1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0};
+        GraphProto graph = GraphProto.newBuilder()
+                .addInput(floatValue("image", -1, 1, 2, 2))
+                .addOutput(floatValue("scores", -1, 2))
+                .addInitializer(tensor("enc.weight", enc, 4, 3))
+                .addInitializer(tensor("head.weight", new float[] {1, 0, 0, 1, 1, 1}, 3, 2))
+                .addInitializer(tensor("threshold", new float[] {0.5f}))
+                .addNode(node("Flatten", "/flatten/Flatten", new String[] {"image"}, "flat"))
+                .addNode(node("MatMul", "/enc/MatMul", new String[] {"flat", "enc.weight"}, "membrane"))
+                .addNode(node("GreaterOrEqual", "/lif/GreaterOrEqual", new String[] {"membrane", "threshold"}, "fired"))
+                .addNode(node("Cast", "/lif/Cast", new String[] {"fired"}, "spikes", integer("to", 1)))
+                .addNode(node("MatMul", "/head/MatMul", new String[] {"spikes", "head.weight"}, "scores"))
+                .build();
+        return model(graph, 17);
+    }
+
     public static TensorProto floats(String name, long seed, int... dims) {
         int n = 1;
         for (int d : dims) {

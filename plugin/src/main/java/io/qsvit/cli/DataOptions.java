@@ -1,0 +1,36 @@
+package io.qsvit.cli;
+
+import io.qsvit.UserInputException;
+import io.qsvit.eval.EvaluationData;
+import io.qsvit.eval.data.DataFormat;
+import io.qsvit.eval.data.IdxDataset;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** The data options every evaluating step shares (a picocli mixin), so all steps select images alike. */
+final class DataOptions {
+    @Option(names = "--data", required = true, description = "Labelled images: an IDX folder, a folder of .npy "
+            + "arrays, a libsvm file, or a folder with one sub-folder of images per class.")
+    Path data;
+
+    @Option(names = "--format", defaultValue = "auto",
+            description = "auto (detect), idx, npy, libsvm or images (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--split", defaultValue = IdxDataset.TEST_SPLIT, description = "IDX split name (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--limit", description = "Use N images: the first N, or N stratified by class with --seed.")
+    Integer limit;
+
+    @Option(names = "--seed", description = "Take a stratified subset of --limit images chosen with this seed.")
+    Long seed;
+
+    EvaluationData request() {
+        if (seed != null && limit == null) {
+            throw new UserInputException("--seed chooses a stratified subset and needs --limit");
+        }
+        return new EvaluationData(data, DataFormat.parse(format), split, limit, seed);
+    }
+}

@@ -1,0 +1,56 @@
+package io.qsvit.eval;
+
+import io.qsvit.UserInputException;
+import io.qsvit.artifact.Digests;
+import io.qsvit.eval.data.DataFormat;
+import io.qsvit.eval.data.DatasetSpec;
+import io.qsvit.eval.data.Datasets;
+import io.qsvit.eval.data.ImageShape;
+import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.LoadedData;
+import io.qsvit.eval.data.Subset;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Which labelled images a step evaluates on: where they are, in what format, and which subset (all, the
+ * first N, or N stratified by a seed). Every step takes its data this way, so two steps given the same
+ * request see the same images.
+ *
+ * @param limit number of images, or null for all of them
+ * @param seed  null for the first {@code limit} images, else the seed of a stratified subset
+ */
+public record EvaluationData(Path path, DataFormat format, String split, Integer limit, Long seed) {
+
+    /** Loads the images; {@code shape} (null when the model leaves it open) checks or completes the format. */
+    public LoadedData load(ImageShape shape) {
+        DatasetSpec spec = DatasetSpec.detect().withFormat(format).withSplit(split).withShape(shape);
+        LoadedData data = Datasets.open(path, spec);
+        if (data.images().size() == 0) {
+            throw new UserInputException("data " + path + " holds no images");
+        }
+        if (limit == null) {
+            return data;
+        }
+        LabeledImages chosen = (seed == null ? Subset.first(limit) : Subset.stratified(limit, seed)).of(data.images());
+        return new LoadedData(chosen, data.classNames());
+    }
+
+    /** The effective parameters, as metadata and cache keys record them (the path is an input, not a parameter). */
+    public Map<String, Object> parameters() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("format", format.toString());
+        p.put("split", split);
+        p.put("limit", limit);
+        p.put("subset", limit == null ? "all" : seed == null ? "first" : "stratified");
+        p.put("seed", seed);
+        return p;
+    }
+
+    /** Digest of the data's content (not its path). */
+    public String digest() {
+        return Digests.ofContent(path);
+    }
+}

@@ -1,0 +1,27 @@
+package io.qsvit.step;
+
+import io.qsvit.UserInputException;
+import io.qsvit.model.OnnxModel;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where a step finds the model a user names: an ONNX file, a folder holding {@code model.onnx}, or the output
+ * folder of {@code apply}, which stands for its real (integer-coded) model.
+ */
+final class ModelInput {
+    private ModelInput() {
+    }
+
+    static OnnxModel load(Path path) {
+        Path real = path.resolve(ApplyStep.REAL).resolve(OnnxModel.MODEL_FILE);
+        if (Files.isDirectory(path) && !Files.exists(path.resolve(OnnxModel.MODEL_FILE)) && Files.isRegularFile(real)) {
+            return OnnxModel.load(real);
+        }
+        if (!Files.exists(path)) {
+            throw new UserInputException("model not found: " + path);
+        }
+        return OnnxModel.load(path);
+    }
+}
