@@ -1,6 +1,7 @@
 package io.qsvit.quant;
 
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -29,6 +30,7 @@ import java.util.TreeMap;
  * <pre>{"schema": "qsvit.setting/v1", "grouping": {"granularity": "block"}, "default": "uniform8",
  *  "groups": {"stage1.downsample": "uniform4", "stage3.block1": "float32"}}</pre>
  */
+@JsonIgnoreProperties(value = "schema", allowGetters = true) // written for readers; always SCHEMA here
 @JsonPropertyOrder({"schema", "grouping", "default", "groups"})
 public record Setting(Grouping grouping, @JsonProperty("default") Scheme fallback, Map<String, Scheme> groups) {
     public static final String SCHEMA = "qsvit.setting/v1";

@@ -1,0 +1,67 @@
+package io.qsvit.search;
+
+import io.qsvit.eval.Accuracy;
+import io.qsvit.eval.EnergyEstimate;
+import io.qsvit.eval.EnergyTable;
+import io.qsvit.eval.EvaluationSession;
+import io.qsvit.eval.LayerCosts;
+import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.model.ModelLayers;
+import io.qsvit.quant.Setting;
+
+/**
+ * Evaluates settings of one model on fixed images, reusing one ONNX Runtime session (switching settings
+ * re-quantizes only the groups that change). Every search strategy and sweep evaluates through this.
+ */
+public final class TrialEvaluator implements AutoCloseable {
+    private final EvaluationSession session;
+    private final LabeledImages images;
+    private final LayerCosts costs;
+    private final EnergyTable table;
+    private final int batch;
+
+    private TrialEvaluator(EvaluationSession session, LabeledImages images, LayerCosts costs, EnergyTable table, int batch) {
+        this.session = session;
+        this.images = images;
+        this.costs = costs;
+        this.table = table;
+        this.batch = batch;
+    }
+
+    public static TrialEvaluator open(ModelLayers model, LabeledImages images, EnergyTable table, int threads, int batch) {
+        EvaluationSession session = EvaluationSession.open(model, threads);
+        try {
+            return new TrialEvaluator(session, images, LayerCosts.measure(model), table, batch);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    public ModelLayers model() {
+        return session.model();
+    }
+
+    public LabeledImages images() {
+        return images;
+    }
+
+    /** The setting on all images. */
+    public Trial evaluate(Setting setting) {
+        return evaluate(setting, images);
+    }
+
+    /** The setting on some images (a racing stage, say); the trial records how many. */
+    public Trial evaluate(Setting setting, LabeledImages on) {
+        session.use(setting);
+        EvaluationSession.Outputs outputs = session.run(on, batch);
+        EnergyEstimate energy = EnergyEstimate.of(session.model(), setting, costs, outputs.firingRates(), table);
+        return Trial.of(setting, Accuracy.topK(outputs.scores(), on, 1), setting.memory(session.model()),
+                energy.totalMicrojoules());
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}
