@@ -10,7 +10,6 @@ import io.qsvit.model.Group;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OpsetUpgrade;
-import io.qsvit.model.TensorData;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * Applies a setting to a model and builds its two quantized forms in one pass over the weights:
@@ -53,6 +51,9 @@ public final class QuantizedArtifacts {
     }
 
     public static QuantizedArtifacts build(ModelLayers model, Setting setting, String settingJson) {
+        if (model.layers().stream().anyMatch(Layer::encoded)) {
+            throw new IllegalArgumentException("weights of a real artifact are codes: build from LayerWeights.decodedModel");
+        }
         ModelProto source = model.model().proto();
         GraphProto.Builder sim = source.getGraph().toBuilder();
         GraphProto.Builder real = source.getGraph().toBuilder();
@@ -74,11 +75,9 @@ public final class QuantizedArtifacts {
             }
         }
         // quantize in parallel (read-only on the source model), assemble in order: same bytes every run
-        GraphProto graph = source.getGraph();
+        LayerWeights weights = LayerWeights.of(model.model());
         Map<Long, Map<Integer, float[]>> scratch = new ConcurrentHashMap<>();
-        List<Done> done = jobs.parallelStream().map(job -> job.run(layer -> layer.fromConstant()
-                ? constantTensor(graph.getNode(constantIndex.get(layer.tensorName())))
-                : graph.getInitializer(initializerIndex.get(layer.tensorName())), model, scratch)).toList();
+        List<Done> done = jobs.parallelStream().map(job -> job.run(weights, scratch)).toList();
         int decodeNodes = 0;
         for (Done d : done) {
             Layer layer = d.layer;
@@ -112,14 +111,13 @@ public final class QuantizedArtifacts {
          * @param scratch per thread, one float array per tensor size, reused within one build: a 55M-weight
          *                model then allocates a few arrays instead of one per tensor
          */
-        Done run(Function<Layer, TensorProto> storedTensor, ModelLayers model, Map<Long, Map<Integer, float[]>> scratch) {
-            TensorProto stored = storedTensor.apply(layer);
+        Done run(LayerWeights stored, Map<Long, Map<Integer, float[]>> scratch) {
             Map<Integer, float[]> mine = scratch.computeIfAbsent(Thread.currentThread().getId(), id -> new HashMap<>());
-            float[] weights = TensorData.floats(stored, model.model(), mine.get((int) layer.params()));
+            float[] weights = stored.floats(layer, mine.get((int) layer.params()));
             QuantizedTensor q = Quantizer.quantize(layer.path(), weights, layer.dims(), layer.channelAxis(), scheme);
             q.dequantizeInto(weights);
             mine.put(weights.length, weights); // reused by this thread's next tensor of the same size
-            return new Done(layer, floatTensor(layer.tensorName(), stored, weights), Decode.of(layer, q));
+            return new Done(layer, Decode.floats(layer.tensorName(), layer.dims(), weights), Decode.of(layer, q));
         }
     }
 
@@ -128,24 +126,11 @@ public final class QuantizedArtifacts {
     private record Done(Layer layer, TensorProto values, Decode decode) {
     }
 
-    private static TensorProto constantTensor(NodeProto constant) {
-        for (AttributeProto a : constant.getAttributeList()) {
-            if (a.getName().equals("value")) {
-                return a.getT().toBuilder().setName(constant.getOutput(0)).build();
-            }
-        }
-        throw new IllegalStateException("Constant node without a tensor value: " + constant.getName());
-    }
-
     private static NodeProto withValue(NodeProto constant, TensorProto value) {
         NodeProto.Builder b = constant.toBuilder().clearAttribute();
         b.addAttribute(AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR)
                 .setT(value.toBuilder().clearName()));
         return b.build();
-    }
-
-    private static TensorProto floatTensor(String name, TensorProto like, float[] values) {
-        return Decode.floats(name, like.getDimsList().stream().mapToInt(Long::intValue).toArray(), values);
     }
 
     private static ModelProto withMetadata(ModelProto model, String settingJson, String form) {
