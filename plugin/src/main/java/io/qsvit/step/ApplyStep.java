@@ -16,6 +16,7 @@ import io.qsvit.artifact.ArtifactFolder;
 import io.qsvit.artifact.Digests;
 import io.qsvit.artifact.ModelDigest;
 import io.qsvit.artifact.StepContext;
+import io.qsvit.quant.LayerWeights;
 import io.qsvit.quant.MemoryAccount;
 import io.qsvit.quant.QuantizedArtifacts;
 import io.qsvit.quant.Setting;
@@ -49,13 +50,16 @@ public final class ApplyStep {
     }
 
     public static ArtifactFolder.Outcome run(Path modelPath, Path settingPath, Path out) {
-        OnnxModel model = OnnxModel.load(modelPath);
+        OnnxModel loaded = OnnxModel.load(modelPath);
         Setting setting = Setting.read(settingPath);
-        ModelLayers layers = ModelLayers.of(model, setting.grouping());
+        ModelLayers found = ModelLayers.of(loaded, setting.grouping());
+        ModelLayers layers = found.layers().stream().anyMatch(Layer::encoded) // a real artifact: quantize what it computes
+                ? ModelLayers.of(LayerWeights.decodedModel(found), setting.grouping()) : found;
+        OnnxModel model = layers.model();
         setting.validate(layers);
         String settingJson = json(setting);
         Map<String, String> inputs = new LinkedHashMap<>();
-        inputs.put("model", ModelDigest.of(model));
+        inputs.put("model", ModelDigest.of(loaded));
         inputs.put("setting", Digests.ofCanonicalJson(setting)); // meaning, not formatting, of the setting file
         StepContext context = new StepContext(NAME, ALGORITHM_VERSION, Map.of(), inputs);
         return ArtifactFolder.publish(out, context, (folder, timings) -> {
