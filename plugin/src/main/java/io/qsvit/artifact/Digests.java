@@ -66,10 +66,15 @@ public final class Digests {
         return of(listing.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Canonical JSON (sorted keys, no whitespace) of a Jackson-serialisable value, and its digest. */
+    /** Digest of the canonical JSON of a Jackson-serialisable value. */
     public static String ofCanonicalJson(Object value) {
+        return of(canonicalJson(value).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Canonical JSON (sorted keys, no whitespace): one text per meaning, whatever the value's field order. */
+    public static String canonicalJson(Object value) {
         try {
-            return of(CANONICAL.writeValueAsBytes(CANONICAL.valueToTree(value)));
+            return CANONICAL.writeValueAsString(CANONICAL.valueToTree(value));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not serialisable: " + value, e);
         }

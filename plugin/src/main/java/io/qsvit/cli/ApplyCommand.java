@@ -27,9 +27,13 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output folder (created; must be new, empty or this same artifact).")
     Path out;
 
+    @Option(names = "--djl-serving", description = "Also make simulated/ and real/ DJL Serving model folders: "
+            + "a serving.properties beside each model.onnx (engine OnnxRuntime, qsvit's translator, image shape).")
+    boolean djlServing;
+
     @Override
     public Integer call() {
-        ArtifactFolder.Outcome outcome = ApplyStep.run(model, setting, out);
+        ArtifactFolder.Outcome outcome = ApplyStep.run(model, setting, out, djlServing);
         spec.commandLine().getOut().println(outcome == ArtifactFolder.Outcome.UP_TO_DATE
                 ? "apply: " + out + " is up to date" : "apply: wrote " + out);
         return 0;

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -34,6 +35,15 @@ public final class QuantizedArtifacts {
     public static final String SETTING_KEY = "qsvit.setting";
     public static final String FORM_KEY = "qsvit.form";
 
+    /** The two forms, by the names apply gives their folders and {@value #FORM_KEY} gives the models. */
+    public enum Form {
+        SIMULATED, REAL;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     private final ModelProto simulated;
     private final ModelProto real;
 
@@ -48,6 +58,10 @@ public final class QuantizedArtifacts {
 
     public ModelProto real() {
         return real;
+    }
+
+    public ModelProto model(Form form) {
+        return form == Form.REAL ? real : simulated;
     }
 
     public static QuantizedArtifacts build(ModelLayers model, Setting setting, String settingJson) {
@@ -97,12 +111,12 @@ public final class QuantizedArtifacts {
             }
         }
         boolean needsOpset21 = jobs.stream().anyMatch(job -> job.scheme.containerBits() != 8);
-        ModelProto simulated = withMetadata(source.toBuilder().setGraph(sim).build(), settingJson, "simulated");
+        ModelProto simulated = withMetadata(source.toBuilder().setGraph(sim).build(), settingJson, Form.SIMULATED);
         ModelProto realModel = source.toBuilder().setGraph(real).build();
         if (needsOpset21) {
             realModel = OpsetUpgrade.to21(realModel);
         }
-        return new QuantizedArtifacts(simulated, withMetadata(realModel, settingJson, "real"));
+        return new QuantizedArtifacts(simulated, withMetadata(realModel, settingJson, Form.REAL));
     }
 
     /** One layer to quantize under one scheme. */
@@ -133,11 +147,11 @@ public final class QuantizedArtifacts {
         return b.build();
     }
 
-    private static ModelProto withMetadata(ModelProto model, String settingJson, String form) {
+    private static ModelProto withMetadata(ModelProto model, String settingJson, Form form) {
         Map<String, String> props = new LinkedHashMap<>();
         model.getMetadataPropsList().forEach(p -> props.put(p.getKey(), p.getValue()));
         props.put(SETTING_KEY, settingJson);
-        props.put(FORM_KEY, form);
+        props.put(FORM_KEY, form.id());
         ModelProto.Builder b = model.toBuilder().clearMetadataProps();
         props.forEach((k, v) -> b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return b.build();
