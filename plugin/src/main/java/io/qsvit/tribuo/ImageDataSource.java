@@ -41,8 +41,9 @@ public final class ImageDataSource implements ConfigurableDataSource<Label> {
     @Config(mandatory = true, description = "File or folder of labelled images.")
     private Path path;
 
-    @Config(description = "Data format; AUTO detects it from what the path holds and records the format found.")
-    private DataFormat format = DataFormat.AUTO;
+    /** Text, as on the command line: OLCUT restores enums by constant name, DataFormat prints lower case. */
+    @Config(description = "Data format: auto, idx, npy, libsvm or images; auto detects it and records the format found.")
+    private String format = DataFormat.AUTO.toString();
 
     @Config(description = "IDX split name.")
     private String split = IdxDataset.TEST_SPLIT;
@@ -69,7 +70,7 @@ public final class ImageDataSource implements ConfigurableDataSource<Label> {
     /** The images at {@code path}, read as {@code spec} says (see {@link Datasets#open}). */
     public ImageDataSource(Path path, DatasetSpec spec) {
         this.path = path;
-        this.format = spec.format();
+        this.format = spec.format().toString();
         this.split = spec.split();
         this.indexBase = spec.indexBase();
         if (spec.shape() != null) {
@@ -87,10 +88,12 @@ public final class ImageDataSource implements ConfigurableDataSource<Label> {
 
     @Override
     public void postConfig() {
-        if (format == DataFormat.AUTO) {
-            format = Datasets.detect(path);
+        DataFormat parsed = DataFormat.parse(format);
+        if (parsed == DataFormat.AUTO) {
+            parsed = Datasets.detect(path);
+            format = parsed.toString();
         }
-        LoadedData data = Datasets.open(path, new DatasetSpec(format, split, shape(), indexBase));
+        LoadedData data = Datasets.open(path, new DatasetSpec(parsed, split, shape(), indexBase));
         LabeledImages images = data.images();
         String[] names = PixelFeatures.names(images.imageSize());
         float[] pixels = new float[images.imageSize()];
