@@ -38,7 +38,7 @@ import java.util.zip.ZipOutputStream;
  * folder's serving.properties) and classifies PNG images. qsvit's own evaluation of the same artifact on the
  * same files runs beside it, and the predictions are compared.
  * <p>
- * Run from the repository root: {@code java -cp plugin/target/qsvit.jar:examples/target/classes
+ * Run from the repository root: {@code java -cp plugin/target/qsvit.jar:examples/target/qsvit-examples-0.1.0.jar
  * io.qsvit.examples.DjlDeployment [examples-folder] [work-folder] [images]}. DJL stays offline and keeps its
  * cache in the work folder.
  */

@@ -31,7 +31,7 @@ import java.util.Map;
  * source; quantized by qsvit into a new Tribuo model, evaluated again, saved with Tribuo's protobuf
  * serialization and read back with its quantization provenance.
  * <p>
- * Run from the repository root: {@code java -cp plugin/target/qsvit.jar:examples/target/classes
+ * Run from the repository root: {@code java -cp plugin/target/qsvit.jar:examples/target/qsvit-examples-0.1.0.jar
  * io.qsvit.examples.TribuoQuantization [examples-folder] [output-folder]}.
  */
 public final class TribuoQuantization {

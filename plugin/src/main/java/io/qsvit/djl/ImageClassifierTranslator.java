@@ -32,10 +32,6 @@ public final class ImageClassifierTranslator implements Translator<Image, Classi
         this.shape = shape;
     }
 
-    public ImageShape shape() {
-        return shape;
-    }
-
     @Override
     public NDList processInput(TranslatorContext ctx, Image input) throws TranslateException {
         if (!(input.getWrappedImage() instanceof BufferedImage image)) {

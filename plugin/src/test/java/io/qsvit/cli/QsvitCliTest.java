@@ -132,6 +132,19 @@ class QsvitCliTest {
     }
 
     @Test
+    void applyWithDjlServingMakesServableFolders(@TempDir Path dir) throws IOException {
+        Path setting = Files.writeString(dir.resolve("s.yaml"), "default: uniform8\n");
+        Path out = dir.resolve("out");
+        Run run = run("apply", "--djl-serving", "--model", sdtv2(), "--setting", setting.toString(), "--out", out.toString());
+        assertEquals(0, run.exit(), run.err());
+        for (String form : List.of("real", "simulated")) {
+            List<String> properties = Files.readAllLines(out.resolve(form).resolve("serving.properties"));
+            assertEquals(List.of("engine=OnnxRuntime", "translatorFactory=io.qsvit.djl.ImageClassifierTranslatorFactory",
+                    "width=28", "height=28", "flag=GRAYSCALE"), properties.subList(2, 7));
+        }
+    }
+
+    @Test
     void applyWithBadSchemeIsAOneLineError(@TempDir Path dir) throws IOException {
         Path setting = Files.writeString(dir.resolve("s.json"), "{\"default\": \"int8\"}");
         Run run = run("apply", "--model", sdtv2(), "--setting", setting.toString(), "--out", dir.resolve("out").toString());
