@@ -8,15 +8,14 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.DeferredTranslatorFactory;
 import ai.djl.translate.TranslateException;
-import io.qsvit.eval.Accuracy;
+import io.qsvit.eval.EnergyTable;
 import io.qsvit.eval.EvaluationData;
-import io.qsvit.eval.OnnxClassifier;
+import io.qsvit.eval.ModelEvaluation;
 import io.qsvit.eval.data.DataFormat;
 import io.qsvit.eval.data.IdxDataset;
 import io.qsvit.eval.data.LabeledImages;
 import io.qsvit.model.OnnxModel;
 import io.qsvit.step.ApplyStep;
-import io.qsvit.step.DjlServing;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -79,7 +78,7 @@ public final class DjlDeployment {
                 examples.resolve("settings/sdtv2-uniform8-downsample4.yaml"), work, images);
         System.out.printf("model      %s (loaded by DJL's OnnxRuntime engine)%n", r.modelZip().toUri());
         System.out.printf("DJL        accuracy %.4f on %d PNG images%n", r.djlAccuracy(), r.truth().length);
-        System.out.printf("qsvit      accuracy %.4f on the same files (its image-folder reader, ONNX Runtime)%n", r.qsvitAccuracy());
+        System.out.printf("qsvit      accuracy %.4f on the same files (the evaluate step's pass)%n", r.qsvitAccuracy());
         System.out.printf("agreement  %d of %d predictions equal%n", r.agreeing(), r.truth().length);
     }
 
@@ -106,15 +105,12 @@ public final class DjlDeployment {
             }
         }
 
-        // qsvit: its image-folder reader and ONNX Runtime scoring, on the same model file
-        LabeledImages read = new EvaluationData(imageFolder, DataFormat.IMAGES, IdxDataset.TEST_SPLIT, null, null)
-                .load(DjlServing.imageShape(OnnxModel.load(modelFile))).images();
-        float[][] scores;
-        try (OnnxClassifier classifier = OnnxClassifier.open(artifact.resolve(ApplyStep.REAL).resolve(OnnxModel.MODEL_FILE), 2)) {
-            scores = classifier.scores(read, 100);
-        }
+        // qsvit: the evaluate step's own pass over the same artifact and the same files
+        ModelEvaluation qsvit = ModelEvaluation.run(OnnxModel.load(artifact.resolve(ApplyStep.REAL)),
+                new EvaluationData(imageFolder, DataFormat.IMAGES, IdxDataset.TEST_SPLIT, null, null),
+                EnergyTable.defaults(), 2, 100);
         int[] truth = files.stream().mapToInt(f -> Integer.parseInt(f.getParent().getFileName().toString())).toArray();
-        return new Result(zip, djl, Accuracy.predictions(scores), truth, Accuracy.topK(scores, read, 1).value());
+        return new Result(zip, djl, qsvit.predictions(), truth, qsvit.top1().value());
     }
 
     /** The images as 8-bit grey PNG files in one folder per class ("0" to "9"), the way a client has them. */

@@ -25,6 +25,7 @@ import io.qsvit.eval.data.LabeledImages;
 import io.qsvit.step.ApplyStep;
 import io.qsvit.step.DjlServing;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,9 +47,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Runs in a JVM of its own (see the plugin's pom): DJL's OnnxRuntime engine must create ONNX Runtime's
- * environment before anything else does.
+ * Tagged djl: runs in a JVM of its own (see the plugin's pom), as DJL's OnnxRuntime engine must create ONNX
+ * Runtime's environment before anything else does.
  */
+@Tag("djl")
 class ImageClassifierTranslatorTest {
     static final int IMAGES = 40;
 
