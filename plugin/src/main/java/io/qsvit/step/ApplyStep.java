@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.qsvit.UserInputException;
 import io.qsvit.model.Group;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
@@ -50,7 +51,7 @@ public final class ApplyStep {
 
     public static ArtifactFolder.Outcome run(Path modelPath, Path settingPath, Path out) {
         OnnxModel model = OnnxModel.load(modelPath);
-        Setting setting = Setting.read(settingPath);
+        Setting setting = Setting.read(settingFile(settingPath));
         ModelLayers layers = ModelLayers.of(model, setting.grouping());
         setting.validate(layers);
         String settingJson = json(setting);
@@ -68,6 +69,18 @@ public final class ApplyStep {
             Files.writeString(folder.resolve(SETTING_FILE), settingJson + "\n");
             return results(layers, setting, artifacts.real(), folder.resolve(REAL));
         });
+    }
+
+    /** A setting file, or the setting.json in a folder (an explore or apply output), as a pipeline passes it. */
+    static Path settingFile(Path path) {
+        if (!Files.isDirectory(path)) {
+            return path;
+        }
+        Path inside = path.resolve(SETTING_FILE);
+        if (!Files.isRegularFile(inside)) {
+            throw new UserInputException("setting folder " + path + " has no " + SETTING_FILE);
+        }
+        return inside;
     }
 
     private static Map<String, Object> results(ModelLayers layers, Setting setting, ModelProto real, Path realFolder)
