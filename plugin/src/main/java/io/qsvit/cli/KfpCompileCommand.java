@@ -3,6 +3,7 @@ package io.qsvit.cli;
 import io.qsvit.UserInputException;
 import io.qsvit.kfp.ContainerImage;
 import io.qsvit.kfp.SpecCompiler;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,6 +39,10 @@ final class KfpCompileCommand implements Callable<Integer> {
                     + "Kubeflow fixes this in the spec; the shard count itself is a run parameter.")
     int parallelism;
 
+    @Option(names = "--available", description = "Compile only the targets whose step commands are all registered, "
+            + "naming the others, instead of failing on them.")
+    boolean available;
+
     @Parameters(paramLabel = "TARGET", arity = "0..*",
             description = "Step names, apply-evaluate or pipeline (default: all).")
     List<String> targets = new ArrayList<>();
@@ -49,15 +54,24 @@ final class KfpCompileCommand implements Callable<Integer> {
         }
         ContainerImage container = ContainerImage.fromBuild();
         SpecCompiler.Options options = new SpecCompiler.Options(image == null ? container : container.withImage(image), parallelism);
-        Map<String, String> files = SpecCompiler.compile(spec.root().commandLine(),
-                targets.isEmpty() ? SpecCompiler.targets() : targets, options);
+        CommandLine root = spec.root().commandLine();
+        List<String> chosen = new ArrayList<>();
+        for (String target : targets.isEmpty() ? SpecCompiler.targets() : targets) {
+            String missing = available ? SpecCompiler.unregistered(root, target) : null;
+            if (missing == null) {
+                chosen.add(target);
+            } else {
+                spec.commandLine().getOut().println("kfp compile: skipped " + target + ": " + missing);
+            }
+        }
+        Map<String, String> files = SpecCompiler.compile(root, chosen, options);
         for (Map.Entry<String, String> file : files.entrySet()) {
             Path target = out.resolve(file.getKey());
             Files.createDirectories(target.getParent());
             Path temp = Files.createTempFile(target.getParent(), ".", ".tmp");
             Files.writeString(temp, file.getValue());
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            spec.commandLine().getOut().println("kfp compile: wrote " + target);
+            spec.commandLine().getOut().println("kfp compile: wrote " + target.toAbsolutePath().normalize());
         }
         spec.commandLine().getOut().flush();
         return 0;

@@ -2,7 +2,6 @@ package io.qsvit.cli;
 
 import io.qsvit.kfp.ExecutorAdapter;
 import io.qsvit.kfp.ExecutorInput;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,7 +29,7 @@ final class KfpExecCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        CommandLine steps = Qsvit.commandLine().setOut(spec.commandLine().getOut()).setErr(spec.commandLine().getErr());
-        return new ExecutorAdapter(steps).run(ExecutorInput.parse(executorInput), step);
+        // the step runs in this same command line: this call's own options are parsed already
+        return new ExecutorAdapter(spec.root().commandLine()).run(ExecutorInput.parse(executorInput), List.copyOf(step));
     }
 }

@@ -63,6 +63,18 @@ public final class SpecCompiler {
         };
     }
 
+    /** Why a target cannot be compiled with these commands (the first missing one), or null when it can. */
+    public static String unregistered(CommandLine root, String target) {
+        for (StepDeclaration step : stepsOf(target)) {
+            try {
+                ComponentBuilder.command(root, step);
+            } catch (UserInputException e) {
+                return e.getMessage();
+            }
+        }
+        return null;
+    }
+
     /** File (relative to the specs folder) -> YAML text, in target order. */
     public static Map<String, String> compile(CommandLine root, List<String> targets, Options options) {
         Components components = new Components(new ComponentBuilder(root, options.image()));
