@@ -44,8 +44,7 @@ public final class ComponentBuilder {
         for (String name : step.command()) {
             command = command.getSubcommands().get(name);
             if (command == null) {
-                throw new UserInputException("'qsvit " + step.commandName() + "' is not a registered command, so its "
-                        + "Kubeflow component cannot be generated");
+                throw new UserInputException("'qsvit " + step.commandName() + "' is not a registered command of this qsvit build");
             }
         }
         return command.getCommandSpec();

@@ -221,6 +221,7 @@ public final class LocalRunner {
         }
         Files.createDirectories(folder.resolve("parameters"));
         Files.deleteIfExists(outputFile);
+        Files.writeString(folder.resolve("executor_input.json"), input.toString()); // what {{$}} was, for debugging
         execute(path, commands.map(line), folder.resolve("log.txt"));
         return collect(component, input, produced, outputFile);
     }

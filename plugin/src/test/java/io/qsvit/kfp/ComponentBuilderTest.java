@@ -51,7 +51,7 @@ class ComponentBuilderTest {
     void aCommandThatIsNotRegisteredFailsNamingIt() {
         UserInputException e = assertThrows(UserInputException.class,
                 () -> SpecCompiler.compile(new CommandLine(new Bare()), List.of(SpecCompiler.PIPELINE), SpecCompiler.Options.defaults()));
-        assertEquals("'qsvit sensitivity' is not a registered command, so its Kubeflow component cannot be generated",
+        assertEquals("'qsvit sensitivity' is not a registered command of this qsvit build",
                 e.getMessage());
     }
 

@@ -1,5 +1,8 @@
 package io.qsvit.kfp;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.qsvit.Examples;
 import io.qsvit.artifact.ArtifactFolder;
 import io.qsvit.artifact.StepContext;
@@ -54,8 +57,9 @@ public final class StubSteps {
 
     private static int publish(String step, Path out, Map<String, Object> results, Path settingToCopy) {
         ArtifactFolder.publish(out, new StepContext(step, 0, Map.of(), Map.of("stub", step + results)), (folder, timings) -> {
-            if (settingToCopy != null) {
-                Files.copy(settingToCopy, folder.resolve("setting.json"));
+            if (settingToCopy != null) { // explore writes its chosen setting as JSON
+                JsonNode setting = new ObjectMapper(new YAMLFactory()).readTree(settingToCopy.toFile());
+                Files.writeString(folder.resolve("setting.json"), new ObjectMapper().writeValueAsString(setting));
             }
             return results;
         });
