@@ -1,6 +1,5 @@
 package io.qsvit.kfp;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -100,9 +99,9 @@ public final class ComponentBuilder {
         for (DerivedOutput derived : step.derived()) {
             outputs.add(new Slot(derived.name(), derived.type(), false, false, derivedDescription(derived)));
         }
-        Component draft = new Component(step, parameters, inputs, outputs, parameterOutputs, null, null);
         return new Component(step, List.copyOf(parameters), List.copyOf(inputs), List.copyOf(outputs),
-                List.copyOf(parameterOutputs), definition(draft), executor(args));
+                List.copyOf(parameterOutputs), definition("exec-" + step.componentName(), parameters, inputs, outputs,
+                parameterOutputs), executor(args));
     }
 
     private static ArtifactInput find(List<ArtifactInput> inputs, String option) {
@@ -164,16 +163,17 @@ public final class ComponentBuilder {
         return text.length() <= MAX_DESCRIPTION ? text : text.substring(0, MAX_DESCRIPTION - 3) + "...";
     }
 
-    private static ObjectNode definition(Component c) {
+    private static ObjectNode definition(String executorLabel, List<Parameter> parameters, List<Slot> inputs,
+                                         List<Slot> outputs, List<Parameter> parameterOutputs) {
         ObjectNode definition = KfpJson.object();
-        definition.put("executorLabel", c.executorLabel());
-        ObjectNode inputs = Definitions.inputs(c.parameters(), c.inputs());
-        if (!inputs.isEmpty()) {
-            definition.set("inputDefinitions", inputs);
+        definition.put("executorLabel", executorLabel);
+        ObjectNode inputDefinitions = Definitions.inputs(parameters, inputs);
+        if (!inputDefinitions.isEmpty()) {
+            definition.set("inputDefinitions", inputDefinitions);
         }
-        ObjectNode outputs = Definitions.outputs(c.parameterOutputs(), c.outputs());
-        if (!outputs.isEmpty()) {
-            definition.set("outputDefinitions", outputs);
+        ObjectNode outputDefinitions = Definitions.outputs(parameterOutputs, outputs);
+        if (!outputDefinitions.isEmpty()) {
+            definition.set("outputDefinitions", outputDefinitions);
         }
         return definition;
     }
@@ -187,10 +187,5 @@ public final class ComponentBuilder {
         ObjectNode executor = KfpJson.object();
         executor.set("container", container);
         return executor;
-    }
-
-    /** True when a JSON default is the empty string that stands for an unset option. */
-    static boolean unset(JsonNode defaultValue) {
-        return defaultValue != null && defaultValue.isTextual() && defaultValue.textValue().isEmpty();
     }
 }

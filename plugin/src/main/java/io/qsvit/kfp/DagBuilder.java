@@ -80,7 +80,6 @@ final class DagBuilder {
     private ObjectNode loopNode(Loop loop) {
         DagBuilder body = loop.body();
         String items;
-        ParameterType itemsType = ParameterType.LIST;
         if (loop.items() instanceof TaskParameter t) {
             items = "pipelinechannel--" + t.task() + "-" + t.key();
         } else if (loop.items() instanceof PipelineParameter p) {
@@ -96,7 +95,7 @@ final class DagBuilder {
         dag.set("tasks", bodyTasks);
         ObjectNode inputArtifacts = KfpJson.object();
         ObjectNode inputParameters = KfpJson.object();
-        inputParameters.set(items, parameterDefinition(itemsType));
+        inputParameters.set(items, parameterDefinition(ParameterType.LIST));
         inputParameters.set(items + "-loop-item", parameterDefinition(ParameterType.STRING));
         body.channelDefinitions().forEach((name, definition) ->
                 (definition.has("artifactType") ? inputArtifacts : inputParameters).set(name, definition));
@@ -124,12 +123,12 @@ final class DagBuilder {
         TreeSet<String> dependencies = new TreeSet<>();
         ObjectNode artifacts = KfpJson.object();
         ObjectNode parameters = KfpJson.object();
-        parameters.set(items, parameterBinding(loop.items(), itemsType, dependencies));
+        parameters.set(items, parameterBinding(loop.items(), dependencies));
         body.channels().forEach((name, source) -> {
             if (source instanceof TaskArtifact) {
                 artifacts.set(name, artifactBinding(source, dependencies));
             } else {
-                parameters.set(name, parameterBinding(source, null, dependencies));
+                parameters.set(name, parameterBinding(source, dependencies));
             }
         });
         ObjectNode inputs = node.putObject("inputs");
@@ -182,7 +181,7 @@ final class DagBuilder {
             if (source == null) {
                 source = new PipelineParameter(pipeline.lift(task.name(), p));
             }
-            parameters.set(p.name(), parameterBinding(source, p.type(), dependencies));
+            parameters.set(p.name(), parameterBinding(source, dependencies));
         }
         ObjectNode inputs = KfpJson.object();
         if (!artifacts.isEmpty()) {
@@ -218,7 +217,7 @@ final class DagBuilder {
         throw new IllegalStateException("an artifact input cannot come from " + source);
     }
 
-    ObjectNode parameterBinding(Source source, ParameterType type, TreeSet<String> dependencies) {
+    ObjectNode parameterBinding(Source source, TreeSet<String> dependencies) {
         ObjectNode binding = KfpJson.object();
         if (source instanceof Constant c) {
             binding.putObject("runtimeValue").set("constant", c.value());
@@ -245,10 +244,6 @@ final class DagBuilder {
 
     private boolean owns(String task) {
         return tasks.stream().anyMatch(t -> t.name().equals(task));
-    }
-
-    boolean isRoot() {
-        return parent == null;
     }
 
     /** Registers an input of this body's loop component that carries {@code source} in from the enclosing DAG. */

@@ -22,16 +22,8 @@ public final class Placeholders {
         return "{{$.inputs.artifacts['" + name + "'].path}}";
     }
 
-    public static String inputArtifactUri(String name) {
-        return "{{$.inputs.artifacts['" + name + "'].uri}}";
-    }
-
     public static String outputArtifactPath(String name) {
         return "{{$.outputs.artifacts['" + name + "'].path}}";
-    }
-
-    public static String outputArtifactUri(String name) {
-        return "{{$.outputs.artifacts['" + name + "'].uri}}";
     }
 
     public static String inputParameter(String name) {

@@ -1,6 +1,5 @@
 package io.qsvit.kfp;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qsvit.Examples;
 import picocli.CommandLine;
@@ -28,9 +27,5 @@ final class Specs {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static JsonNode at(JsonNode spec, String pointer) {
-        return spec.at(pointer);
     }
 }
