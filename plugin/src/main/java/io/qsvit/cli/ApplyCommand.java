@@ -21,7 +21,8 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "ONNX file or model artifact folder.")
     Path model;
 
-    @Option(names = "--setting", required = true, description = "Setting file (JSON or YAML).")
+    @Option(names = "--setting", required = true, description = "Setting file (JSON or YAML), or a folder holding "
+            + "setting.json (an explore or apply output).")
     Path setting;
 
     @Option(names = "--out", required = true, description = "Output folder (created; must be new, empty or this same artifact).")

@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.qsvit.UserInputException;
 import io.qsvit.model.Group;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
@@ -56,12 +57,13 @@ public final class ApplyStep {
     }
 
     /**
-     * @param djlServing also make both model folders DJL Serving model folders ({@link DjlServing}); without
-     *                   it the output is exactly what it was before the option existed (same cache key, same bytes)
+     * @param settingPath a setting file, or a folder holding {@value #SETTING_FILE} (explore's or apply's output)
+     * @param djlServing  also make both model folders DJL Serving model folders ({@link DjlServing}); without
+     *                    it the output is exactly what it was before the option existed (same cache key, same bytes)
      */
     public static ArtifactFolder.Outcome run(Path modelPath, Path settingPath, Path out, boolean djlServing) {
         OnnxModel loaded = OnnxModel.load(modelPath);
-        Setting setting = Setting.read(settingPath);
+        Setting setting = Setting.read(settingFile(settingPath));
         ModelLayers layers = layersToQuantize(loaded, setting.grouping());
         OnnxModel model = layers.model();
         setting.validate(layers);
@@ -101,6 +103,18 @@ public final class ApplyStep {
      */
     public static QuantizedArtifacts quantize(ModelLayers layers, Setting setting) {
         return QuantizedArtifacts.build(layers, setting, json(setting));
+    }
+
+    /** A setting file, or the setting.json in a folder (an explore or apply output), as a pipeline passes it. */
+    static Path settingFile(Path path) {
+        if (!Files.isDirectory(path)) {
+            return path;
+        }
+        Path inside = path.resolve(SETTING_FILE);
+        if (!Files.isRegularFile(inside)) {
+            throw new UserInputException("setting folder " + path + " has no " + SETTING_FILE);
+        }
+        return inside;
     }
 
     private static Map<String, Object> results(ModelLayers layers, Setting setting, ModelProto real, Path realFolder)

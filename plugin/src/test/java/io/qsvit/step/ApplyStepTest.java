@@ -197,6 +197,17 @@ class ApplyStepTest {
     }
 
     @Test
+    void aFolderHoldingSettingJsonIsTheSettingItHolds() throws IOException {
+        ApplyStep.run(Examples.model("sdtv2"), write("s.yaml", SDTV2_SETTING), dir.resolve("a"));
+        // a pipeline hands apply the folder of the step before it (explore's output, or another apply's)
+        ApplyStep.run(Examples.model("sdtv2"), dir.resolve("a"), dir.resolve("b"));
+        assertEquals(withoutTimings(dir.resolve("a")), withoutTimings(dir.resolve("b")));
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertEquals("setting folder " + empty + " has no setting.json", assertThrows(UserInputException.class,
+                () -> ApplyStep.run(Examples.model("sdtv2"), empty, dir.resolve("c"))).getMessage());
+    }
+
+    @Test
     void badSettingsNameTheProblemAndLeaveNothing() throws IOException {
         Path out = dir.resolve("out");
         Path unknown = write("u.yaml", "groups: {stage9.block1: uniform8}\n");
