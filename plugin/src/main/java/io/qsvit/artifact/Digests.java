@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** SHA-256 digests of content (never of paths), the identity caches and metadata rely on. */
@@ -64,6 +66,22 @@ public final class Digests {
             throw new UserInputException("cannot read " + path + ": " + e.getMessage());
         }
         return of(listing.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Relative path ('/'-separated) -> digest of every regular file below a folder, in sorted order. */
+    public static Map<String, String> ofFiles(Path folder) {
+        List<Path> sorted;
+        try (Stream<Path> files = Files.walk(folder)) {
+            sorted = files.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            throw new UserInputException("cannot read " + folder + ": " + e.getMessage());
+        }
+        List<String> hashes = sorted.parallelStream().map(Digests::ofFile).toList(); // large files: use every core
+        Map<String, String> digests = new LinkedHashMap<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            digests.put(folder.relativize(sorted.get(i)).toString().replace('\\', '/'), hashes.get(i));
+        }
+        return digests;
     }
 
     /** Canonical JSON (sorted keys, no whitespace) of a Jackson-serialisable value, and its digest. */

@@ -61,13 +61,13 @@ final class EvaluateCommand implements Callable<Integer> {
             return 0;
         }
         EvaluateStep.Result result = EvaluateStep.run(request, out);
-        if (result.outcome() == ArtifactFolder.Outcome.UP_TO_DATE) {
-            spec.commandLine().getOut().println("evaluate: " + out + " is up to date");
+        if (result.outcome() != ArtifactFolder.Outcome.WRITTEN) {
+            spec.commandLine().getOut().println(Published.describe("evaluate", result.outcome(), out));
             return 0;
         }
         print(result.model(), result.baseline());
         if (!json) {
-            spec.commandLine().getOut().println("evaluate: wrote " + out);
+            spec.commandLine().getOut().println(Published.describe("evaluate", result.outcome(), out));
         }
         return 0;
     }
