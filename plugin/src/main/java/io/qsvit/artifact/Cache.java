@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * v1/entries/KEY/metadata.sha256    digest of artifact/metadata.json, which lists the digests of the rest
  * v1/locks/KEY.lock                 locked while a key is looked up, computed and stored
  * v1/tmp/                           entries being stored or removed
+ * v1/digests/                       digests of input files, remembered by file identity ({@link DigestMemo})
  * </pre>
  */
 public final class Cache {
@@ -43,17 +44,19 @@ public final class Cache {
 
     private final Path folder; // null when disabled
     private final Consumer<String> warnings;
+    private final DigestMemo memo;
 
     private Cache(Path folder, Consumer<String> warnings) {
         this.folder = folder;
         this.warnings = warnings;
+        this.memo = folder == null ? null : new DigestMemo(folder.resolve("v1").resolve("digests"));
     }
 
     /** A cache in this folder (created); {@code warnings} hears of corrupted entries, one line each. */
     public static Cache at(Path folder, Consumer<String> warnings) {
         Path root = folder.toAbsolutePath().normalize();
         try {
-            for (String sub : new String[] {"entries", "locks", "tmp"}) {
+            for (String sub : new String[] {"entries", "locks", "tmp", "digests"}) {
                 Files.createDirectories(root.resolve("v1").resolve(sub));
             }
         } catch (IOException e) {
@@ -118,6 +121,11 @@ public final class Cache {
     /** The cache folder, empty when disabled. */
     public Optional<Path> folder() {
         return Optional.ofNullable(folder);
+    }
+
+    /** The digest of an input file; remembered while the file is unchanged, when the cache is enabled. */
+    public String digestOf(Path file) {
+        return memo == null ? Digests.ofFile(file) : memo.digestOf(file);
     }
 
     /** Waits for exclusive use of a key: a second run asking for it waits and then finds the first one's entry. */

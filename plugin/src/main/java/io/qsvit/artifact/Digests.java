@@ -45,12 +45,13 @@ public final class Digests {
     }
 
     /**
-     * Digest of a file or of a folder's whole content: every regular file's relative path and digest, in
-     * sorted order, so the same content under another name or location has the same digest.
+     * Digest of an input file or of an input folder's whole content: every regular file's relative path and
+     * digest, in sorted order, so the same content under another name or location has the same digest.
+     * Files are read through the {@linkplain Cache#shared() shared cache}'s memo of unchanged inputs.
      */
     public static String ofContent(Path path) {
         if (Files.isRegularFile(path)) {
-            return ofFile(path);
+            return Cache.shared().digestOf(path);
         }
         if (!Files.isDirectory(path)) {
             throw new UserInputException("not found: " + path);
@@ -60,7 +61,7 @@ public final class Digests {
             List<Path> sorted = files.filter(Files::isRegularFile).sorted().toList();
             for (Path file : sorted) {
                 listing.append(path.relativize(file).toString().replace('\\', '/')).append('\t')
-                        .append(ofFile(file)).append('\n');
+                        .append(Cache.shared().digestOf(file)).append('\n');
             }
         } catch (IOException e) {
             throw new UserInputException("cannot read " + path + ": " + e.getMessage());

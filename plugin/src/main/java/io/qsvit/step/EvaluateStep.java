@@ -23,6 +23,8 @@ public final class EvaluateStep {
     public static final String NAME = "evaluate";
     public static final int ALGORITHM_VERSION = 1;
     public static final String REPORT_FILE = "report.md";
+    /** Images per ONNX Runtime call unless asked otherwise. */
+    public static final int DEFAULT_BATCH = 250;
 
     /**
      * @param baseline    null for none
