@@ -52,7 +52,8 @@ public final class ArtifactFolder {
     public static Outcome publish(Path out, StepContext context, Writer writer, Cache cache) {
         Path target = out.toAbsolutePath().normalize();
         String key = context.cacheKey();
-        try (Cache.Lock held = cache.lock(key)) {
+        Cache.Lock lock = cache.lock(key);
+        try {
             if (isUpToDate(target, key, out)) { // checked under the lock: a run we waited for may have written it
                 return Outcome.UP_TO_DATE;
             }
@@ -77,6 +78,8 @@ public final class ArtifactFolder {
                     // keep the error that got us here; a leftover hidden temporary folder is harmless
                 }
             }
+        } finally {
+            lock.release();
         }
     }
 

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -36,24 +37,28 @@ public final class Cache {
     private static final Lock NO_LOCK = () -> { };
     private static volatile Cache shared;
 
-    /** Exclusive use of one key until closed. */
-    public interface Lock extends AutoCloseable {
-        @Override
-        void close();
+    /** Exclusive use of one key until released. */
+    public interface Lock {
+        void release();
     }
 
     private final Path folder; // null when disabled
     private final Consumer<String> warnings;
     private final DigestMemo memo;
 
-    private Cache(Path folder, Consumer<String> warnings) {
+    private Cache(Path folder, Consumer<String> warnings, Duration settled) {
         this.folder = folder;
         this.warnings = warnings;
-        this.memo = folder == null ? null : new DigestMemo(folder.resolve("v1").resolve("digests"));
+        this.memo = folder == null ? null : new DigestMemo(folder.resolve("v1").resolve("digests"), settled);
     }
 
     /** A cache in this folder (created); {@code warnings} hears of corrupted entries, one line each. */
     public static Cache at(Path folder, Consumer<String> warnings) {
+        return at(folder, warnings, DigestMemo.SETTLED);
+    }
+
+    /** With input digests remembered once a file's times are {@code settled} old (tests: zero). */
+    static Cache at(Path folder, Consumer<String> warnings, Duration settled) {
         Path root = folder.toAbsolutePath().normalize();
         try {
             for (String sub : new String[] {"entries", "locks", "tmp", "digests"}) {
@@ -62,12 +67,12 @@ public final class Cache {
         } catch (IOException e) {
             throw new UserInputException("cannot use cache folder " + folder + ": " + ArtifactFolder.describe(e));
         }
-        return new Cache(root, warnings);
+        return new Cache(root, warnings, settled);
     }
 
     /** No cache: every step runs. */
     public static Cache disabled() {
-        return new Cache(null, line -> { });
+        return new Cache(null, line -> { }, Duration.ZERO);
     }
 
     /**

@@ -5,6 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,12 +17,19 @@ import java.util.Objects;
  * size, modification and status-change times, and file key (device and inode). A re-run then does not read
  * unchanged inputs again to compute its cache keys; any write to a file changes its status-change time, so
  * a changed file is read again. One small file per input path, replaced by an atomic rename.
+ * <p>File times are coarse (milliseconds on Linux, seconds on some file systems), so a file changed twice
+ * within one tick keeps its times: a digest is only remembered for a file whose times are older than
+ * {@link #SETTLED}, when a later write can no longer carry the same times.
  */
 final class DigestMemo {
-    private final Path folder;
+    static final Duration SETTLED = Duration.ofSeconds(2);
 
-    DigestMemo(Path folder) {
+    private final Path folder;
+    private final Duration settled;
+
+    DigestMemo(Path folder, Duration settled) {
         this.folder = folder;
+        this.settled = settled;
     }
 
     String digestOf(Path file) {
@@ -37,12 +47,17 @@ final class DigestMemo {
         return digest;
     }
 
-    /** Null when the file system cannot say enough to recognise the file again. */
-    private static String identity(Path file) {
+    /** Null when the file system cannot say enough to recognise the file again, or the file changed too lately. */
+    private String identity(Path file) {
         try {
             Map<String, Object> unix = Files.readAttributes(file, "unix:size,lastModifiedTime,ctime,dev,ino");
-            return file + "\t" + unix.get("size") + "\t" + unix.get("lastModifiedTime").toString() + "\t"
-                    + unix.get("ctime") + "\t" + unix.get("dev") + ":" + unix.get("ino");
+            FileTime modified = (FileTime) unix.get("lastModifiedTime");
+            FileTime changed = (FileTime) unix.get("ctime");
+            Instant settledBefore = Instant.now().minus(settled);
+            if (!modified.toInstant().isBefore(settledBefore) || !changed.toInstant().isBefore(settledBefore)) {
+                return null;
+            }
+            return file + "\t" + unix.get("size") + "\t" + modified + "\t" + changed + "\t" + unix.get("dev") + ":" + unix.get("ino");
         } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
             return null; // not a Unix file system: always read the file
         }

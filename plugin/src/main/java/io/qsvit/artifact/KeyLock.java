@@ -43,7 +43,7 @@ final class KeyLock implements Cache.Lock {
     }
 
     @Override
-    public void close() {
+    public void release() {
         try {
             channel.close();
         } catch (IOException e) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -162,6 +163,26 @@ class CacheTest {
         assertEquals(List.of(KEY), list(dir.resolve("cache/v1/entries")));
         assertTrue(cache().find(KEY).isPresent());
         assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void inputDigestsAreRememberedUntilTheFileChanges() throws IOException {
+        Cache cache = Cache.at(dir.resolve("cache"), warnings::add, Duration.ZERO);
+        Path input = Files.writeString(dir.resolve("model.onnx"), "weights");
+        assertEquals(Digests.ofFile(input), cache.digestOf(input));
+        List<String> memos = list(dir.resolve("cache/v1/digests"));
+        assertEquals(1, memos.size());
+        // the remembered digest is what a second call gives: the file is not read again
+        Path memo = dir.resolve("cache/v1/digests").resolve(memos.get(0));
+        List<String> lines = Files.readAllLines(memo);
+        Files.write(memo, List.of(lines.get(0), "f".repeat(64)));
+        assertEquals("f".repeat(64), cache.digestOf(input));
+        Files.writeString(input, "other weights");
+        assertEquals(Digests.ofFile(input), cache.digestOf(input));
+        // with the real settling time a file written just now is read every time, never remembered
+        Path fresh = Files.writeString(dir.resolve("fresh.onnx"), "new");
+        assertEquals(Digests.ofFile(fresh), cache().digestOf(fresh));
+        assertEquals(memos, list(dir.resolve("cache/v1/digests")));
     }
 
     @Test
