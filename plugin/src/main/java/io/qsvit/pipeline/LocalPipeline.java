@@ -1,9 +1,11 @@
 package io.qsvit.pipeline;
 
 import io.qsvit.Folders;
+import io.qsvit.UserInputException;
 import io.qsvit.artifact.ArtifactFolder;
 
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,6 +35,9 @@ public final class LocalPipeline {
                                     Consumer<StepRun> progress) {
         checkOrder(plan);
         Path root = out.toAbsolutePath().normalize();
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new UserInputException("output " + out + " exists and is not a folder");
+        }
         for (PipelineStep step : plan) {
             StepFolders.checkReplaceable(root.resolve(step.name()), step.name());
         }

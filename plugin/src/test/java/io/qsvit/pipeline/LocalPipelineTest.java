@@ -147,6 +147,9 @@ class LocalPipelineTest {
                 + "remove it or choose another --out", message);
         assertEquals(List.of("evaluate"), list(out));
         assertEquals(List.of("notes.txt"), list(out.resolve("evaluate")));
+        Path file = Files.writeString(dir.resolve("file"), "not a folder");
+        assertEquals("output " + file + " exists and is not a folder",
+                assertThrows(UserInputException.class, () -> run(PipelineSteps.plan(config), config, file)).getMessage());
     }
 
     @Test
