@@ -55,7 +55,7 @@ class DocumentSchemasTest {
 
         EvaluationData data = new EvaluationData(Examples.subset(), DataFormat.AUTO, IdxDataset.TEST_SPLIT, 60, 3L);
         Path evaluated = dir.resolve("evaluate");
-        EvaluateStep.run(new EvaluateStep.Request(applied.resolve(ApplyStep.SIMULATED), Examples.model("sdtv2"), data,
+        EvaluateStep.run(new EvaluateStep.Request(applied, Examples.model("sdtv2"), data,
                 null, 30, 2), evaluated);
         assertEquals(List.of("metadata.json"), Schemas.assertValidArtifact(evaluated));
         // without a baseline there is no comparison either

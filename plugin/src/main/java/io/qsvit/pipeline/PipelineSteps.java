@@ -48,10 +48,8 @@ public final class PipelineSteps {
         return new PipelineStep(EvaluateStep.NAME, List.of(ApplyStep.NAME), request -> {
             PipelineConfig config = request.config();
             String table = config.evaluate().energyTable();
-            // the simulated model until real artifacts can be evaluated (branch real-work); then the apply
-            // folder itself, which stands for its real model
-            Path applied = request.input(ApplyStep.NAME).resolve(ApplyStep.SIMULATED);
-            EvaluateStep.Request evaluate = new EvaluateStep.Request(applied, request.model(),
+            // the apply folder stands for its real model (integer codes), the one that would be deployed
+            EvaluateStep.Request evaluate = new EvaluateStep.Request(request.input(ApplyStep.NAME), request.model(),
                     request.data(config.evaluate()), table == null ? null : Path.of(table), config.batch(), config.threads());
             return EvaluateStep.run(evaluate, request.out()).outcome();
         });

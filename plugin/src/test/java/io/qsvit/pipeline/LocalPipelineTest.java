@@ -132,7 +132,7 @@ class LocalPipelineTest {
                 PipelineSteps.evaluate()), config, out);
         assertEquals(List.of("explore", "apply", "evaluate"), runs.stream().map(LocalPipeline.StepRun::step).toList());
         assertEquals("uniform5", Setting.read(out.resolve("apply/setting.json")).fallback().id());
-        assertEquals(ModelDigest.of(OnnxModel.load(out.resolve("apply/simulated/model.onnx"))),
+        assertEquals(ModelDigest.of(OnnxModel.load(out.resolve("apply/real/model.onnx"))),
                 metadata(out.resolve("evaluate")).at("/inputs/model").asText());
     }
 
