@@ -9,8 +9,6 @@ import java.util.List;
 
 /** The steps of {@code qsvit run}, in order, as a configuration asks for them. */
 public final class PipelineSteps {
-    public static final String SENSITIVITY = "sensitivity";
-    public static final String BOUNDS = "bounds";
     public static final String EXPLORE = "explore";
     /** The file in explore's output that holds the setting it chose. */
     public static final String CHOSEN_SETTING = "setting.json";
