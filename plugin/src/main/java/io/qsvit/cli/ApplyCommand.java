@@ -1,6 +1,5 @@
 package io.qsvit.cli;
 
-import io.qsvit.artifact.ArtifactFolder;
 import io.qsvit.step.ApplyStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,9 +33,7 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ArtifactFolder.Outcome outcome = ApplyStep.run(model, setting, out, djlServing);
-        spec.commandLine().getOut().println(outcome == ArtifactFolder.Outcome.UP_TO_DATE
-                ? "apply: " + out + " is up to date" : "apply: wrote " + out);
+        spec.commandLine().getOut().println(Published.describe("apply", ApplyStep.run(model, setting, out, djlServing), out));
         return 0;
     }
 }
