@@ -465,7 +465,7 @@ def main():
     x_train, y_train = load_split(args.data, "train")
     x_test, y_test = load_split(args.data, "t10k")
     os.makedirs(args.out, exist_ok=True)
-    checkpoint = os.path.join(args.out, "checkpoint.pt")   # not committed; lets --export-only re-export
+    checkpoint = os.path.join(args.out, "checkpoint.pt")   # committed: --export-only and bench_pytorch.py load it
     started = time.time()
     if args.export_only:
         model.load_state_dict(torch.load(checkpoint, map_location=device))
