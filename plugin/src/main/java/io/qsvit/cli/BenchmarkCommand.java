@@ -1,35 +1,96 @@
 package io.qsvit.cli;
 
+import io.qsvit.UserInputException;
 import io.qsvit.bench.ApplyBenchmark;
+import io.qsvit.bench.DataPathBenchmark;
+import io.qsvit.bench.PytorchBenchmark;
+import io.qsvit.bench.SwitchBenchmark;
+import io.qsvit.bench.Workload;
+import io.qsvit.eval.data.DatasetSpec;
+import io.qsvit.eval.data.Datasets;
+import io.qsvit.eval.data.LabeledImages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** Performance benchmarks that print medians and ratios against baselines run in the same process. */
-@Command(name = "benchmark", mixinStandardHelpOptions = true,
-        description = "Benchmark the apply step on a synthetic SDTv2-55M-sized model against a plain read + write.")
+@Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Performance benchmarks: medians after a warm-up, run in turns with baselines measured in the same process.")
 final class BenchmarkCommand implements Callable<Integer> {
+    enum Suite { apply, evaluate, all }
+
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--scale", defaultValue = "1.7", description = "Channel scale of the synthetic model (1.7 = 55.9M weights).")
-    double scale;
+    @Option(names = "--suite", defaultValue = "apply", description = "apply: the apply step on a synthetic 55.9M-weight "
+            + "model vs a byte copy and a protobuf read + write; evaluate: evaluation vs a bare ONNX Runtime loop, and a "
+            + "setting switch vs evaluating 1000 images and vs a new session; all: both (default: ${DEFAULT-VALUE}).")
+    Suite suite;
 
-    @Option(names = "--repeats", defaultValue = "5", description = "Measured runs (after one warm-up).")
+    @Option(names = "--repeats", defaultValue = "5", description = "Measured turns after one warm-up (default: ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--work", description = "Scratch folder (default: a new temporary folder).")
+    @Option(names = "--scale", defaultValue = "1.7", description = "apply: channel scale of the synthetic model (1.7 = 55.9M weights).")
+    double scale;
+
+    @Option(names = "--work", description = "apply: scratch folder (default: a new temporary folder).")
     Path work;
+
+    @Option(names = "--model", defaultValue = "examples/models/sdtv2/model.onnx",
+            description = "evaluate: ONNX model (default: ${DEFAULT-VALUE}).")
+    Path model;
+
+    @Option(names = "--data", defaultValue = "examples/data/fashion-mnist-2000",
+            description = "evaluate: labelled images (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--limit", description = "evaluate: only the first N images (quick runs; not with --pytorch).")
+    Integer limit;
+
+    @Option(names = "--threads", defaultValue = "2", description = "evaluate: ONNX Runtime and PyTorch threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--batch", defaultValue = "250", description = "evaluate: images per call (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--pytorch", description = "evaluate: also time PyTorch eager on the same images (bench_pytorch.py "
+            + "beside the model folders, run by /usr/bin/python3; skipped, with the reason, where that cannot run).")
+    boolean pytorch;
 
     @Override
     public Integer call() throws Exception {
-        Path folder = work != null ? Files.createDirectories(work) : Files.createTempDirectory("qsvit-bench");
-        ApplyBenchmark.run(scale, repeats, folder, spec.commandLine().getOut());
+        if (repeats < 1 || threads < 1 || batch < 1) {
+            throw new UserInputException("--repeats, --threads and --batch must be at least 1");
+        }
+        if (pytorch && suite == Suite.apply) {
+            throw new UserInputException("--pytorch belongs to the evaluate suite: add --suite evaluate or --suite all");
+        }
+        if (pytorch && limit != null) {
+            throw new UserInputException("--pytorch checks PyTorch against the manifest's count on all the images: leave out --limit");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (suite != Suite.evaluate) {
+            Path folder = work != null ? Files.createDirectories(work) : Files.createTempDirectory("qsvit-bench");
+            ApplyBenchmark.run(scale, repeats, folder, out);
+        }
+        if (suite != Suite.apply) {
+            LabeledImages images = Datasets.open(data, DatasetSpec.detect()).images();
+            if (limit != null) {
+                images = images.first(limit);
+            }
+            Workload workload = new Workload(model, data, images, threads, batch, repeats);
+            DataPathBenchmark.run(workload, out);
+            SwitchBenchmark.run(workload, out);
+            if (pytorch) {
+                PytorchBenchmark.run(workload, out);
+            }
+        }
         return 0;
     }
 }

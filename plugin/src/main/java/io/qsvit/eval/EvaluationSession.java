@@ -173,15 +173,12 @@ public final class EvaluationSession implements AutoCloseable {
         checkFits(data);
         float[][] scores = new float[data.size()][];
         Map<String, Double> rateSums = new LinkedHashMap<>();
-        float[] buffer = new float[batch * data.imageSize()];
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        ImageBatches batches = new ImageBatches(data, batch);
         Map<String, OnnxTensor> feeds = new HashMap<>(fed);
         try {
             for (int start = 0; start < data.size(); start += batch) {
-                int n = Math.min(batch, data.size() - start);
-                data.copyPixels(start, n, buffer);
-                long[] shape = {n, data.channels(), data.height(), data.width()};
-                try (OnnxTensor images = OnnxTensor.createTensor(env, FloatBuffer.wrap(buffer, 0, n * data.imageSize()), shape)) {
+                int n = batches.sizeAt(start);
+                try (OnnxTensor images = batches.tensorAt(start)) {
                     feeds.put(inputName, images);
                     try (OrtSession.Result result = session.run(feeds)) {
                         float[][] batchScores = (float[][]) result.get(0).getValue();
