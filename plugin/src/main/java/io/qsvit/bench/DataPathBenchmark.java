@@ -21,14 +21,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Data path overhead: qsvit's evaluation throughput ({@link EvaluationSession#run} and
+ * Data path overhead: qsvit's evaluation throughput ({@link EvaluationSession#run} with switchable and with
+ * fixed weights (the evaluate step's), and
  * {@link OnnxClassifier#scores}) against a bare ONNX Runtime loop that only calls {@code OrtSession.run} on
  * tensors built once beforehand from the same pixels: same model file, threads and batch size.
  */
 public final class DataPathBenchmark {
     static final String BARE = "bare ONNX Runtime loop";
     static final String BARE_PLAIN_CONV = "bare loop, no NCHWc convs";
-    static final String SESSION = "EvaluationSession.run";
+    static final String SESSION = "switchable session.run";
+    static final String FIXED_SESSION = "fixed-weight session.run";
     static final String CLASSIFIER = "OnnxClassifier.scores";
 
     private DataPathBenchmark() {
@@ -40,6 +42,7 @@ public final class DataPathBenchmark {
                 work.model(), images.size(), work.batch(), work.threads(), work.repeats());
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<OnnxTensor> batches = new ArrayList<>();
+        ModelLayers layers = ModelLayers.of(OnnxModel.load(work.model()), Grouping.QSVIT);
         try (OrtSession.SessionOptions options = bareOptions(work.threads());
              OrtSession.SessionOptions plainConv = bareOptions(work.threads())) {
             // ONNX Runtime rewrites convolutions to its blocked NCHWc layout only when their weights are constant;
@@ -47,8 +50,8 @@ public final class DataPathBenchmark {
             plainConv.addConfigEntry("optimization.disable_specified_optimizers", "NchwcTransformer");
             try (OrtSession bare = env.createSession(work.model().toString(), options);
                  OrtSession barePlainConv = env.createSession(work.model().toString(), plainConv);
-                 EvaluationSession session = EvaluationSession.open(
-                         ModelLayers.of(OnnxModel.load(work.model()), Grouping.QSVIT), work.threads());
+                 EvaluationSession session = EvaluationSession.open(layers, work.threads());
+                 EvaluationSession fixed = EvaluationSession.openFixed(layers, work.threads());
                  OnnxClassifier classifier = OnnxClassifier.open(work.model(), work.threads())) {
                 String input = bare.getInputNames().iterator().next();
                 for (int start = 0; start < images.size(); start += work.batch()) {
@@ -58,6 +61,7 @@ public final class DataPathBenchmark {
                         .add(BARE, () -> bareLoop(bare, input, batches))
                         .add(BARE_PLAIN_CONV, () -> bareLoop(barePlainConv, input, batches))
                         .add(SESSION, () -> session.run(images, work.batch()))
+                        .add(FIXED_SESSION, () -> fixed.run(images, work.batch()))
                         .add(CLASSIFIER, () -> classifier.scores(images, work.batch()))
                         .run(work.repeats());
                 Samples baseline = times.get(BARE);

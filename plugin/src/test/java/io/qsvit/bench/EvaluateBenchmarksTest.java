@@ -51,7 +51,7 @@ class EvaluateBenchmarksTest {
         assertTrue(report.startsWith("data path: " + Examples.model("sdtv2") + ", 40 images, batch 20, 1 threads; "
                 + "medians of 1 turns after a warm-up\n"), report);
         checkedThroughput(report, DataPathBenchmark.BARE);
-        for (String row : new String[] {DataPathBenchmark.BARE_PLAIN_CONV, DataPathBenchmark.SESSION, DataPathBenchmark.CLASSIFIER}) {
+        for (String row : new String[] {DataPathBenchmark.BARE_PLAIN_CONV, DataPathBenchmark.SESSION, DataPathBenchmark.FIXED_SESSION, DataPathBenchmark.CLASSIFIER}) {
             checkedThroughput(report, row);
             assertTrue(Pattern.compile(Pattern.quote(row) + ".* \\d+\\.\\d{3}x bare").matcher(report).find(), report);
         }
