@@ -88,9 +88,12 @@ final class SensitivityCommand implements Callable<Integer> {
                 "  %-11s lowest precision within %.0f point: %s (worst drop %.4f)%n", kind, 100 * f.maxDrop(),
                 finding.lowestPrecision().id(), finding.worstDrop()));
         if (!f.tolerate4Bits().isEmpty() || !f.needMoreThan4Bits().isEmpty()) {
-            console.printf("  tolerate 4 bits: %s; need more: %s%n", String.join(", ", f.tolerate4Bits()),
-                    String.join(", ", f.needMoreThan4Bits()));
+            console.printf("  tolerate 4 bits: %s; need more: %s%n", listed(f.tolerate4Bits()), listed(f.needMoreThan4Bits()));
         }
         console.flush();
+    }
+
+    private static String listed(List<String> kinds) {
+        return kinds.isEmpty() ? "none" : String.join(", ", kinds);
     }
 }

@@ -45,6 +45,8 @@ final class SweepProgress implements SweepListener, AutoCloseable {
             err.flush();
         }
         if (terminal) {
+            // Tribuo's olcut brings jline's jansi terminal provider, which jline warns about on first use
+            System.setProperty("org.jline.terminal.disableDeprecatedProviderWarning", "true");
             bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).startsFrom(done, Duration.ZERO)
                     .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
         }

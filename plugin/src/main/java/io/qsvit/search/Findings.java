@@ -13,7 +13,8 @@ import java.util.Map;
  * QSViT's qualitative findings, checked on the measured matrix rather than assumed: for each group kind, the
  * lowest precision at which every group of that kind, quantized alone, stays within {@link #MAX_DROP} of the
  * float accuracy (going down bit level by bit level, stopping at the first level that fails), and which kinds
- * therefore tolerate 4 bits. When the sweep has no scheme of 4 bits or fewer, neither list says anything.
+ * therefore tolerate 4 bits. When the sweep has no scheme of 4 bits or fewer, neither list says anything. A
+ * shard's findings cover its own groups only.
  *
  * @param worstDrop per kind: the largest single-group drop at its lowest precision
  */
