@@ -189,11 +189,11 @@ class BoundsStepTest {
 
     @Test
     void onOtherImagesTheFloatModelIsMeasuredThereAndTheAllowedDropKept() {
-        BoundsReport report = BoundsStep.run(request(sensitivity, data(300), maxDrop(0.01)), own.resolve("b")).report();
-        assertEquals(SensitivityStepTest.correctOf(Examples.model("sdtv2"), images(300)) / 300.0,
+        BoundsReport report = BoundsStep.run(request(sensitivity, data(100), maxDrop(0.01)), own.resolve("b")).report();
+        assertEquals(SensitivityStepTest.correctOf(Examples.model("sdtv2"), images(100)) / 100.0,
                 report.requirement().baselineAccuracy(), 0);
         assertEquals(floatCorrect / (double) IMAGES - 0.01, report.requirement().highThreshold(), 1e-12);
-        assertEquals(300, report.high().trial().images());
+        assertEquals(100, report.high().trial().images());
         assertEquals(result.report().groups(), report.groups());
     }
 

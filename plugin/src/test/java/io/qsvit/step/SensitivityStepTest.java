@@ -168,9 +168,9 @@ class SensitivityStepTest {
         SensitivityMatrix matrix = matrix();
         assertTrue(svg.startsWith("<?xml"), svg.substring(0, 40));
         assertTrue(svg.contains(">stage3 (downsample)</text>"), "row label");
-        assertTrue(svg.contains(String.format(Locale.ROOT, ">%.1f</text>",
+        assertTrue(svg.contains(String.format(Locale.ROOT, ">%.2f</text>",
                 100 * matrix.trial("stage3", Scheme.parse("uniform4")).accuracy())), "cell label");
-        assertTrue(svg.contains(String.format(Locale.ROOT, "float32 baseline %.1f%%", 100 * matrix.baseline().accuracy())));
+        assertTrue(svg.contains(String.format(Locale.ROOT, "float32 baseline %.2f%%", 100 * matrix.baseline().accuracy())));
     }
 
     @Test
