@@ -16,4 +16,13 @@ final class Published {
             case UP_TO_DATE -> step + ": " + out + " is up to date";
         };
     }
+
+    /** The same, for a line that goes on with a summary: "wrote DIR", "up to date: DIR", "from the cache: DIR". */
+    static String lead(ArtifactFolder.Outcome outcome, Path out) {
+        return switch (outcome) {
+            case WRITTEN -> "wrote " + out;
+            case CACHED -> "from the cache: " + out;
+            case UP_TO_DATE -> "up to date: " + out;
+        };
+    }
 }

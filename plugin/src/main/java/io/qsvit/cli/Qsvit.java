@@ -19,8 +19,9 @@ import java.nio.file.Path;
 /** The {@code qsvit} command: one subcommand per pipeline step. */
 @Command(name = "qsvit", mixinStandardHelpOptions = true, versionProvider = Qsvit.Version.class,
         description = "Mixed-precision post-training quantization of spiking vision transformers.",
-        subcommands = {InspectCommand.class, RunCommand.class, ApplyCommand.class, EvaluateCommand.class, BenchmarkCommand.class,
-                KfpCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, RunCommand.class, SensitivityCommand.class, SensitivityMergeCommand.class,
+                BoundsCommand.class, ApplyCommand.class, EvaluateCommand.class, BenchmarkCommand.class, KfpCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Qsvit implements Runnable {
     /** How commands print JSON for machines. */
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -3,6 +3,7 @@ package io.qsvit.search;
 import io.qsvit.eval.Accuracy;
 import io.qsvit.eval.EnergyEstimate;
 import io.qsvit.eval.EnergyTable;
+import io.qsvit.eval.EvaluationData;
 import io.qsvit.eval.EvaluationSession;
 import io.qsvit.eval.LayerCosts;
 import io.qsvit.eval.data.LabeledImages;
@@ -31,6 +32,18 @@ public final class TrialEvaluator implements AutoCloseable {
     public static TrialEvaluator open(ModelLayers model, LabeledImages images, EnergyTable table, int threads, int batch) {
         EvaluationSession session = EvaluationSession.open(model, threads);
         try {
+            return new TrialEvaluator(session, images, LayerCosts.measure(model), table, batch);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    /** Opens a session on the model, then loads the requested images checked against its input shape. */
+    public static TrialEvaluator open(ModelLayers model, EvaluationData data, EnergyTable table, int threads, int batch) {
+        EvaluationSession session = EvaluationSession.open(model, threads);
+        try {
+            LabeledImages images = data.load(session.imageShape()).images();
             return new TrialEvaluator(session, images, LayerCosts.measure(model), table, batch);
         } catch (RuntimeException e) {
             session.close();

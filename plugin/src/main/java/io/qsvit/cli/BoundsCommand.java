@@ -1,0 +1,86 @@
+package io.qsvit.cli;
+
+import io.qsvit.search.BoundsReport;
+import io.qsvit.search.PrecisionBounds;
+import io.qsvit.search.Requirement;
+import io.qsvit.step.BoundsStep;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** QSViT Algorithm 2 on the command line. */
+@Command(name = "bounds", mixinStandardHelpOptions = true,
+        description = "From a sensitivity matrix and an accuracy requirement, pick each group's high and low "
+                + "precision bound, evaluate bSettingH and bSettingL, and write bounds.json, setting-high.json, "
+                + "setting-low.json and metadata.json into --out.")
+final class BoundsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--sensitivity", required = true, description = "Output folder of qsvit sensitivity (or sensitivity-merge).")
+    Path sensitivity;
+
+    @Option(names = "--model", required = true, description = "The model the matrix was measured on.")
+    Path model;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--out", required = true, description = "Output folder (created; must be new, empty or this same artifact).")
+    Path out;
+
+    @Option(names = "--max-drop", description = "Requirement: at most this much below the float model (0.01 = one point).")
+    Double maxDrop;
+
+    @Option(names = "--target-accuracy", description = "Requirement: at least this top-1 accuracy (e.g. 0.88).")
+    Double targetAccuracy;
+
+    @Option(names = "--tolerance-high", defaultValue = "" + Requirement.DEFAULT_TOLERANCE_HIGH,
+            description = "How far below the requirement a group alone may fall at its high bound (default: ${DEFAULT-VALUE}).")
+    double toleranceHigh;
+
+    @Option(names = "--tolerance-low", defaultValue = "" + Requirement.DEFAULT_TOLERANCE_LOW,
+            description = "The same for the low bound; larger than --tolerance-high (default: ${DEFAULT-VALUE}).")
+    double toleranceLow;
+
+    @Option(names = "--batch", defaultValue = "250", description = "Images per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--threads", description = "ONNX Runtime intra-op threads (default: all cores).")
+    Integer threads;
+
+    @Override
+    public Integer call() {
+        Requirement requirement = new Requirement(maxDrop, targetAccuracy, toleranceHigh, toleranceLow);
+        BoundsStep.Result result = BoundsStep.run(new BoundsStep.Request(sensitivity, model, data.request(), requirement,
+                batch, threads != null ? threads : Runtime.getRuntime().availableProcessors()), out);
+        PrintWriter console = spec.commandLine().getOut();
+        BoundsReport report = result.report();
+        console.printf(Locale.ROOT, "bounds: %s (required accuracy %.4f, float32 %.4f)%n",
+                Published.lead(result.outcome(), out),
+                report.requirement().requiredAccuracy(), report.requirement().baselineAccuracy());
+        console.printf("  %-24s %-14s %s%n", "group", "high", "low");
+        for (Map.Entry<String, PrecisionBounds.Bounds> g : report.groups().entrySet()) {
+            console.printf("  %-24s %-14s %s%n", g.getKey(), g.getValue().high().id(), g.getValue().low().id());
+        }
+        line(console, "bSettingH", report.high(), report);
+        line(console, "bSettingL", report.low(), report);
+        console.flush();
+        return 0;
+    }
+
+    private static void line(PrintWriter console, String name, BoundsReport.Base base, BoundsReport report) {
+        double drop = report.requirement().baselineAccuracy() - base.trial().accuracy();
+        console.printf(Locale.ROOT, "  %s accuracy %.4f (drop %.2f points), %.2f effective bits: %s%n", name,
+                base.trial().accuracy(), 100 * drop, base.trial().effectiveBits(),
+                base.meetsRequirement() ? "meets the requirement" : "MISSES the requirement");
+    }
+}

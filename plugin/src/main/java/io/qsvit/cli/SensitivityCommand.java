@@ -1,0 +1,98 @@
+package io.qsvit.cli;
+
+import io.qsvit.model.Granularity;
+import io.qsvit.model.Grouping;
+import io.qsvit.quant.Scheme;
+import io.qsvit.search.Findings;
+import io.qsvit.search.SensitivityMatrix;
+import io.qsvit.search.Shard;
+import io.qsvit.step.SensitivityStep;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** QSViT Algorithm 1 on the command line. */
+@Command(name = "sensitivity", mixinStandardHelpOptions = true,
+        description = "Sweep every group alone over the precisions (others float32) and write the sensitivity "
+                + "matrix (sensitivity.json, sensitivity.csv, heatmap.svg, metadata.json) into --out. A killed run "
+                + "resumes from its journal; --shard runs a part, sensitivity-merge joins the parts.")
+final class SensitivityCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "ONNX file or folder with model.onnx.")
+    Path model;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--out", required = true, description = "Output folder (created; must be new, empty or this same artifact).")
+    Path out;
+
+    @Option(names = "--precisions", split = ",", defaultValue = "uniform16,uniform12,uniform8,uniform4",
+            description = "Precisions to sweep, in column order (default: ${DEFAULT-VALUE}).")
+    List<String> precisions;
+
+    @Option(names = "--schemes", split = ",", description = "Extra schemes appended as columns, e.g. pow2-4,uniform4-asym.")
+    List<String> schemes;
+
+    @Option(names = "--granularity", defaultValue = "block",
+            description = "Groups: stage, block (QSViT's), module or layer (default: ${DEFAULT-VALUE}).")
+    String granularity;
+
+    @Option(names = "--shard", description = "Sweep only shard i of n (0-based): groups i, i+n, i+2n, ... and the baseline.")
+    String shard;
+
+    @Option(names = "--batch", defaultValue = "250", description = "Images per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--threads", description = "ONNX Runtime intra-op threads (default: all cores).")
+    Integer threads;
+
+    @Override
+    public Integer call() {
+        List<Scheme> columns = new ArrayList<>();
+        precisions.forEach(p -> columns.add(Scheme.parse(p.strip())));
+        if (schemes != null) {
+            schemes.forEach(s -> columns.add(Scheme.parse(s.strip())));
+        }
+        SensitivityStep.Request request = new SensitivityStep.Request(model, data.request(), columns,
+                Grouping.by(Granularity.parse(granularity)), shard == null ? null : Shard.parse(shard), batch,
+                threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        SensitivityStep.Result result;
+        try (SweepProgress progress = SweepProgress.of("sensitivity", spec.commandLine().getErr())) {
+            result = SensitivityStep.run(request, out, progress);
+        }
+        report(spec.commandLine().getOut(), "sensitivity", result, out);
+        return 0;
+    }
+
+    /** The matrix's headline numbers, shared with sensitivity-merge. */
+    static void report(PrintWriter console, String step, SensitivityStep.Result result, Path out) {
+        SensitivityMatrix matrix = result.matrix();
+        console.printf(Locale.ROOT, "%s: %s (%d groups x %d precisions, float32 baseline %.4f)%n", step,
+                Published.lead(result.outcome(), out),
+                matrix.cells().size(), matrix.precisions().size(), matrix.baseline().accuracy());
+        Findings f = matrix.findings();
+        f.kinds().forEach((kind, finding) -> console.printf(Locale.ROOT,
+                "  %-11s lowest precision within %.0f point: %s (worst drop %.4f)%n", kind, 100 * f.maxDrop(),
+                finding.lowestPrecision().id(), finding.worstDrop()));
+        if (!f.tolerate4Bits().isEmpty() || !f.needMoreThan4Bits().isEmpty()) {
+            console.printf("  tolerate 4 bits: %s; need more: %s%n", listed(f.tolerate4Bits()), listed(f.needMoreThan4Bits()));
+        }
+        console.flush();
+    }
+
+    private static String listed(List<String> kinds) {
+        return kinds.isEmpty() ? "none" : String.join(", ", kinds);
+    }
+}

@@ -1,0 +1,116 @@
+package io.qsvit.search;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.qsvit.UserInputException;
+import io.qsvit.model.GroupKind;
+import io.qsvit.model.Grouping;
+import io.qsvit.quant.Scheme;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * QSViT's sensitivity matrix (the output of Algorithm 1): the float baseline and, for every group and every
+ * swept precision, the trial of the setting that quantizes that group alone. File {@value #FILE}, schema
+ * {@value #SCHEMA}; a shard's file names its shard and holds only its groups' cells.
+ *
+ * @param cells group -> scheme id -> trial, groups in model order, schemes in {@code precisions} order
+ */
+@JsonPropertyOrder({"schema", "shard", "grouping", "precisions", "baseline", "groups", "cells", "findings"})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(value = "schema", allowGetters = true)
+public record SensitivityMatrix(Shard shard, Grouping grouping, List<Scheme> precisions, Trial baseline,
+                                List<GroupEntry> groups, Map<String, Map<String, Trial>> cells, Findings findings) {
+    public static final String SCHEMA = "qsvit.sensitivity/v1";
+    public static final String FILE = "sensitivity.json";
+    /** Accuracies closer than this count as equal: they are ratios of counts, compared after subtractions. */
+    private static final double EPSILON = 1e-9;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES); // later versions may add fields
+
+    /** A group as the sweep saw it. */
+    public record GroupEntry(String name, GroupKind kind, long params) {
+    }
+
+    public SensitivityMatrix {
+        precisions = List.copyOf(precisions);
+        groups = List.copyOf(groups);
+        Map<String, Map<String, Trial>> copy = new LinkedHashMap<>();
+        cells.forEach((group, row) -> copy.put(group, Collections.unmodifiableMap(new LinkedHashMap<>(row))));
+        cells = Collections.unmodifiableMap(copy);
+    }
+
+    /** The matrix with its findings worked out. */
+    public static SensitivityMatrix of(Shard shard, Grouping grouping, List<Scheme> precisions, Trial baseline,
+                                       List<GroupEntry> groups, Map<String, Map<String, Trial>> cells) {
+        SensitivityMatrix matrix = new SensitivityMatrix(shard, grouping, precisions, baseline, groups, cells, null);
+        return new SensitivityMatrix(shard, grouping, precisions, baseline, groups, cells, Findings.of(matrix));
+    }
+
+    @JsonProperty("schema")
+    public String schema() {
+        return SCHEMA;
+    }
+
+    /** The trial of one group alone at one scheme; a user error when the matrix has no such cell. */
+    public Trial trial(String group, Scheme scheme) {
+        Map<String, Trial> row = cells.get(group);
+        Trial trial = row == null ? null : row.get(scheme.id());
+        if (trial == null) {
+            throw new UserInputException("the sensitivity matrix has no cell for group '" + group + "' at " + scheme.id());
+        }
+        return trial;
+    }
+
+    /** Accuracy lost against the float baseline when the group alone takes the scheme (negative: gained). */
+    public double drop(String group, Scheme scheme) {
+        return baseline.accuracy() - trial(group, scheme).accuracy();
+    }
+
+    /** {@code drop <= limit}, up to rounding. */
+    static boolean within(double drop, double limit) {
+        return drop <= limit + EPSILON;
+    }
+
+    /** {@code accuracy >= threshold}, up to rounding. */
+    static boolean reaches(double accuracy, double threshold) {
+        return accuracy >= threshold - EPSILON;
+    }
+
+    public void write(Path file) throws IOException {
+        Files.writeString(file, JSON.writeValueAsString(this) + "\n");
+    }
+
+    /** Reads {@value #FILE} from a sensitivity output folder. */
+    public static SensitivityMatrix read(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            throw new UserInputException("sensitivity folder not found: " + folder);
+        }
+        Path file = folder.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new UserInputException(folder + " holds no " + FILE + "; give the output folder of qsvit sensitivity");
+        }
+        try {
+            JsonNode node = JSON.readTree(file.toFile());
+            String schema = node.path("schema").asText("");
+            if (!schema.equals(SCHEMA)) {
+                throw new UserInputException(file + ": schema '" + schema + "' is not " + SCHEMA);
+            }
+            return JSON.treeToValue(node, SensitivityMatrix.class);
+        } catch (IOException e) {
+            throw new UserInputException(file + " cannot be read: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+}

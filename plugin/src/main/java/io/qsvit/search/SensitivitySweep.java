@@ -1,0 +1,81 @@
+package io.qsvit.search;
+
+import io.qsvit.model.Group;
+import io.qsvit.model.Grouping;
+import io.qsvit.model.ModelLayers;
+import io.qsvit.quant.Scheme;
+import io.qsvit.quant.Setting;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * QSViT Algorithm 1, the layer-wise sensitivity sweep: the float model once, then every group (of the shard)
+ * quantized alone at every precision while all other groups stay float32. Every finished trial goes to the
+ * journal first, so a killed run resumes where it stopped; trials found in the journal are not evaluated again.
+ */
+public final class SensitivitySweep {
+    static final String BASELINE = "baseline";
+
+    private final TrialEvaluator evaluator;
+    private final Grouping grouping;
+    private final List<Scheme> precisions;
+    private final Shard shard;
+
+    /** @param shard null for every group */
+    public SensitivitySweep(TrialEvaluator evaluator, Grouping grouping, List<Scheme> precisions, Shard shard) {
+        this.evaluator = evaluator;
+        this.grouping = grouping;
+        this.precisions = List.copyOf(precisions);
+        this.shard = shard;
+    }
+
+    /** The work the sweep does: the baseline, then its groups in model order, each at every precision. */
+    private record Cell(Group group, Scheme scheme) {
+        String key() {
+            return group == null ? BASELINE : scheme.id() + " " + group.name();
+        }
+
+        String label() {
+            return group == null ? "float32 baseline" : group.name() + " at " + scheme.id();
+        }
+    }
+
+    public SensitivityMatrix run(Journal journal, SweepListener listener) {
+        journal.problems().forEach(listener::warn);
+        ModelLayers model = evaluator.model();
+        List<Cell> cells = new ArrayList<>();
+        cells.add(new Cell(null, null));
+        List<SensitivityMatrix.GroupEntry> groups = new ArrayList<>();
+        for (int i = 0; i < model.groups().size(); i++) {
+            Group group = model.groups().get(i);
+            groups.add(new SensitivityMatrix.GroupEntry(group.name(), group.kind(), group.params()));
+            if (shard == null || shard.includes(i)) {
+                precisions.forEach(scheme -> cells.add(new Cell(group, scheme)));
+            }
+        }
+        listener.started(cells.size(), (int) cells.stream().filter(c -> journal.get(c.key()).isPresent()).count());
+        Map<String, Trial> done = new LinkedHashMap<>();
+        for (Cell cell : cells) {
+            Trial trial = journal.get(cell.key(), Trial.class).orElse(null);
+            if (trial == null) {
+                trial = evaluator.evaluate(settingOf(cell));
+                journal.append(cell.key(), trial);
+                listener.evaluated(cell.label(), trial);
+            }
+            done.put(cell.key(), trial);
+        }
+        Map<String, Map<String, Trial>> matrix = new LinkedHashMap<>();
+        for (Cell cell : cells.subList(1, cells.size())) {
+            matrix.computeIfAbsent(cell.group().name(), g -> new LinkedHashMap<>()).put(cell.scheme().id(), done.get(cell.key()));
+        }
+        return SensitivityMatrix.of(shard, grouping, precisions, done.get(BASELINE), groups, matrix);
+    }
+
+    private Setting settingOf(Cell cell) {
+        Setting all = Setting.uniform(grouping, Scheme.FLOAT32);
+        return cell.group() == null ? all : new Setting(grouping, Scheme.FLOAT32, Map.of(cell.group().name(), cell.scheme()));
+    }
+}
