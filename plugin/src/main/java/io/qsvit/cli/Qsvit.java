@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 /** The {@code qsvit} command: one subcommand per pipeline step. */
 @Command(name = "qsvit", mixinStandardHelpOptions = true, versionProvider = Qsvit.Version.class,
         description = "Mixed-precision post-training quantization of spiking vision transformers.",
-        subcommands = {InspectCommand.class, ApplyCommand.class, EvaluateCommand.class, BenchmarkCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, ApplyCommand.class, EvaluateCommand.class, ExploreCommand.class, BenchmarkCommand.class, CommandLine.HelpCommand.class})
 public final class Qsvit implements Runnable {
     /** How commands print JSON for machines. */
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
