@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** The explore step on the command line. */
@@ -106,12 +107,13 @@ final class ExploreCommand implements Callable<Integer> {
         Exploration.Result search = result.search();
         Trial chosen = search.chosen().trial();
         Trial baseline = search.floatTrial().trial();
+        Map<?, ?> picked = (Map<?, ?>) result.results().get("chosen");
         console.printf(Locale.ROOT, "float     %.4f on %d images; required %.4f%n", baseline.accuracy(),
                 baseline.images(), search.required());
-        console.printf(Locale.ROOT, "chosen    %.4f (95%% interval %.4f-%.4f), %.3f effective bits, %d bytes "
-                        + "(%.1f%% saved), %.4f uJ per image%n", chosen.accuracy(), chosen.interval95()[0],
-                chosen.interval95()[1], chosen.effectiveBits(), chosen.storageBytes(),
-                100 * (1 - (double) chosen.storageBytes() / baseline.storageBytes()), chosen.energyMicrojoules());
+        console.printf(Locale.ROOT, "chosen    %.4f (95%% interval %.4f-%.4f), %.3f effective bits, memory %.1f%% "
+                        + "saved (%d bytes stored), %.4f uJ per image%n", chosen.accuracy(), chosen.interval95()[0],
+                chosen.interval95()[1], chosen.effectiveBits(), 100 * (Double) picked.get("memory_saving_vs_float32"),
+                chosen.storageBytes(), chosen.energyMicrojoules());
         console.printf(Locale.ROOT, "search    %d trials, %d images evaluated%n", search.trials().size(),
                 search.imagesEvaluated());
         console.println("explore: wrote " + out);

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -53,10 +55,10 @@ public final class Exploration {
         floatTrial = log("float", null, LoggedTrial.MEASURED, measured);
         required = requirement.required(measured.accuracy());
         if (!requirement.isMet(measured.accuracy(), required)) {
-            throw new UserInputException(String.format(Locale.ROOT, "the requirement cannot be met: accuracy %s "
-                    + "needs %.4f on the %d exploration images, and even the float model reaches only %.4f; "
-                    + "closest setting found: %s at %.4f", requirement, required, racing.images(),
-                    measured.accuracy(), describe(allFloat), measured.accuracy()));
+            throw new UserInputException(String.format(Locale.ROOT, "the requirement cannot be met: accuracy %.4f "
+                    + "is required on the %d exploration images and even the float model reaches only %.4f; "
+                    + "closest setting found: %s (%.4f)", required, racing.images(), measured.accuracy(),
+                    describe(allFloat), measured.accuracy()));
         }
         LoggedTrial chosen = strategy.choose(this);
         return new Result(chosen, floatTrial, required, Collections.unmodifiableList(log), evaluations.imagesEvaluated());
@@ -82,6 +84,11 @@ public final class Exploration {
         return required;
     }
 
+    /** The float model's accuracy on the first {@code images} images (a stage boundary; evaluated already, not logged). */
+    public double floatAccuracyOn(int images) {
+        return racing.measure(Setting.uniform(grouping, Scheme.FLOAT32), images).accuracy();
+    }
+
     public int images() {
         return racing.images();
     }
@@ -92,6 +99,18 @@ public final class Exploration {
         String verdict = race.met() ? LoggedTrial.ACCEPTED
                 : race.stoppedEarly() ? LoggedTrial.REJECTED_EARLY : LoggedTrial.REJECTED;
         return log(role, group, verdict, race.trial());
+    }
+
+    /**
+     * Measures a setting on the first {@code quick} images, and on the first {@code images} unless the quick
+     * result is hopeless (then logged as rejected early). Both are stage boundaries.
+     */
+    public LoggedTrial probe(String group, Setting setting, int quick, int images, java.util.function.Predicate<Trial> hopeless) {
+        Trial first = racing.measure(setting, quick);
+        if (quick < images && hopeless.test(first)) {
+            return log("probe", group, LoggedTrial.REJECTED_EARLY, first);
+        }
+        return log("probe", group, LoggedTrial.MEASURED, quick == images ? first : racing.measure(setting, images));
     }
 
     /** Measures a setting on the first {@code images} exploration images (a stage boundary), no decision. */
@@ -105,10 +124,13 @@ public final class Exploration {
         return logged;
     }
 
-    /** A setting in one line: each scheme with the groups that use it, float32 groups last. */
+    /** A setting in one line: each scheme with the groups that use it. */
     public String describe(Setting setting) {
-        return model.groups().stream().collect(Collectors.groupingBy(g -> setting.schemeOf(g).id(),
-                        java.util.TreeMap::new, Collectors.mapping(Group::name, Collectors.joining(","))))
-                .entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining("; "));
+        Map<String, String> byScheme = model.groups().stream().collect(Collectors.groupingBy(
+                g -> setting.schemeOf(g).id(), TreeMap::new, Collectors.mapping(Group::name, Collectors.joining(","))));
+        if (byScheme.size() == 1) {
+            return byScheme.keySet().iterator().next() + " for every group";
+        }
+        return byScheme.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining("; "));
     }
 }

@@ -6,28 +6,34 @@ import io.qsvit.quant.Scheme;
 import io.qsvit.quant.Setting;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * SpikeHQ's heterogeneous search space (per group: uniform or power-of-two levels, any bit width) searched
  * exactly on a proxy, then verified for real.
  *
  * <ol>
- * <li>Proxy: each group's accuracy drop under each scheme with every other group float, taken from the
- * sensitivity matrix where it has the cell, else measured on the first {@code probeImages} exploration
- * images against the float model on the same images. Within a family (see {@link SearchSpace}) schemes are
- * probed from the cheapest up, skipping those that cost no less than a wider one, and probing stops at the
- * first scheme that loses nothing: wider ones are assumed to lose nothing either and cost more.</li>
+ * <li>Proxy: each group's accuracy drop under each scheme with every other group float. A cell of the
+ * sensitivity matrix is used where it exists; other schemes are probed on the first {@code probeImages}
+ * exploration images against the float model on the same images. A group's schemes are visited from the
+ * cheapest up; once one loses nothing, dearer ones are skipped (they cannot do better than nothing lost).
+ * A probe looks at a fifth of its images first and stops there when the scheme is hopeless: it loses, even
+ * at the upper end of its 95% interval, more than the search could ever spend.</li>
  * <li>Solve: a multiple-choice knapsack ({@link SchemeKnapsack}) gives, for each total predicted drop (the
- * sum of the groups' drops, negative drops counted as 0), the cheapest setting.</li>
- * <li>Verify: without a budget, the cheapest setting that really meets the requirement is found by a binary
- * search over those solutions (cost falls as predicted drop grows), starting at the one predicted to lose
- * exactly the allowed drop; each is raced. Solutions of the knapsack are tried up to three times the allowed
- * drop. With a budget, the solutions within it are raced from the least predicted drop on (at most three):
- * the first that meets the requirement is chosen.</li>
+ * sum of the groups' drops, negative drops counted as 0, up to three times the allowed drop), the cheapest
+ * setting.</li>
+ * <li>Verify: without a budget, the cheapest setting predicted to lose at most the allowed drop is raced
+ * first. When it is rejected, the proxy was optimistic by the ratio of the real drop (against the float
+ * model on the same images) to the predicted one; the next try is the cheapest setting predicted to lose
+ * at most 0.8 x allowed / that ratio (and always less than the last). The first accepted of at most four
+ * is chosen, else the float model, which meets the requirement. With a budget, the
+ * settings within it are raced from the least predicted drop on (at most three), and the first accepted is
+ * chosen.</li>
  * </ol>
  * No randomness is involved: the same inputs give the same trials.
  */
@@ -35,6 +41,12 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
     /** Drops are counted in units of 0.0001 accuracy. */
     static final double UNIT = 1e-4;
     static final int BUDGET_TRIES = 3;
+    /** Settings raced without a budget before falling back to the float model. */
+    static final int VERIFY_TRIES = 4;
+    /** After a rejection, the next try aims at this fraction of the drop the rejection suggests. */
+    static final double RETRY_MARGIN = 0.8;
+    /** The quick first look of a probe uses this fraction of its images. */
+    static final int QUICK_FRACTION = 5;
 
     private final SearchSpace space;
     private final Budget budget;
@@ -42,7 +54,7 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
     private final int probeImages;
 
     /**
-     * @param budget      null to find the cheapest setting (in stored bytes) that meets the requirement
+     * @param budget      null to find the setting of least accounted memory that meets the requirement
      * @param sensitivity null for none: every drop is probed
      */
     public HeterogeneousSearch(SearchSpace space, Budget budget, SensitivityMatrix sensitivity, int probeImages) {
@@ -52,39 +64,47 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
         this.probeImages = probeImages;
     }
 
+    /** The images of a probe's quick first look: a stage boundary the exploration must have. */
+    public static int quickImages(int probeImages) {
+        return Math.max(1, probeImages / QUICK_FRACTION);
+    }
+
     @Override
     public LoggedTrial choose(Exploration exploration) {
-        CostMetric metric = budget != null ? budget.metric() : CostMetric.STORAGE_BYTES;
-        List<List<SchemeKnapsack.Option>> options = options(exploration, metric);
+        CostMetric metric = budget != null ? budget.metric() : CostMetric.MEMORY_BITS;
         double allowed = Math.max(0, exploration.floatTrial().trial().accuracy() - exploration.required());
         int allowedUnits = (int) Math.round(allowed / UNIT);
-        SchemeKnapsack knapsack = SchemeKnapsack.solve(options, 3 * allowedUnits);
+        int capacity = 3 * allowedUnits;
+        List<List<SchemeKnapsack.Option>> options = options(exploration, metric, capacity);
+        SchemeKnapsack knapsack = SchemeKnapsack.solve(options, capacity);
         List<SchemeKnapsack.Solution> frontier = knapsack.frontier();
-        return budget == null ? cheapestMeeting(exploration, frontier, knapsack.within(allowedUnits))
+        return budget == null ? firstMeeting(exploration, frontier, knapsack.within(allowedUnits), allowed)
                 : mostAccurateWithin(exploration, frontier, options);
     }
 
-    private LoggedTrial cheapestMeeting(Exploration exploration, List<SchemeKnapsack.Solution> frontier,
-                                        SchemeKnapsack.Solution natural) {
-        LoggedTrial chosen = exploration.floatTrial(); // meets the requirement: checked before any strategy runs
-        int feasible = -1;
-        int infeasible = frontier.size();
-        int next = -1;
-        for (int i = 0; i < frontier.size() && next < 0; i++) {
-            next = natural != null && frontier.get(i).cost() == natural.cost() ? i : -1;
+    private LoggedTrial firstMeeting(Exploration exploration, List<SchemeKnapsack.Solution> frontier,
+                                     SchemeKnapsack.Solution natural, double allowed) {
+        int index = 0;
+        while (index + 1 < frontier.size() && frontier.get(index).cost() > natural.cost()) {
+            index++;
         }
-        while (feasible + 1 < infeasible) {
-            int index = next > feasible && next < infeasible ? next : (feasible + infeasible) >>> 1;
-            LoggedTrial trial = exploration.candidate("candidate", null, setting(exploration, frontier.get(index)));
+        for (int tries = 0; tries < VERIFY_TRIES && index >= 0; tries++) {
+            SchemeKnapsack.Solution solution = frontier.get(index);
+            LoggedTrial trial = exploration.candidate("candidate", null, setting(exploration, solution));
             if (trial.accepted()) {
-                feasible = index;
-                chosen = trial;
-            } else {
-                infeasible = index;
+                return trial;
             }
-            next = -1;
+            // the proxy was optimistic by real / predicted: aim the next try that much lower, with a margin
+            double real = exploration.floatAccuracyOn(trial.trial().images()) - trial.trial().accuracy();
+            double predicted = Math.max(solution.dropUnits(), 1) * UNIT;
+            double aim = real > 0 ? predicted * allowed / real * RETRY_MARGIN : predicted / 2;
+            int next = index - 1;
+            while (next > 0 && frontier.get(next).dropUnits() * UNIT > aim) {
+                next--;
+            }
+            index = next;
         }
-        return chosen;
+        return exploration.floatTrial(); // meets the requirement: checked before any strategy runs
     }
 
     private LoggedTrial mostAccurateWithin(Exploration exploration, List<SchemeKnapsack.Solution> frontier,
@@ -112,8 +132,8 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
             long cheapest = options.stream().mapToLong(o -> o.stream().mapToLong(SchemeKnapsack.Option::cost).min()
                     .orElseThrow()).sum();
             throw new UserInputException(String.format(Locale.ROOT, "no setting within the budget of %s is predicted "
-                    + "to meet the requirement (the cheapest setting in the search space costs %d %s); "
-                    + "closest setting found: %s at %.4f", budget, cheapest, unit(budget.metric()),
+                    + "to meet the requirement (the cheapest usable setting costs %d %s); closest setting found: "
+                    + "%s (%.4f)", budget, cheapest, unit(budget.metric()),
                     exploration.describe(exploration.floatTrial().trial().setting()),
                     exploration.floatTrial().trial().accuracy()));
         }
@@ -123,26 +143,40 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
                 exploration.describe(closest.trial().setting())));
     }
 
-    /** Per group, float32 and every probed scheme with its cost and predicted drop. */
-    private List<List<SchemeKnapsack.Option>> options(Exploration exploration, CostMetric metric) {
+    /** Per group: float32 and every usable scheme visited, with its cost and predicted drop in units. */
+    private List<List<SchemeKnapsack.Option>> options(Exploration exploration, CostMetric metric, int capacity) {
         Setting allFloat = Setting.uniform(exploration.grouping(), Scheme.FLOAT32);
         int probe = Math.min(probeImages, exploration.images());
+        int quick = Math.min(quickImages(probeImages), probe);
         double floatOnProbe = exploration.measure("float", null, allFloat, probe).trial().accuracy();
+        double floatOnQuick = exploration.measure("float", null, allFloat, quick).trial().accuracy();
         List<List<SchemeKnapsack.Option>> options = new ArrayList<>();
         for (Group group : exploration.groups()) {
+            long cap = metric.of(group, Scheme.FLOAT32); // cost of the cheapest scheme known to lose nothing
             List<SchemeKnapsack.Option> groupOptions = new ArrayList<>();
-            groupOptions.add(new SchemeKnapsack.Option(Scheme.FLOAT32, metric.of(group, Scheme.FLOAT32), 0));
-            for (List<Scheme> family : space.families().values()) {
-                for (Scheme scheme : undominated(family, group, metric)) {
-                    double drop = sensitivity != null && sensitivity.drop(group.name(), scheme).isPresent()
-                            ? sensitivity.drop(group.name(), scheme).get()
-                            : floatOnProbe - exploration.measure("probe", group.name(), alone(exploration, group, scheme), probe)
-                            .trial().accuracy();
-                    int units = (int) Math.max(0, Math.round(drop / UNIT));
-                    groupOptions.add(new SchemeKnapsack.Option(scheme, metric.of(group, scheme), units));
-                    if (units == 0) {
-                        break;
+            groupOptions.add(new SchemeKnapsack.Option(Scheme.FLOAT32, cap, 0));
+            List<Scheme> byCost = new ArrayList<>(space.schemes());
+            byCost.sort(Comparator.comparingLong((Scheme s) -> metric.of(group, s)).thenComparingInt(Scheme::bits));
+            for (Scheme scheme : byCost) {
+                long cost = metric.of(group, scheme);
+                if (cost >= cap) {
+                    continue;
+                }
+                Optional<Double> drop = known(group, scheme);
+                if (drop.isEmpty()) {
+                    LoggedTrial probed = exploration.probe(group.name(), alone(exploration, group, scheme), quick, probe,
+                            t -> floatOnQuick - t.interval95()[1] > capacity * UNIT);
+                    if (!probed.verdict().equals(LoggedTrial.MEASURED)) {
+                        continue;
                     }
+                    drop = Optional.of(floatOnProbe - probed.trial().accuracy());
+                }
+                int units = (int) Math.max(0, Math.round(drop.get() / UNIT));
+                if (units <= capacity) {
+                    groupOptions.add(new SchemeKnapsack.Option(scheme, cost, units));
+                }
+                if (units == 0) {
+                    cap = cost;
                 }
             }
             options.add(groupOptions);
@@ -150,19 +184,8 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
         return options;
     }
 
-    /** A family's schemes by ascending cost, dropping any that costs no less than a wider one. */
-    private static List<Scheme> undominated(List<Scheme> family, Group group, CostMetric metric) {
-        List<Scheme> kept = new ArrayList<>();
-        for (int i = 0; i < family.size(); i++) {
-            boolean dominated = false;
-            for (int j = i + 1; j < family.size(); j++) {
-                dominated |= metric.of(group, family.get(j)) <= metric.of(group, family.get(i));
-            }
-            if (!dominated) {
-                kept.add(family.get(i));
-            }
-        }
-        return kept;
+    private Optional<Double> known(Group group, Scheme scheme) {
+        return sensitivity == null ? Optional.empty() : sensitivity.drop(group.name(), scheme);
     }
 
     private static Setting alone(Exploration exploration, Group group, Scheme scheme) {
@@ -180,6 +203,10 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
     }
 
     private static String unit(CostMetric metric) {
-        return metric == CostMetric.STORAGE_BYTES ? "bytes" : "weight bits";
+        return switch (metric) {
+            case MEMORY_BITS -> "bits";
+            case WEIGHT_BITS -> "weight bits";
+            case STORAGE_BYTES -> "bytes";
+        };
     }
 }

@@ -28,6 +28,7 @@ import io.qsvit.search.SearchSpace;
 import io.qsvit.search.SensitivityMatrix;
 import io.qsvit.search.Trial;
 import io.qsvit.search.TrialEvaluator;
+import io.qsvit.quant.MemoryAccount;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The {@code explore} step (QSViT Alg. 3 and SpikeHQ's heterogeneous search): searches settings of a model
@@ -96,18 +98,19 @@ public final class ExploreStep {
             }
         }
 
-        /** The racing stages with the probe size, which heterogeneous needs as a stage. */
+        /** The racing stages with the probe sizes, which heterogeneous needs as stages. */
         List<Integer> stages() {
             List<Integer> stages = new ArrayList<>(racing);
             if (strategy == Strategy.HETEROGENEOUS) {
                 stages.add(probeImages);
+                stages.add(HeterogeneousSearch.quickImages(probeImages));
             }
             return stages;
         }
     }
 
-    /** How a publish ended, and the search (null when the artifact was up to date). */
-    public record Result(ArtifactFolder.Outcome outcome, Exploration.Result search) {
+    /** How a publish ended, the search and the metadata's results (both null when the artifact was up to date). */
+    public record Result(ArtifactFolder.Outcome outcome, Exploration.Result search, Map<String, Object> results) {
     }
 
     private ExploreStep() {
@@ -120,14 +123,16 @@ public final class ExploreStep {
         Path journalFile = target.resolveSibling("." + target.getFileName() + ".explore-"
                 + context.cacheKey().substring(0, 16) + ".journal");
         Exploration.Result[] found = new Exploration.Result[1];
+        List<Map<String, Object>> results = new ArrayList<>();
         ArtifactFolder.Outcome outcome = ArtifactFolder.publish(out, context, (folder, timings) -> {
             long start = System.nanoTime();
             found[0] = search(request, in, journalFile);
             timings.put("search_seconds", (System.nanoTime() - start) / 1e9);
-            return write(folder, request, in, found[0]);
+            results.add(write(folder, request, in, found[0]));
+            return results.get(0);
         });
         Folders.deleteRecursively(journalFile);
-        return new Result(outcome, found[0]);
+        return new Result(outcome, found[0], results.isEmpty() ? null : results.get(0));
     }
 
     private static Exploration.Result search(Request request, Inputs in, Path journalFile) {
@@ -157,7 +162,8 @@ public final class ExploreStep {
         Files.writeString(folder.resolve(TRIALS_FILE), lines.toString(), StandardCharsets.UTF_8);
         int images = result.floatTrial().trial().images();
         List<LoggedTrial> onAll = result.trials().stream().filter(t -> t.trial().images() == images).toList();
-        List<LoggedTrial> memoryFront = ParetoFront.of(onAll, Trial::storageBytes);
+        ToDoubleFunction<Trial> memory = t -> memoryBits(t, in.layers);
+        List<LoggedTrial> memoryFront = ParetoFront.of(onAll, memory);
         List<LoggedTrial> energyFront = ParetoFront.of(onAll, Trial::energyMicrojoules);
         Map<String, Object> pareto = new LinkedHashMap<>();
         pareto.put("schema", PARETO_SCHEMA);
@@ -165,7 +171,7 @@ public final class ExploreStep {
         pareto.put("accuracy_vs_memory", memoryFront);
         pareto.put("accuracy_vs_energy", energyFront);
         Files.writeString(folder.resolve(PARETO_FILE), PRETTY.writeValueAsString(pareto) + "\n", StandardCharsets.UTF_8);
-        ParetoPlot.write(folder.resolve(PLOT_FILE), onAll, memoryFront, energyFront);
+        ParetoPlot.write(folder.resolve(PLOT_FILE), onAll, memoryFront, energyFront, t -> memory.applyAsDouble(t) / 8 / 1024);
         Files.writeString(folder.resolve(SETTING_FILE),
                 PRETTY.writeValueAsString(result.chosen().trial().setting()) + "\n", StandardCharsets.UTF_8);
         return results(request, in, result, memoryFront.size(), energyFront.size());
@@ -188,8 +194,11 @@ public final class ExploreStep {
         picked.put("accuracy", chosen.accuracy());
         picked.put("accuracy_interval95", chosen.interval95());
         picked.put("effective_bits", chosen.effectiveBits());
+        MemoryAccount memory = chosen.setting().memory(in.layers);
+        picked.put("memory_bits", memory.weightBits() + memory.overheadBits());
+        picked.put("memory_saving_vs_float32", memory.savingVsFloat32());
         picked.put("storage_bytes", chosen.storageBytes());
-        picked.put("memory_saving_vs_float32", 1 - (double) chosen.storageBytes() / floatTrial.storageBytes());
+        picked.put("storage_saving_vs_float32", 1 - (double) chosen.storageBytes() / floatTrial.storageBytes());
         picked.put("energy_microjoules", chosen.energyMicrojoules());
         picked.put("energy_saving_vs_float32", 1 - chosen.energyMicrojoules() / floatTrial.energyMicrojoules());
         Map<String, Object> fronts = new LinkedHashMap<>();
@@ -204,6 +213,12 @@ public final class ExploreStep {
         results.put("images_evaluated", result.imagesEvaluated());
         results.put("pareto_sizes", fronts);
         return results;
+    }
+
+    /** Accounted memory of a trial's weights: params x bits plus scales, zero points and tables. */
+    static double memoryBits(Trial trial, ModelLayers layers) {
+        MemoryAccount memory = trial.setting().memory(layers);
+        return memory.weightBits() + memory.overheadBits();
     }
 
     private static Map<String, Object> parameters(Request request, Inputs in) {

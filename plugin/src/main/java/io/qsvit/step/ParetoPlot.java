@@ -37,11 +37,12 @@ final class ParetoPlot {
     private ParetoPlot() {
     }
 
-    static void write(Path file, List<LoggedTrial> trials, List<LoggedTrial> memoryFront, List<LoggedTrial> energyFront)
-            throws IOException {
+    /** @param kib accounted weight memory of a trial in KiB */
+    static void write(Path file, List<LoggedTrial> trials, List<LoggedTrial> memoryFront, List<LoggedTrial> energyFront,
+                      ToDoubleFunction<Trial> kib) throws IOException {
         SVGGraphics2D svg = new SVGGraphics2D(2 * PANEL_WIDTH, HEIGHT);
         svg.setDefsKeyPrefix("qsvit-");
-        chart("Accuracy vs weight memory", "weight memory (KiB)", trials, memoryFront, t -> t.storageBytes() / 1024.0)
+        chart("Accuracy vs weight memory", "weight memory (KiB, accounted)", trials, memoryFront, kib)
                 .draw(svg, new Rectangle2D.Double(0, 0, PANEL_WIDTH, HEIGHT));
         chart("Accuracy vs energy", "energy per image (uJ)", trials, energyFront, Trial::energyMicrojoules)
                 .draw(svg, new Rectangle2D.Double(PANEL_WIDTH, 0, PANEL_WIDTH, HEIGHT));
