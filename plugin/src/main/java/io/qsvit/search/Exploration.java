@@ -101,18 +101,6 @@ public final class Exploration {
         return log(role, group, verdict, race.trial());
     }
 
-    /**
-     * Measures a setting on the first {@code quick} images, and on the first {@code images} unless the quick
-     * result is hopeless (then logged as rejected early). Both are stage boundaries.
-     */
-    public LoggedTrial probe(String group, Setting setting, int quick, int images, java.util.function.Predicate<Trial> hopeless) {
-        Trial first = racing.measure(setting, quick);
-        if (quick < images && hopeless.test(first)) {
-            return log("probe", group, LoggedTrial.REJECTED_EARLY, first);
-        }
-        return log("probe", group, LoggedTrial.MEASURED, quick == images ? first : racing.measure(setting, images));
-    }
-
     /** Measures a setting on the first {@code images} exploration images (a stage boundary), no decision. */
     public LoggedTrial measure(String role, String group, Setting setting, int images) {
         return log(role, group, LoggedTrial.MEASURED, racing.measure(setting, images));

@@ -21,9 +21,9 @@ import java.util.Optional;
  * <li>Proxy: each group's accuracy drop under each scheme with every other group float. A cell of the
  * sensitivity matrix is used where it exists; other schemes are probed on the first {@code probeImages}
  * exploration images against the float model on the same images. A group's schemes are visited from the
- * cheapest up; once one loses nothing, dearer ones are skipped (they cannot do better than nothing lost).
- * A probe looks at a fifth of its images first and stops there when the scheme is hopeless: it loses, even
- * at the upper end of its 95% interval, more than the search could ever spend.</li>
+ * cheapest up; once one loses nothing, dearer ones are skipped (they cannot do better than nothing lost),
+ * and a scheme is probed only if it would save at least 0.1% of the float model's memory against the
+ * cheapest scheme known to lose nothing (a probe costs the same for a small group as for a large one).</li>
  * <li>Solve: a multiple-choice knapsack ({@link SchemeKnapsack}) gives, for each total predicted drop (the
  * sum of the groups' drops, negative drops counted as 0, up to three times the allowed drop), the cheapest
  * setting.</li>
@@ -45,8 +45,8 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
     static final int VERIFY_TRIES = 4;
     /** After a rejection, the next try aims at this fraction of the drop the rejection suggests. */
     static final double RETRY_MARGIN = 0.8;
-    /** The quick first look of a probe uses this fraction of its images. */
-    static final int QUICK_FRACTION = 5;
+    /** A scheme is probed only if it could save at least this fraction of the float model's memory. */
+    static final double MIN_SAVING = 0.001;
 
     private final SearchSpace space;
     private final Budget budget;
@@ -64,18 +64,13 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
         this.probeImages = probeImages;
     }
 
-    /** The images of a probe's quick first look: a stage boundary the exploration must have. */
-    public static int quickImages(int probeImages) {
-        return Math.max(1, probeImages / QUICK_FRACTION);
-    }
-
     @Override
     public LoggedTrial choose(Exploration exploration) {
         CostMetric metric = budget != null ? budget.metric() : CostMetric.MEMORY_BITS;
         double allowed = Math.max(0, exploration.floatTrial().trial().accuracy() - exploration.required());
         int allowedUnits = (int) Math.round(allowed / UNIT);
         int capacity = 3 * allowedUnits;
-        List<List<SchemeKnapsack.Option>> options = options(exploration, metric, capacity);
+        List<List<SchemeKnapsack.Option>> options = options(exploration, metric);
         SchemeKnapsack knapsack = SchemeKnapsack.solve(options, capacity);
         List<SchemeKnapsack.Solution> frontier = knapsack.frontier();
         return budget == null ? firstMeeting(exploration, frontier, knapsack.within(allowedUnits), allowed)
@@ -143,38 +138,34 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
                 exploration.describe(closest.trial().setting())));
     }
 
-    /** Per group: float32 and every usable scheme visited, with its cost and predicted drop in units. */
-    private List<List<SchemeKnapsack.Option>> options(Exploration exploration, CostMetric metric, int capacity) {
+    /** Per group: float32 and every scheme visited, with its cost and predicted drop in units. */
+    private List<List<SchemeKnapsack.Option>> options(Exploration exploration, CostMetric metric) {
         Setting allFloat = Setting.uniform(exploration.grouping(), Scheme.FLOAT32);
         int probe = Math.min(probeImages, exploration.images());
-        int quick = Math.min(quickImages(probeImages), probe);
         double floatOnProbe = exploration.measure("float", null, allFloat, probe).trial().accuracy();
-        double floatOnQuick = exploration.measure("float", null, allFloat, quick).trial().accuracy();
+        double worthwhile = MIN_SAVING * exploration.groups().stream().mapToLong(g -> metric.of(g, Scheme.FLOAT32)).sum();
         List<List<SchemeKnapsack.Option>> options = new ArrayList<>();
         for (Group group : exploration.groups()) {
             long cap = metric.of(group, Scheme.FLOAT32); // cost of the cheapest scheme known to lose nothing
             List<SchemeKnapsack.Option> groupOptions = new ArrayList<>();
             groupOptions.add(new SchemeKnapsack.Option(Scheme.FLOAT32, cap, 0));
             List<Scheme> byCost = new ArrayList<>(space.schemes());
+            if (sensitivity != null) {
+                byCost.addAll(sensitivity.precisions().stream().filter(s -> !byCost.contains(s)).toList());
+            }
             byCost.sort(Comparator.comparingLong((Scheme s) -> metric.of(group, s)).thenComparingInt(Scheme::bits));
             for (Scheme scheme : byCost) {
                 long cost = metric.of(group, scheme);
-                if (cost >= cap) {
+                Optional<Double> drop = known(group, scheme);
+                if (cost >= cap || drop.isEmpty() && cap - cost < worthwhile) {
                     continue;
                 }
-                Optional<Double> drop = known(group, scheme);
                 if (drop.isEmpty()) {
-                    LoggedTrial probed = exploration.probe(group.name(), alone(exploration, group, scheme), quick, probe,
-                            t -> floatOnQuick - t.interval95()[1] > capacity * UNIT);
-                    if (!probed.verdict().equals(LoggedTrial.MEASURED)) {
-                        continue;
-                    }
-                    drop = Optional.of(floatOnProbe - probed.trial().accuracy());
+                    drop = Optional.of(floatOnProbe - exploration.measure("probe", group.name(),
+                            alone(exploration, group, scheme), probe).trial().accuracy());
                 }
                 int units = (int) Math.max(0, Math.round(drop.get() / UNIT));
-                if (units <= capacity) {
-                    groupOptions.add(new SchemeKnapsack.Option(scheme, cost, units));
-                }
+                groupOptions.add(new SchemeKnapsack.Option(scheme, cost, units));
                 if (units == 0) {
                     cap = cost;
                 }

@@ -98,12 +98,11 @@ public final class ExploreStep {
             }
         }
 
-        /** The racing stages with the probe sizes, which heterogeneous needs as stages. */
+        /** The racing stages with the probe size, which heterogeneous needs as a stage. */
         List<Integer> stages() {
             List<Integer> stages = new ArrayList<>(racing);
             if (strategy == Strategy.HETEROGENEOUS) {
                 stages.add(probeImages);
-                stages.add(HeterogeneousSearch.quickImages(probeImages));
             }
             return stages;
         }
