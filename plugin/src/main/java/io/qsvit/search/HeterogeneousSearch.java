@@ -154,10 +154,15 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
                 byCost.addAll(sensitivity.precisions().stream().filter(s -> !byCost.contains(s)).toList());
             }
             byCost.sort(Comparator.comparingLong((Scheme s) -> metric.of(group, s)).thenComparingInt(Scheme::bits));
+            for (Scheme scheme : byCost) { // cells known to lose nothing set the cap before any probe
+                if (known(group, scheme).filter(drop -> Math.round(drop / UNIT) <= 0).isPresent()) {
+                    cap = Math.min(cap, metric.of(group, scheme));
+                }
+            }
             for (Scheme scheme : byCost) {
                 long cost = metric.of(group, scheme);
                 Optional<Double> drop = known(group, scheme);
-                if (cost >= cap || drop.isEmpty() && cap - cost < worthwhile) {
+                if (drop.isEmpty() ? cost >= cap || cap - cost < worthwhile : cost > cap) {
                     continue;
                 }
                 if (drop.isEmpty()) {
