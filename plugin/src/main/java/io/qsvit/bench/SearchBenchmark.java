@@ -41,7 +41,7 @@ public final class SearchBenchmark {
                 requirement.containsKey("max_drop") ? "max drop " + requirement.get("max_drop")
                         : "target " + requirement.get("target_accuracy"),
                 (Double) requirement.get("float_accuracy"), (Double) requirement.get("required_accuracy"));
-        console.printf("%-26s %-24s %-24s%n", "", "guided (QSViT Alg. 3)", "heterogeneous");
+        console.printf("%-26s %-24s %s%n", "", "guided (QSViT Alg. 3)", "heterogeneous");
         row(console, "accuracy (all images)", guided, heterogeneous, m -> String.format(Locale.ROOT, "%.4f (%d/%d)",
                 m.chosen().accuracy(), m.chosen().correct(), m.chosen().images()));
         row(console, "requirement met", guided, heterogeneous, m -> String.valueOf(m.result.results().get("requirement_met")));
@@ -92,7 +92,7 @@ public final class SearchBenchmark {
     }
 
     private static void row(PrintWriter console, String name, Measured guided, Measured heterogeneous, Column column) {
-        console.printf("%-26s %-24s %-24s%n", name, column.of(guided), column.of(heterogeneous));
+        console.printf("%-26s %-24s %s%n", name, column.of(guided), column.of(heterogeneous));
     }
 
     private static String percent(Object fraction) {
