@@ -13,16 +13,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
  * Publishes a step's output folder atomically: everything is written into a hidden sibling folder, then
  * {@value StepMetadata#FILE} (with the digests of the other files), then the folder is renamed into place.
- * A crash leaves at most a hidden temporary folder, never a half artifact under the real name.
+ * A crash leaves at most a hidden temporary folder, never a half artifact under the real name. Publishing
+ * goes through a {@link Cache}: when it holds the step's cache key, the stored output is placed at
+ * {@code out} without running the step; after a step runs, its output is stored under the key.
  */
 public final class ArtifactFolder {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -37,54 +38,82 @@ public final class ArtifactFolder {
         Map<String, Object> write(Path folder, Map<String, Double> timings) throws IOException;
     }
 
-    /** How a publish ended: written now, or already present with the same cache key. */
-    public enum Outcome { WRITTEN, UP_TO_DATE }
+    /** How a publish ended: written now, restored from the cache, or already present with the same cache key. */
+    public enum Outcome { WRITTEN, CACHED, UP_TO_DATE }
 
     private ArtifactFolder() {
     }
 
+    /** Publishes through the {@linkplain Cache#shared() shared cache}. */
     public static Outcome publish(Path out, StepContext context, Writer writer) {
+        return publish(out, context, writer, Cache.shared());
+    }
+
+    public static Outcome publish(Path out, StepContext context, Writer writer, Cache cache) {
         Path target = out.toAbsolutePath().normalize();
-        if (isUpToDate(target, context.cacheKey())) {
-            return Outcome.UP_TO_DATE;
-        }
-        Path parent = target.getParent();
-        Path temp;
+        String key = context.cacheKey();
+        Cache.Lock lock = cache.lock(key);
         try {
-            Files.createDirectories(parent);
-            temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+            if (isUpToDate(target, key, out)) { // checked under the lock: a run we waited for may have written it
+                return Outcome.UP_TO_DATE;
+            }
+            Optional<Path> stored = cache.find(key);
+            Path temp = createTemp(target, out);
+            try {
+                if (stored.isPresent()) {
+                    FileLinks.linkOrCopy(stored.get(), temp);
+                    moveIntoPlace(temp, target, out);
+                    return Outcome.CACHED;
+                }
+                write(temp, context, writer);
+                cache.store(key, temp);
+                moveIntoPlace(temp, target, out);
+                return Outcome.WRITTEN;
+            } catch (IOException e) {
+                throw new UserInputException("cannot write output folder " + out + ": " + describe(e));
+            } finally {
+                try {
+                    Folders.deleteRecursively(temp); // after a successful move there is nothing left to delete
+                } catch (UncheckedIOException e) {
+                    // keep the error that got us here; a leftover hidden temporary folder is harmless
+                }
+            }
+        } finally {
+            lock.release();
+        }
+    }
+
+    private static Path createTemp(Path target, Path shownAs) {
+        try {
+            Files.createDirectories(target.getParent());
+            Path temp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp-");
             if (Files.getFileStore(temp).supportsFileAttributeView("posix")) {
                 // temporary folders are private; the published artifact is readable like any other output
                 Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
+            return temp;
         } catch (IOException e) {
-            throw new UserInputException("cannot write output folder " + out + ": " + describe(e));
-        }
-        try {
-            long start = System.nanoTime();
-            Map<String, Double> timings = new TreeMap<>();
-            Map<String, Object> results = writer.write(temp, timings);
-            timings.put("seconds", (System.nanoTime() - start) / 1e9);
-            timings.replaceAll((name, value) -> round(value));
-            StepMetadata metadata = new StepMetadata(StepMetadata.SCHEMA, context.step(), context.algorithmVersion(),
-                    ToolVersion.get(), context.cacheKey(), context.inputs(), context.parameters(), results,
-                    fileDigests(temp), Provenance.current(), timings);
-            JSON.writeValue(temp.resolve(StepMetadata.FILE).toFile(), metadata);
-            moveIntoPlace(temp, target, out);
-            return Outcome.WRITTEN;
-        } catch (IOException e) {
-            throw new UserInputException("cannot write output folder " + out + ": " + describe(e));
-        } finally {
-            try {
-                Folders.deleteRecursively(temp); // after a successful move there is nothing left to delete
-            } catch (UncheckedIOException e) {
-                // keep the error that got us here; a leftover hidden temporary folder is harmless
-            }
+            throw new UserInputException("cannot write output folder " + shownAs + ": " + describe(e));
         }
     }
 
-    /** True when {@code out} holds a complete artifact with this cache key; an error when it holds another. */
-    private static boolean isUpToDate(Path out, String cacheKey) {
+    private static void write(Path temp, StepContext context, Writer writer) throws IOException {
+        long start = System.nanoTime();
+        Map<String, Double> timings = new TreeMap<>();
+        Map<String, Object> results = writer.write(temp, timings);
+        timings.put("seconds", (System.nanoTime() - start) / 1e9);
+        timings.replaceAll((name, value) -> round(value));
+        StepMetadata metadata = new StepMetadata(StepMetadata.SCHEMA, context.step(), context.algorithmVersion(),
+                ToolVersion.get(), context.cacheKey(), context.inputs(), context.parameters(), results,
+                Digests.ofFiles(temp), Provenance.current(), timings);
+        JSON.writeValue(temp.resolve(StepMetadata.FILE).toFile(), metadata);
+    }
+
+    /**
+     * True when {@code out} holds an intact artifact with this cache key; an error when it holds another, or
+     * this one damaged.
+     */
+    private static boolean isUpToDate(Path out, String cacheKey, Path shownAs) {
         if (!Files.exists(out)) {
             return false;
         }
@@ -107,9 +136,13 @@ public final class ArtifactFolder {
             // not one of our artifacts: fall through to the error below
         }
         if (cacheKey.equals(existing)) {
+            ArtifactCheck.problem(out, cacheKey).ifPresent(problem -> {
+                throw new UserInputException("output folder " + shownAs + " holds a damaged copy of this artifact ("
+                        + problem + "); remove it");
+            });
             return true;
         }
-        throw new UserInputException("output folder " + out + " already holds "
+        throw new UserInputException("output folder " + shownAs + " already holds "
                 + (existing == null ? "other files" : "a different artifact (cache key " + existing.substring(0, 12) + ")")
                 + "; remove it or choose another --out");
     }
@@ -125,24 +158,11 @@ public final class ArtifactFolder {
         }
     }
 
-    private static Map<String, String> fileDigests(Path folder) throws IOException {
-        List<Path> sorted;
-        try (Stream<Path> files = Files.walk(folder)) {
-            sorted = files.filter(Files::isRegularFile).sorted().toList();
-        }
-        List<String> hashes = sorted.parallelStream().map(Digests::ofFile).toList(); // large files: use both cores
-        Map<String, String> digests = new LinkedHashMap<>();
-        for (int i = 0; i < sorted.size(); i++) {
-            digests.put(folder.relativize(sorted.get(i)).toString().replace('\\', '/'), hashes.get(i));
-        }
-        return digests;
-    }
-
     private static double round(double value) {
         return Math.round(value * 1000) / 1000.0;
     }
 
-    private static String describe(IOException e) {
+    static String describe(IOException e) {
         String kind = e.getClass().getSimpleName().replace("Exception", "");
         return e.getMessage() == null ? kind : kind + ": " + e.getMessage();
     }

@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** SHA-256 digests of content (never of paths), the identity caches and metadata rely on. */
@@ -43,12 +45,13 @@ public final class Digests {
     }
 
     /**
-     * Digest of a file or of a folder's whole content: every regular file's relative path and digest, in
-     * sorted order, so the same content under another name or location has the same digest.
+     * Digest of an input file or of an input folder's whole content: every regular file's relative path and
+     * digest, in sorted order, so the same content under another name or location has the same digest.
+     * Files are read through the {@linkplain Cache#shared() shared cache}'s memo of unchanged inputs.
      */
     public static String ofContent(Path path) {
         if (Files.isRegularFile(path)) {
-            return ofFile(path);
+            return Cache.shared().digestOf(path);
         }
         if (!Files.isDirectory(path)) {
             throw new UserInputException("not found: " + path);
@@ -58,7 +61,7 @@ public final class Digests {
             List<Path> sorted = files.filter(Files::isRegularFile).sorted().toList();
             for (Path file : sorted) {
                 listing.append(path.relativize(file).toString().replace('\\', '/')).append('\t')
-                        .append(ofFile(file)).append('\n');
+                        .append(Cache.shared().digestOf(file)).append('\n');
             }
         } catch (IOException e) {
             throw new UserInputException("cannot read " + path + ": " + e.getMessage());
@@ -66,10 +69,31 @@ public final class Digests {
         return of(listing.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Canonical JSON (sorted keys, no whitespace) of a Jackson-serialisable value, and its digest. */
+    /** Relative path ('/'-separated) -> digest of every regular file below a folder, in sorted order. */
+    public static Map<String, String> ofFiles(Path folder) {
+        List<Path> sorted;
+        try (Stream<Path> files = Files.walk(folder)) {
+            sorted = files.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            throw new UserInputException("cannot read " + folder + ": " + e.getMessage());
+        }
+        List<String> hashes = sorted.parallelStream().map(Digests::ofFile).toList(); // large files: use every core
+        Map<String, String> digests = new LinkedHashMap<>();
+        for (int i = 0; i < sorted.size(); i++) {
+            digests.put(folder.relativize(sorted.get(i)).toString().replace('\\', '/'), hashes.get(i));
+        }
+        return digests;
+    }
+
+    /** Digest of the canonical JSON of a Jackson-serialisable value. */
     public static String ofCanonicalJson(Object value) {
+        return of(canonicalJson(value).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Canonical JSON (sorted keys, no whitespace): one text per meaning, whatever the value's field order. */
+    public static String canonicalJson(Object value) {
         try {
-            return of(CANONICAL.writeValueAsBytes(CANONICAL.valueToTree(value)));
+            return CANONICAL.writeValueAsString(CANONICAL.valueToTree(value));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not serialisable: " + value, e);
         }

@@ -1,6 +1,7 @@
 package io.qsvit.bench;
 
 import io.qsvit.Folders;
+import io.qsvit.artifact.Cache;
 import io.qsvit.eval.EvaluationData;
 import io.qsvit.eval.data.DataFormat;
 import io.qsvit.eval.data.IdxDataset;
@@ -32,9 +33,16 @@ public final class SearchBenchmark {
     }
 
     public static void run(Options options, Path work, PrintWriter console) {
-        Measured guided = explore(options, ExploreStep.Strategy.GUIDED, List.of(), work.resolve("guided"), console);
-        Measured heterogeneous = explore(options, ExploreStep.Strategy.HETEROGENEOUS, ExploreStep.DEFAULT_RACING,
-                work.resolve("heterogeneous"), console);
+        Cache previous = Cache.share(Cache.disabled()); // both strategies must really run
+        Measured guided;
+        Measured heterogeneous;
+        try {
+            guided = explore(options, ExploreStep.Strategy.GUIDED, List.of(), work.resolve("guided"), console);
+            heterogeneous = explore(options, ExploreStep.Strategy.HETEROGENEOUS, ExploreStep.DEFAULT_RACING,
+                    work.resolve("heterogeneous"), console);
+        } finally {
+            Cache.share(previous);
+        }
         Map<?, ?> requirement = (Map<?, ?>) guided.result.results().get("requirement");
         console.printf(Locale.ROOT, "%nexplore benchmark: %s on %s, %d images; requirement %s (float %.4f, required %.4f)%n",
                 options.model(), options.data(), guided.result.search().floatTrial().trial().images(),

@@ -1,6 +1,5 @@
 package io.qsvit.cli;
 
-import io.qsvit.artifact.ArtifactFolder;
 import io.qsvit.step.ApplyStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,17 +20,20 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "ONNX file or model artifact folder.")
     Path model;
 
-    @Option(names = "--setting", required = true, description = "Setting file (JSON or YAML).")
+    @Option(names = "--setting", required = true, description = "Setting file (JSON or YAML), or a folder holding "
+            + "setting.json (an explore or apply output).")
     Path setting;
 
     @Option(names = "--out", required = true, description = "Output folder (created; must be new, empty or this same artifact).")
     Path out;
 
+    @Option(names = "--djl-serving", description = "Also make simulated/ and real/ DJL Serving model folders: "
+            + "a serving.properties beside each model.onnx (engine OnnxRuntime, qsvit's translator, image shape).")
+    boolean djlServing;
+
     @Override
     public Integer call() {
-        ArtifactFolder.Outcome outcome = ApplyStep.run(model, setting, out);
-        spec.commandLine().getOut().println(outcome == ArtifactFolder.Outcome.UP_TO_DATE
-                ? "apply: " + out + " is up to date" : "apply: wrote " + out);
+        spec.commandLine().getOut().println(Published.describe("apply", ApplyStep.run(model, setting, out, djlServing), out));
         return 0;
     }
 }

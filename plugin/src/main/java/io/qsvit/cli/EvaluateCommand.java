@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 /** The evaluate step on the command line; without --out it only prints. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = "Evaluate an ONNX image classifier (a float model or an apply artifact) on labelled images: "
-                + "top-1 with its 95% interval, top-5, Tribuo metrics, memory and energy, side by side with "
+                + "top-1 with its 95%% interval, top-5, Tribuo metrics, memory and energy, side by side with "
                 + "--baseline. With --out, writes metadata.json and report.md there.")
 final class EvaluateCommand implements Callable<Integer> {
     @Spec
@@ -42,7 +42,7 @@ final class EvaluateCommand implements Callable<Integer> {
             + "instead of the bundled 45 nm figures.")
     Path energyTable;
 
-    @Option(names = "--batch", defaultValue = "250", description = "Images per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", defaultValue = "" + EvaluateStep.DEFAULT_BATCH, description = "Images per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--threads", description = "ONNX Runtime intra-op threads (default: all cores).")
@@ -61,13 +61,13 @@ final class EvaluateCommand implements Callable<Integer> {
             return 0;
         }
         EvaluateStep.Result result = EvaluateStep.run(request, out);
-        if (result.outcome() == ArtifactFolder.Outcome.UP_TO_DATE) {
-            spec.commandLine().getOut().println("evaluate: " + out + " is up to date");
+        if (result.outcome() != ArtifactFolder.Outcome.WRITTEN) {
+            spec.commandLine().getOut().println(Published.describe("evaluate", result.outcome(), out));
             return 0;
         }
         print(result.model(), result.baseline());
         if (!json) {
-            spec.commandLine().getOut().println("evaluate: wrote " + out);
+            spec.commandLine().getOut().println(Published.describe("evaluate", result.outcome(), out));
         }
         return 0;
     }

@@ -100,8 +100,8 @@ final class ExploreCommand implements Callable<Integer> {
                 threads != null ? threads : Runtime.getRuntime().availableProcessors());
         ExploreStep.Result result = ExploreStep.run(request, out);
         PrintWriter console = spec.commandLine().getOut();
-        if (result.outcome() == ArtifactFolder.Outcome.UP_TO_DATE) {
-            console.println("explore: " + out + " is up to date");
+        if (result.outcome() != ArtifactFolder.Outcome.WRITTEN) {
+            console.println(Published.describe("explore", result.outcome(), out));
             return 0;
         }
         Exploration.Result search = result.search();
@@ -116,7 +116,7 @@ final class ExploreCommand implements Callable<Integer> {
                 chosen.storageBytes(), chosen.energyMicrojoules());
         console.printf(Locale.ROOT, "search    %d trials, %d images evaluated%n", search.trials().size(),
                 search.imagesEvaluated());
-        console.println("explore: wrote " + out);
+        console.println(Published.describe("explore", result.outcome(), out));
         console.flush();
         return 0;
     }

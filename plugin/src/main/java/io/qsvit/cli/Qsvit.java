@@ -3,17 +3,24 @@ package io.qsvit.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.qsvit.UserInputException;
+import io.qsvit.artifact.Cache;
 import io.qsvit.artifact.ToolVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
 
 /** The {@code qsvit} command: one subcommand per pipeline step. */
 @Command(name = "qsvit", mixinStandardHelpOptions = true, versionProvider = Qsvit.Version.class,
         description = "Mixed-precision post-training quantization of spiking vision transformers.",
-        subcommands = {InspectCommand.class, ApplyCommand.class, EvaluateCommand.class, ExploreCommand.class, BenchmarkCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, RunCommand.class, ApplyCommand.class, EvaluateCommand.class, ExploreCommand.class, BenchmarkCommand.class,
+                KfpCommand.class, CommandLine.HelpCommand.class})
 public final class Qsvit implements Runnable {
     /** How commands print JSON for machines. */
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -24,6 +31,13 @@ public final class Qsvit implements Runnable {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--cache-dir", scope = ScopeType.INHERIT, paramLabel = "DIR",
+            description = "Cache of step outputs (default: $XDG_CACHE_HOME/qsvit, else ~/.cache/qsvit).")
+    Path cacheDir;
+
+    @Option(names = "--no-cache", scope = ScopeType.INHERIT, description = "Run every step; neither read nor fill the cache.")
+    boolean noCache;
 
     @Override
     public void run() {
@@ -36,7 +50,10 @@ public final class Qsvit implements Runnable {
 
     /** The configured command line; tests run it in-process. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Qsvit()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+        Qsvit root = new Qsvit();
+        CommandLine commandLine = new CommandLine(root);
+        commandLine.setExecutionStrategy(parsed -> root.executeWithCache(commandLine, parsed));
+        return commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof UserInputException) {
                 cmd.getErr().println("qsvit: error: " + e.getMessage());
                 return EXIT_BAD_INPUT;
@@ -44,6 +61,30 @@ public final class Qsvit implements Runnable {
             cmd.getErr().println("qsvit: internal error: " + e);
             return EXIT_INTERNAL_ERROR;
         });
+    }
+
+    /** Runs the command with the cache the options choose, and puts the previous one back afterwards. */
+    private int executeWithCache(CommandLine commandLine, ParseResult parsed) {
+        if (cacheDir == null && !noCache) {
+            return new CommandLine.RunLast().execute(parsed); // the shared default, created when a step first needs it
+        }
+        PrintWriter err = commandLine.getErr();
+        Cache cache;
+        try {
+            cache = noCache ? Cache.disabled() : Cache.at(cacheDir, line -> {
+                err.println(line);
+                err.flush();
+            });
+        } catch (UserInputException e) {
+            err.println("qsvit: error: " + e.getMessage());
+            return EXIT_BAD_INPUT;
+        }
+        Cache previous = Cache.share(cache);
+        try {
+            return new CommandLine.RunLast().execute(parsed);
+        } finally {
+            Cache.share(previous);
+        }
     }
 
     /** Prints the project version. */

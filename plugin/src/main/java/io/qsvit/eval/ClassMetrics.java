@@ -60,10 +60,7 @@ public record ClassMetrics(double accuracy, @JsonProperty("macro_f1") double mac
             labels.add(new Label(data.className(c)));
             outputs.put(labels.get(c), c);
         }
-        Map<String, Integer> features = new HashMap<>();
-        for (int i = 0; i < images.imageSize(); i++) {
-            features.put(String.format("pixel-%07d", i), i);
-        }
+        Map<String, Integer> features = PixelFeatures.mapping(images.imageSize());
         LabelFactory factory = new LabelFactory();
         // the Tribuo model owns the options and closes them with itself
         try (ONNXExternalModel<Label> model = ONNXExternalModel.createOnnxModel(factory, features, outputs,

@@ -20,11 +20,12 @@ import ai.onnxruntime.TensorInfo;
 import io.qsvit.UserInputException;
 import io.qsvit.eval.data.ImageShape;
 import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.model.DecodeChains;
 import io.qsvit.model.Group;
 import io.qsvit.model.Grouping;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
-import io.qsvit.model.TensorData;
+import io.qsvit.quant.LayerWeights;
 import io.qsvit.quant.QuantizedTensor;
 import io.qsvit.quant.Quantizer;
 import io.qsvit.quant.Scheme;
@@ -50,6 +51,7 @@ public final class EvaluationSession implements AutoCloseable {
     static final String RATE_PREFIX = "qsvit/rate/";
 
     private final ModelLayers model;
+    private final LayerWeights storedWeights;
     private final OrtSession session;
     private final String inputName;
     private final long[] inputShape;
@@ -61,6 +63,7 @@ public final class EvaluationSession implements AutoCloseable {
     private EvaluationSession(ModelLayers model, OrtSession session, String inputName, long[] inputShape,
                               Map<String, String> spikeInputs) {
         this.model = model;
+        this.storedWeights = LayerWeights.of(model.model());
         this.session = session;
         this.inputName = inputName;
         this.inputShape = inputShape;
@@ -124,7 +127,8 @@ public final class EvaluationSession implements AutoCloseable {
 
     /**
      * Feeds the weights of a setting. Only layers whose scheme changed since the last call are quantized
-     * again. A new session starts with the float32 weights.
+     * again. A new session starts with the float32 weights: a real artifact's decoded ones, which a setting
+     * then quantizes again.
      */
     public void use(Setting setting) {
         for (Group group : model.groups()) {
@@ -140,7 +144,7 @@ public final class EvaluationSession implements AutoCloseable {
     }
 
     private OnnxTensor weightTensor(Layer layer, Scheme scheme) {
-        float[] weights = TensorData.floats(storedWeight(layer), model.model());
+        float[] weights = storedWeights.floats(layer);
         if (!(scheme instanceof Scheme.Float32)) {
             QuantizedTensor q = Quantizer.quantize(layer.path(), weights, layer.dims(), layer.channelAxis(), scheme);
             q.dequantizeInto(weights);
@@ -154,21 +158,6 @@ public final class EvaluationSession implements AutoCloseable {
         } catch (OrtException e) {
             throw new IllegalStateException("cannot create a weight tensor for " + layer.path(), e);
         }
-    }
-
-    private TensorProto storedWeight(Layer layer) {
-        GraphProto graph = model.model().proto().getGraph();
-        for (TensorProto t : graph.getInitializerList()) {
-            if (t.getName().equals(layer.tensorName())) {
-                return t;
-            }
-        }
-        for (NodeProto node : graph.getNodeList()) {
-            if (node.getOpType().equals("Constant") && node.getOutput(0).equals(layer.tensorName())) {
-                return node.getAttribute(0).getT().toBuilder().setName(layer.tensorName()).build();
-            }
-        }
-        throw new IllegalStateException("weight " + layer.tensorName() + " not in the model");
     }
 
     /** Scores of every image and the firing rate of every spike input, in one pass. */
@@ -242,8 +231,12 @@ public final class EvaluationSession implements AutoCloseable {
         }
     }
 
-    /** Removes the weights' initializers (or Constant nodes) and declares the weights as graph inputs. */
+    /**
+     * Removes the weights' initializers (or Constant nodes, or a real artifact's decode nodes) and declares
+     * the weights as graph inputs.
+     */
     private static void weightsToInputs(ModelLayers model, GraphProto.Builder graph) {
+        DecodeChains.remove(graph, model.layers());
         Set<String> weights = new LinkedHashSet<>();
         model.layers().forEach(l -> weights.add(l.tensorName()));
         List<TensorProto> initializers = new ArrayList<>(graph.getInitializerList());

@@ -8,8 +8,8 @@ import java.util.List;
  * @param index       position among the model's layers, in graph node order (stable for a given file)
  * @param path        hierarchical module path, e.g. {@code stage3.block1.attn.q.conv}
  * @param pathSource  where the path came from, most trusted first
- * @param tensorName  the initializer (or Constant node output) holding the weight
- * @param fromConstant true when a Constant node, not an initializer, holds the weight
+ * @param tensorName  the initializer (or Constant node output, or decode chain output) holding the weight
+ * @param fromConstant true when a Constant node, not an initializer, holds the float weight
  * @param nodeName    the consuming node
  * @param opType      the consuming node's operator
  * @param weightInput which input of the consumer the weight feeds (1 for x @ W, 0 for W @ x)
@@ -18,14 +18,26 @@ import java.util.List;
  * @param dims        shape of the stored tensor
  * @param channelAxis output-channel axis of the stored tensor, or -1 when it cannot be known (e.g. behind a Reshape)
  * @param via         operators between the stored tensor and the consumer (Transpose, Identity, Cast, Reshape)
+ * @param encoding    how a real artifact stores the weight as integer codes, or null when it holds float32 values
  */
 public record Layer(int index, String path, PathSource pathSource, String tensorName, boolean fromConstant,
-                    String nodeName, String opType, int weightInput, String dataInput, String output, int[] dims, int channelAxis, List<String> via) {
+                    String nodeName, String opType, int weightInput, String dataInput, String output, int[] dims, int channelAxis, List<String> via,
+                    WeightEncoding encoding) {
 
     public enum PathSource { NODE_NAME, INITIALIZER_NAME, NODE_METADATA, FALLBACK }
 
     public long params() {
         return TensorShapes.elements(dims);
+    }
+
+    /** True when the weight is decoded from integer codes (a real artifact), false when stored as floats. */
+    public boolean encoded() {
+        return encoding != null;
+    }
+
+    Layer withPath(String newPath) {
+        return new Layer(index, newPath, pathSource, tensorName, fromConstant, nodeName, opType, weightInput, dataInput,
+                output, dims, channelAxis, via, encoding);
     }
 
 }

@@ -17,12 +17,15 @@ import java.util.Set;
  * Finds the quantizable weight tensors of a graph: constant float inputs of Conv, ConvTranspose, Gemm and
  * MatMul, also when reached through Transpose, Identity, Cast or Reshape, and knows each one's output-channel
  * axis in the stored tensor (needed for per-channel scales). Biases and normalisation parameters are not weights.
+ * In a real artifact a weight is rebuilt from integer codes by {@link DecodeChains}: it is found as the same
+ * layer (name, shape, channel axis) as in the float model, with its {@link WeightEncoding}.
  */
 public final class LayerFinder {
     private static final Set<String> PASS_THROUGH = Set.of("Transpose", "Identity", "Cast", "Reshape");
 
     private final Map<String, TensorProto> initializers = new HashMap<>();
     private final Map<String, NodeProto> producers = new HashMap<>();
+    private final DecodeChains decodeChains = new DecodeChains(initializers, producers);
 
     private LayerFinder(GraphProto graph) {
         for (TensorProto t : graph.getInitializerList()) {
@@ -45,13 +48,11 @@ public final class LayerFinder {
                     continue;
                 }
                 Source source = finder.trace(node.getInput(input), consumerChannelAxis(node, input, finder));
-                if (source != null && source.tensor.getDataType() == DataType.FLOAT_VALUE
-                        && source.tensor.getDimsCount() >= 2 && seen.add(source.name)) {
+                if (source != null && source.isFloat && source.dims.length >= 2 && seen.add(source.name)) {
                     String path = LayerPaths.path(node, source.name, layers.size());
                     layers.add(new Layer(layers.size(), path, LayerPaths.source(node, source.name), source.name,
                             source.fromConstant, node.getName(), node.getOpType(), input, node.getInput(input == 1 ? 0 : 1),
-                            node.getOutput(0), TensorShapes.dims(source.tensor),
-                            source.axis, List.copyOf(source.via)));
+                            node.getOutput(0), source.dims, source.axis, List.copyOf(source.via), source.encoding));
                 }
             }
         }
@@ -93,12 +94,18 @@ public final class LayerFinder {
         return 0;
     }
 
-    private record Source(String name, TensorProto tensor, boolean fromConstant, int axis, List<String> via) {
+    /** Where a weight comes from: a stored tensor (float or not), or codes decoded to float32 (encoding not null). */
+    private record Source(String name, int[] dims, boolean isFloat, boolean fromConstant, int axis, List<String> via,
+                          WeightEncoding encoding) {
+        static Source stored(String name, TensorProto tensor, boolean fromConstant, int axis, List<String> via) {
+            return new Source(name, TensorShapes.dims(tensor), tensor.getDataType() == DataType.FLOAT_VALUE,
+                    fromConstant, axis, via, null);
+        }
     }
 
     /**
-     * Follows a value back through pass-through operators to a constant; maps the consumer's channel axis to
-     * the stored tensor's axis on the way (a Reshape makes it unknown).
+     * Follows a value back through pass-through operators to a constant or to a decode chain; maps the
+     * consumer's channel axis to the stored tensor's axis on the way (a Reshape makes it unknown).
      */
     private Source trace(String value, int axis) {
         List<String> via = new ArrayList<>();
@@ -111,7 +118,12 @@ public final class LayerFinder {
             }
             if (producer.getOpType().equals("Constant")) {
                 TensorProto tensor = constantValue(producer);
-                return tensor == null ? null : new Source(name, tensor, true, storedAxis(axis, tensor, chain), via);
+                return tensor == null ? null : Source.stored(name, tensor, true, storedAxis(axis, tensor.getDimsCount(), chain), via);
+            }
+            WeightEncoding encoding = decodeChains.encodingOf(name);
+            if (encoding != null) {
+                int[] dims = TensorShapes.dims(initializers.get(encoding.codes()));
+                return new Source(name, dims, true, false, storedAxis(axis, dims.length, chain), via, encoding);
             }
             if (!PASS_THROUGH.contains(producer.getOpType()) || producer.getInputCount() == 0) {
                 return null;
@@ -121,12 +133,11 @@ public final class LayerFinder {
             name = producer.getInput(0);
         }
         TensorProto tensor = initializers.get(name);
-        return new Source(name, tensor, false, storedAxis(axis, tensor, chain), via);
+        return Source.stored(name, tensor, false, storedAxis(axis, tensor.getDimsCount(), chain), via);
     }
 
     /** Maps an axis of the consumed value to the stored tensor, undoing the chain from the consumer outward. */
-    private static int storedAxis(int consumerAxis, TensorProto stored, List<NodeProto> chainFromConsumer) {
-        int rank = stored.getDimsCount();
+    private static int storedAxis(int consumerAxis, int rank, List<NodeProto> chainFromConsumer) {
         int axis = consumerAxis == LAST ? rank - 1 : consumerAxis == SECOND_TO_LAST ? rank - 2 : consumerAxis;
         for (NodeProto node : chainFromConsumer) {
             switch (node.getOpType()) {

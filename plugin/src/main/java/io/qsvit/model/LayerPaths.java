@@ -110,8 +110,7 @@ final class LayerPaths {
         List<Layer> out = new ArrayList<>(layers.size());
         for (Layer l : layers) {
             int n = seen.merge(l.path(), 1, Integer::sum);
-            out.add(n == 1 ? l : new Layer(l.index(), l.path() + "_" + n, l.pathSource(), l.tensorName(),
-                    l.fromConstant(), l.nodeName(), l.opType(), l.weightInput(), l.dataInput(), l.output(), l.dims(), l.channelAxis(), l.via()));
+            out.add(n == 1 ? l : l.withPath(l.path() + "_" + n));
         }
         return out;
     }

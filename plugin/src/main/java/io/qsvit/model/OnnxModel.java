@@ -81,6 +81,28 @@ public final class OnnxModel {
     }
 
     /**
+     * Reads a model held in memory (the ONNX bytes inside a Tribuo model, say), named {@code origin} in
+     * messages. Its weights must be inline: there is no folder to resolve external data against.
+     */
+    public static OnnxModel fromBytes(byte[] bytes, String origin) {
+        Path name = Path.of(origin);
+        ModelProto proto;
+        try {
+            proto = ModelProto.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new UserInputException(origin + " is not a valid ONNX model: the protobuf is malformed");
+        }
+        validate(proto, name);
+        for (TensorProto tensor : proto.getGraph().getInitializerList()) {
+            if (ExternalData.isExternal(tensor)) {
+                throw new UserInputException(origin + " keeps tensor '" + tensor.getName()
+                        + "' in external data; a model in memory must hold its weights inline");
+            }
+        }
+        return new OnnxModel(proto, name);
+    }
+
+    /**
      * Parses from a memory-mapped file with aliasing on: tensor bytes stay in the mapping instead of being
      * copied to the heap, which halves the memory and time of reading large models.
      */

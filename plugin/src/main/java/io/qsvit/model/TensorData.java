@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 
-/** Reads float32 tensor values from wherever ONNX keeps them: raw_data, float_data or external data. */
+/** Reads tensor values from wherever ONNX keeps them: raw_data, float_data or external data. */
 public final class TensorData {
     private TensorData() {
     }
@@ -32,14 +32,8 @@ public final class TensorData {
                     + " elements, more than one Java array holds");
         }
         float[] values = scratch != null && scratch.length == count ? scratch : new float[(int) count];
-        if (ExternalData.isExternal(tensor)) {
-            ExternalData.of(tensor, model.folder(), model.file()).read().asFloatBuffer().get(values);
-        } else if (!tensor.getRawData().isEmpty()) {
-            ByteBuffer raw = tensor.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            if (raw.remaining() != 4L * count) {
-                throw new UserInputException("tensor '" + tensor.getName() + "' has " + raw.remaining()
-                        + " bytes of raw data for " + count + " floats");
-            }
+        ByteBuffer raw = rawBytes(tensor, model, 4L * count);
+        if (raw != null) {
             raw.asFloatBuffer().get(values);
         } else {
             List<Float> list = tensor.getFloatDataList();
@@ -52,5 +46,25 @@ public final class TensorData {
             }
         }
         return values;
+    }
+
+    /**
+     * The tensor's data as little-endian bytes, from raw_data or external data, checked to be {@code size}
+     * bytes long; null when the values sit in a typed field (float_data, int32_data) instead.
+     */
+    public static ByteBuffer rawBytes(TensorProto tensor, OnnxModel model, long size) {
+        ByteBuffer raw;
+        if (ExternalData.isExternal(tensor)) {
+            raw = ExternalData.of(tensor, model.folder(), model.file()).read();
+        } else if (!tensor.getRawData().isEmpty()) {
+            raw = tensor.getRawData().asReadOnlyByteBuffer();
+        } else {
+            return null;
+        }
+        if (raw.remaining() != size) {
+            throw new UserInputException("tensor '" + tensor.getName() + "' has " + raw.remaining()
+                    + " bytes of data where its type and shape need " + size);
+        }
+        return raw.order(ByteOrder.LITTLE_ENDIAN);
     }
 }

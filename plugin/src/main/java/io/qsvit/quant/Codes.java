@@ -1,5 +1,8 @@
 package io.qsvit.quant;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 /**
  * Integer codes in the narrowest Java array that holds the scheme's container: one byte each for 4- and 8-bit
  * containers, one short each for 16-bit ones. A 55-million-weight model then costs 55 or 110 MB of codes
@@ -41,6 +44,28 @@ final class Codes {
         } else {
             wide[index] = (short) code;
         }
+    }
+
+    /** Bytes {@link #pack()} gives for {@code count} codes in a container of {@code containerBits}. */
+    static long packedSize(long count, int containerBits) {
+        return containerBits == 4 ? (count + 1) / 2 : count * (containerBits / 8);
+    }
+
+    /** Reads codes back from ONNX raw_data as {@link #pack()} writes it; {@code raw} holds {@link #packedSize} bytes. */
+    static Codes unpack(ByteBuffer raw, int count, int containerBits, boolean signed) {
+        Codes codes = allocate(count, containerBits, signed);
+        ByteBuffer bytes = raw.slice().order(ByteOrder.LITTLE_ENDIAN);
+        if (containerBits == 4) {
+            for (int i = 0; i < count; i++) {
+                int nibble = bytes.get(i >> 1) >> ((i & 1) * 4) & 0x0F;
+                codes.set(i, signed ? nibble << 28 >> 28 : nibble); // sign-extend two's complement nibbles
+            }
+        } else if (containerBits == 8) {
+            bytes.get(codes.narrow);
+        } else {
+            bytes.asShortBuffer().get(codes.wide);
+        }
+        return codes;
     }
 
     /**

@@ -10,15 +10,14 @@ import io.qsvit.model.Group;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OpsetUpgrade;
-import io.qsvit.model.TensorData;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * Applies a setting to a model and builds its two quantized forms in one pass over the weights:
@@ -36,6 +35,15 @@ public final class QuantizedArtifacts {
     public static final String SETTING_KEY = "qsvit.setting";
     public static final String FORM_KEY = "qsvit.form";
 
+    /** The two forms, by the names apply gives their folders and {@value #FORM_KEY} gives the models. */
+    public enum Form {
+        SIMULATED, REAL;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     private final ModelProto simulated;
     private final ModelProto real;
 
@@ -52,7 +60,14 @@ public final class QuantizedArtifacts {
         return real;
     }
 
+    public ModelProto model(Form form) {
+        return form == Form.REAL ? real : simulated;
+    }
+
     public static QuantizedArtifacts build(ModelLayers model, Setting setting, String settingJson) {
+        if (model.layers().stream().anyMatch(Layer::encoded)) {
+            throw new IllegalArgumentException("weights of a real artifact are codes: build from LayerWeights.decodedModel");
+        }
         ModelProto source = model.model().proto();
         GraphProto.Builder sim = source.getGraph().toBuilder();
         GraphProto.Builder real = source.getGraph().toBuilder();
@@ -74,11 +89,9 @@ public final class QuantizedArtifacts {
             }
         }
         // quantize in parallel (read-only on the source model), assemble in order: same bytes every run
-        GraphProto graph = source.getGraph();
+        LayerWeights weights = LayerWeights.of(model.model());
         Map<Long, Map<Integer, float[]>> scratch = new ConcurrentHashMap<>();
-        List<Done> done = jobs.parallelStream().map(job -> job.run(layer -> layer.fromConstant()
-                ? constantTensor(graph.getNode(constantIndex.get(layer.tensorName())))
-                : graph.getInitializer(initializerIndex.get(layer.tensorName())), model, scratch)).toList();
+        List<Done> done = jobs.parallelStream().map(job -> job.run(weights, scratch)).toList();
         int decodeNodes = 0;
         for (Done d : done) {
             Layer layer = d.layer;
@@ -98,12 +111,12 @@ public final class QuantizedArtifacts {
             }
         }
         boolean needsOpset21 = jobs.stream().anyMatch(job -> job.scheme.containerBits() != 8);
-        ModelProto simulated = withMetadata(source.toBuilder().setGraph(sim).build(), settingJson, "simulated");
+        ModelProto simulated = withMetadata(source.toBuilder().setGraph(sim).build(), settingJson, Form.SIMULATED);
         ModelProto realModel = source.toBuilder().setGraph(real).build();
         if (needsOpset21) {
             realModel = OpsetUpgrade.to21(realModel);
         }
-        return new QuantizedArtifacts(simulated, withMetadata(realModel, settingJson, "real"));
+        return new QuantizedArtifacts(simulated, withMetadata(realModel, settingJson, Form.REAL));
     }
 
     /** One layer to quantize under one scheme. */
@@ -112,29 +125,19 @@ public final class QuantizedArtifacts {
          * @param scratch per thread, one float array per tensor size, reused within one build: a 55M-weight
          *                model then allocates a few arrays instead of one per tensor
          */
-        Done run(Function<Layer, TensorProto> storedTensor, ModelLayers model, Map<Long, Map<Integer, float[]>> scratch) {
-            TensorProto stored = storedTensor.apply(layer);
+        Done run(LayerWeights stored, Map<Long, Map<Integer, float[]>> scratch) {
             Map<Integer, float[]> mine = scratch.computeIfAbsent(Thread.currentThread().getId(), id -> new HashMap<>());
-            float[] weights = TensorData.floats(stored, model.model(), mine.get((int) layer.params()));
+            float[] weights = stored.floats(layer, mine.get((int) layer.params()));
             QuantizedTensor q = Quantizer.quantize(layer.path(), weights, layer.dims(), layer.channelAxis(), scheme);
             q.dequantizeInto(weights);
             mine.put(weights.length, weights); // reused by this thread's next tensor of the same size
-            return new Done(layer, floatTensor(layer.tensorName(), stored, weights), Decode.of(layer, q));
+            return new Done(layer, Decode.floats(layer.tensorName(), layer.dims(), weights), Decode.of(layer, q));
         }
     }
 
 
     /** A quantized layer: its simulated float tensor and the tensors and nodes that decode it. */
     private record Done(Layer layer, TensorProto values, Decode decode) {
-    }
-
-    private static TensorProto constantTensor(NodeProto constant) {
-        for (AttributeProto a : constant.getAttributeList()) {
-            if (a.getName().equals("value")) {
-                return a.getT().toBuilder().setName(constant.getOutput(0)).build();
-            }
-        }
-        throw new IllegalStateException("Constant node without a tensor value: " + constant.getName());
     }
 
     private static NodeProto withValue(NodeProto constant, TensorProto value) {
@@ -144,15 +147,11 @@ public final class QuantizedArtifacts {
         return b.build();
     }
 
-    private static TensorProto floatTensor(String name, TensorProto like, float[] values) {
-        return Decode.floats(name, like.getDimsList().stream().mapToInt(Long::intValue).toArray(), values);
-    }
-
-    private static ModelProto withMetadata(ModelProto model, String settingJson, String form) {
+    private static ModelProto withMetadata(ModelProto model, String settingJson, Form form) {
         Map<String, String> props = new LinkedHashMap<>();
         model.getMetadataPropsList().forEach(p -> props.put(p.getKey(), p.getValue()));
         props.put(SETTING_KEY, settingJson);
-        props.put(FORM_KEY, form);
+        props.put(FORM_KEY, form.id());
         ModelProto.Builder b = model.toBuilder().clearMetadataProps();
         props.forEach((k, v) -> b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return b.build();

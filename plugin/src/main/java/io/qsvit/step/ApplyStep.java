@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.qsvit.UserInputException;
 import io.qsvit.model.Group;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
@@ -16,6 +17,9 @@ import io.qsvit.artifact.ArtifactFolder;
 import io.qsvit.artifact.Digests;
 import io.qsvit.artifact.ModelDigest;
 import io.qsvit.artifact.StepContext;
+import io.qsvit.eval.data.ImageShape;
+import io.qsvit.model.Grouping;
+import io.qsvit.quant.LayerWeights;
 import io.qsvit.quant.MemoryAccount;
 import io.qsvit.quant.QuantizedArtifacts;
 import io.qsvit.quant.Setting;
@@ -49,25 +53,68 @@ public final class ApplyStep {
     }
 
     public static ArtifactFolder.Outcome run(Path modelPath, Path settingPath, Path out) {
-        OnnxModel model = OnnxModel.load(modelPath);
-        Setting setting = Setting.read(settingPath);
-        ModelLayers layers = ModelLayers.of(model, setting.grouping());
+        return run(modelPath, settingPath, out, false);
+    }
+
+    /**
+     * @param settingPath a setting file, or a folder holding {@value #SETTING_FILE} (explore's or apply's output)
+     * @param djlServing  also make both model folders DJL Serving model folders ({@link DjlServing}); without
+     *                    it the output is exactly what it was before the option existed (same cache key, same bytes)
+     */
+    public static ArtifactFolder.Outcome run(Path modelPath, Path settingPath, Path out, boolean djlServing) {
+        OnnxModel loaded = OnnxModel.load(modelPath);
+        Setting setting = Setting.read(settingFile(settingPath));
+        ModelLayers layers = layersToQuantize(loaded, setting.grouping());
+        OnnxModel model = layers.model();
         setting.validate(layers);
-        String settingJson = json(setting);
+        ImageShape servedImage = djlServing ? DjlServing.imageShape(model) : null; // checked before writing
         Map<String, String> inputs = new LinkedHashMap<>();
-        inputs.put("model", ModelDigest.of(model));
+        inputs.put("model", ModelDigest.of(loaded));
         inputs.put("setting", Digests.ofCanonicalJson(setting)); // meaning, not formatting, of the setting file
-        StepContext context = new StepContext(NAME, ALGORITHM_VERSION, Map.of(), inputs);
+        Map<String, Object> parameters = djlServing ? Map.of("djl_serving", true) : Map.of();
+        StepContext context = new StepContext(NAME, ALGORITHM_VERSION, parameters, inputs);
         return ArtifactFolder.publish(out, context, (folder, timings) -> {
-            QuantizedArtifacts artifacts = QuantizedArtifacts.build(layers, setting, settingJson);
+            QuantizedArtifacts artifacts = quantize(layers, setting);
             // the two files are independent: write them side by side
             CompletableFuture<Path> simulated = CompletableFuture.supplyAsync(
                     () -> OnnxWriter.write(artifacts.simulated(), model, folder.resolve(SIMULATED)));
             OnnxWriter.write(artifacts.real(), model, folder.resolve(REAL));
             join(simulated);
-            Files.writeString(folder.resolve(SETTING_FILE), settingJson + "\n");
-            return results(layers, setting, artifacts.real(), folder.resolve(REAL));
+            Files.writeString(folder.resolve(SETTING_FILE), json(setting) + "\n");
+            Map<String, Object> results = results(layers, setting, artifacts.real(), folder.resolve(REAL));
+            if (servedImage != null) { // after the results: the real model's measured size is the model's alone
+                DjlServing.write(folder.resolve(SIMULATED), servedImage);
+                DjlServing.write(folder.resolve(REAL), servedImage);
+            }
+            return results;
         });
+    }
+
+    /** The model's layers, or for a real artifact the layers of the float model its codes decode to. */
+    public static ModelLayers layersToQuantize(OnnxModel model, Grouping grouping) {
+        ModelLayers found = ModelLayers.of(model, grouping);
+        return found.layers().stream().anyMatch(Layer::encoded) // a real artifact: quantize what it computes
+                ? ModelLayers.of(LayerWeights.decodedModel(found), grouping) : found;
+    }
+
+    /**
+     * Both quantized forms of a model under a setting, carrying the setting as apply records it: the same
+     * models apply writes, for callers that keep them in memory (the Tribuo adapter).
+     */
+    public static QuantizedArtifacts quantize(ModelLayers layers, Setting setting) {
+        return QuantizedArtifacts.build(layers, setting, json(setting));
+    }
+
+    /** A setting file, or the setting.json in a folder (an explore or apply output), as a pipeline passes it. */
+    static Path settingFile(Path path) {
+        if (!Files.isDirectory(path)) {
+            return path;
+        }
+        Path inside = path.resolve(SETTING_FILE);
+        if (!Files.isRegularFile(inside)) {
+            throw new UserInputException("setting folder " + path + " has no " + SETTING_FILE);
+        }
+        return inside;
     }
 
     private static Map<String, Object> results(ModelLayers layers, Setting setting, ModelProto real, Path realFolder)

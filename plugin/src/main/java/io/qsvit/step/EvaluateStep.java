@@ -23,6 +23,8 @@ public final class EvaluateStep {
     public static final String NAME = "evaluate";
     public static final int ALGORITHM_VERSION = 1;
     public static final String REPORT_FILE = "report.md";
+    /** Images per ONNX Runtime call unless asked otherwise. */
+    public static final int DEFAULT_BATCH = 250;
 
     /**
      * @param baseline    null for none
@@ -31,7 +33,10 @@ public final class EvaluateStep {
     public record Request(Path model, Path baseline, EvaluationData data, Path energyTable, int batch, int threads) {
     }
 
-    /** What was measured (null when found already published), and how a publish ended (null without one). */
+    /**
+     * What was measured (null when restored from the cache or found already published), and how a publish
+     * ended (null without one).
+     */
     public record Result(ArtifactFolder.Outcome outcome, ModelEvaluation model, ModelEvaluation baseline) {
     }
 
@@ -74,7 +79,7 @@ public final class EvaluateStep {
             Files.writeString(folder.resolve(REPORT_FILE), EvaluationReport.markdown(results));
             return results.toMap();
         });
-        return outcome == ArtifactFolder.Outcome.UP_TO_DATE ? new Result(outcome, null, null)
+        return measured[0] == null ? new Result(outcome, null, null)
                 : new Result(outcome, measured[0].model(), measured[0].baseline());
     }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qsvit.Examples;
+import io.qsvit.Schemas;
+import io.qsvit.artifact.Cache;
 import io.qsvit.eval.Accuracy;
 import io.qsvit.eval.EvaluationData;
 import io.qsvit.eval.OnnxClassifier;
@@ -163,6 +165,14 @@ class ExploreCommandTest {
     }
 
     @Test
+    void everyDocumentFollowsItsSchema() {
+        for (String strategy : List.of("guided", "het")) {
+            assertEquals(List.of("metadata.json", "pareto.json", "setting.json", "trials.jsonl"),
+                    Schemas.assertValidArtifact(dir.resolve(strategy)));
+        }
+    }
+
+    @Test
     void theSameInputsGiveTheSameFiles() throws IOException {
         Path again = dir.resolve("het-again");
         assertEquals(0, QsvitCliTest.run(heterogeneous(again)).exit());
@@ -181,7 +191,7 @@ class ExploreCommandTest {
     void aKilledRunResumesFromItsJournalAndEndsWithTheSameResult() throws Exception {
         Path out = dir.resolve("killed");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Qsvit.class.getName()));
+                "-D" + Cache.PROPERTY + "=" + Cache.OFF, "-cp", System.getProperty("java.class.path"), Qsvit.class.getName()));
         command.addAll(List.of(args("guided", out)));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("killed.log").toFile()).start();

@@ -117,6 +117,34 @@ class QsvitCliTest {
     }
 
     @Test
+    void inspectListsARealArtifactLikeItsFloatModel(@TempDir Path dir) throws IOException {
+        Path setting = Files.writeString(dir.resolve("s.yaml"), "default: uniform4\ngroups: {stage3.block1: pow2-4, head: float32}\n");
+        assertEquals(0, run("apply", "--model", sdtv2(), "--setting", setting.toString(), "--out", dir.resolve("out").toString()).exit());
+        Run real = run("inspect", dir.resolve("out/real").toString(), "--json");
+        assertEquals(0, real.exit(), real.err());
+        JsonNode fromReal = new ObjectMapper().readTree(real.out());
+        JsonNode fromFloat = new ObjectMapper().readTree(run("inspect", sdtv2(), "--json").out());
+        assertEquals(21, fromReal.get("opset").asInt()); // 4-bit codes
+        assertEquals(fromFloat.get("params"), fromReal.get("params"));
+        assertEquals(fromFloat.get("macs_per_image"), fromReal.get("macs_per_image"));
+        assertEquals(fromFloat.get("groups"), fromReal.get("groups")); // 33 layers in 10 groups, every field alike
+        assertEquals(10, fromReal.get("groups").size());
+    }
+
+    @Test
+    void applyWithDjlServingMakesServableFolders(@TempDir Path dir) throws IOException {
+        Path setting = Files.writeString(dir.resolve("s.yaml"), "default: uniform8\n");
+        Path out = dir.resolve("out");
+        Run run = run("apply", "--djl-serving", "--model", sdtv2(), "--setting", setting.toString(), "--out", out.toString());
+        assertEquals(0, run.exit(), run.err());
+        for (String form : List.of("real", "simulated")) {
+            List<String> properties = Files.readAllLines(out.resolve(form).resolve("serving.properties"));
+            assertEquals(List.of("engine=OnnxRuntime", "translatorFactory=io.qsvit.djl.ImageClassifierTranslatorFactory",
+                    "width=28", "height=28", "flag=GRAYSCALE"), properties.subList(2, 7));
+        }
+    }
+
+    @Test
     void applyWithBadSchemeIsAOneLineError(@TempDir Path dir) throws IOException {
         Path setting = Files.writeString(dir.resolve("s.json"), "{\"default\": \"int8\"}");
         Run run = run("apply", "--model", sdtv2(), "--setting", setting.toString(), "--out", dir.resolve("out").toString());

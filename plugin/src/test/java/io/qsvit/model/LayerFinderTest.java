@@ -141,6 +141,6 @@ class LayerFinderTest {
 
     private static Layer layer(String path, String op) {
         return new Layer(0, path, Layer.PathSource.NODE_NAME, path + ".weight", false, path, op, 1, "x", path + ".out",
-                new int[] {4, 4}, 0, List.of());
+                new int[] {4, 4}, 0, List.of(), null);
     }
 }

@@ -2,7 +2,11 @@ package io.qsvit.quant;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Hand-packed ONNX raw_data for each container. */
 class PackedCodesTest {
@@ -46,5 +50,24 @@ class PackedCodesTest {
         assertArrayEquals(bytes(0x01, 0x80, 0x01, 0x00, 0xFF, 0x7F), packed("uniform16", -32767f, 1f, 32767f));
         // 65535 levels over [0, 65535]: codes 0, 258, 65535
         assertArrayEquals(bytes(0x00, 0x00, 0x02, 0x01, 0xFF, 0xFF), packed("uniform16-asym", 0f, 258f, 65535f));
+    }
+
+    @Test
+    void unpackReadsBackTheCodesOfEveryContainer() {
+        float[] w = {-1f, -0.3f, 0f, 0.7f, 1.25f}; // an odd count: 4-bit containers end in a padding nibble
+        for (String id : List.of("uniform4", "uniform3-asym", "pow2-3", "uniform8", "uniform8-asym", "uniform16", "uniform16-asym")) {
+            Scheme scheme = Scheme.parse(id);
+            QuantizedTensor q = Quantizer.quantize(w, new int[] {w.length}, -1, scheme);
+            boolean signed = scheme instanceof Scheme.Uniform u && u.symmetric();
+            Codes back = Codes.unpack(ByteBuffer.wrap(q.packedCodes()), w.length, scheme.containerBits(), signed);
+            int[] expected = new int[w.length];
+            int[] actual = new int[w.length];
+            for (int i = 0; i < w.length; i++) {
+                expected[i] = q.code(i);
+                actual[i] = back.get(i);
+            }
+            assertArrayEquals(expected, actual, id);
+            assertEquals(q.packedCodes().length, Codes.packedSize(w.length, scheme.containerBits()), id);
+        }
     }
 }

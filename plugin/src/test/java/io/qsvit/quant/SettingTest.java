@@ -1,5 +1,6 @@
 package io.qsvit.quant;
 
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import io.qsvit.UserInputException;
 import io.qsvit.model.Granularity;
 import io.qsvit.model.GroupKind;
@@ -16,9 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SettingTest {
     @TempDir
@@ -66,5 +69,25 @@ class SettingTest {
         Path granularity = Files.writeString(dir.resolve("g.yaml"), "grouping: {granularity: blocks}\n");
         assertEquals(granularity + ": unknown granularity 'blocks'; one of stage, block, module, layer",
                 assertThrows(UserInputException.class, () -> Setting.read(granularity)).getMessage());
+    }
+
+    @Test
+    void settingRecordedInModelMetadataIsReadOrNamedWhenBroken() throws IOException {
+        Path file = Files.write(dir.resolve("mlp.onnx"), TestGraphs.mlp().toByteArray());
+        assertEquals(Optional.empty(), Setting.recordedIn(OnnxModel.load(file)));
+        Path recorded = Files.write(dir.resolve("recorded.onnx"), withSetting("{\"default\": \"uniform8\", \"groups\": {\"head\": \"pow2-4\"}}"));
+        Setting setting = Setting.recordedIn(OnnxModel.load(recorded)).orElseThrow();
+        assertEquals(new Setting(Grouping.QSVIT, Scheme.parse("uniform8"), Map.of("head", Scheme.parse("pow2-4"))), setting);
+        Path broken = Files.write(dir.resolve("broken.onnx"), withSetting("{\"default\": \"uniform99\"}"));
+        assertEquals(broken + " metadata qsvit.setting: default: bits out of range in 'uniform99': uniform takes 2..16 bits",
+                assertThrows(UserInputException.class, () -> Setting.recordedIn(OnnxModel.load(broken))).getMessage());
+        Path garbled = Files.write(dir.resolve("garbled.onnx"), withSetting("{\"default\": "));
+        String message = assertThrows(UserInputException.class, () -> Setting.recordedIn(OnnxModel.load(garbled))).getMessage();
+        assertTrue(message.startsWith(garbled + " metadata qsvit.setting is not a setting: Unexpected end-of-input"), message);
+    }
+
+    private static byte[] withSetting(String json) {
+        return TestGraphs.mlp().toBuilder().addMetadataProps(StringStringEntryProto.newBuilder()
+                .setKey(QuantizedArtifacts.SETTING_KEY).setValue(json)).build().toByteArray();
     }
 }

@@ -143,6 +143,49 @@ class ApplyStepTest {
     }
 
     @Test
+    void djlServingAddsServingPropertiesAndChangesNothingElse() throws IOException {
+        Path setting = write("s.yaml", SDTV2_SETTING);
+        ApplyStep.run(Examples.model("sdtv2"), setting, dir.resolve("plain"));
+        ApplyStep.run(Examples.model("sdtv2"), setting, dir.resolve("served"), true);
+        for (String f : List.of("real/model.onnx", "simulated/model.onnx", "setting.json")) {
+            assertArrayEquals(Files.readAllBytes(dir.resolve("plain").resolve(f)), Files.readAllBytes(dir.resolve("served").resolve(f)), f);
+        }
+        String properties = """
+                # DJL Serving model folder: DJL's OnnxRuntime engine runs model.onnx, qsvit's translator
+                # turns an image into the model's input and its scores into classifications
+                engine=OnnxRuntime
+                translatorFactory=io.qsvit.djl.ImageClassifierTranslatorFactory
+                width=28
+                height=28
+                flag=GRAYSCALE
+                """;
+        assertEquals(properties, Files.readString(dir.resolve("served/real/serving.properties")));
+        assertEquals(properties, Files.readString(dir.resolve("served/simulated/serving.properties")));
+        assertFalse(Files.exists(dir.resolve("plain/real/serving.properties")));
+        JsonNode plain = withoutTimings(dir.resolve("plain"));
+        JsonNode served = withoutTimings(dir.resolve("served"));
+        assertEquals(plain.get("results"), served.get("results")); // the real model's measured size is the model's
+        assertEquals("{}", plain.get("parameters").toString());
+        assertEquals("{\"djl_serving\":true}", served.get("parameters").toString());
+        assertFalse(plain.get("cache_key").equals(served.get("cache_key")));
+    }
+
+    @Test
+    void djlServingNeedsAFixedImageShapeAndWritesNothingWithout() throws IOException {
+        ModelProto.Builder open = OnnxModel.load(Examples.model("sdtv2")).proto().toBuilder();
+        open.getGraphBuilder().getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder()
+                .getDimBuilder(2).clearDimValue().setDimParam("height");
+        Path model = dir.resolve("open-height.onnx");
+        Files.write(model, open.build().toByteArray());
+        Path out = dir.resolve("out");
+        Path setting = write("s.yaml", SDTV2_SETTING);
+        String message = assertThrows(UserInputException.class, () -> ApplyStep.run(model, setting, out, true)).getMessage();
+        assertEquals("--djl-serving needs a float image input [batch, channels, height, width] with channels, height "
+                + "and width fixed; " + model + " input 'image' is FLOAT [batch, 1, height, 28]", message);
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void rerunIsUpToDateAndAnotherArtifactIsRefused() throws IOException {
         Path out = dir.resolve("out");
         assertEquals(ArtifactFolder.Outcome.WRITTEN, ApplyStep.run(Examples.model("sdtv2"), write("s.yaml", SDTV2_SETTING), out));
@@ -151,6 +194,17 @@ class ApplyStepTest {
         String message = assertThrows(UserInputException.class, () -> ApplyStep.run(Examples.model("sdtv2"), other, out)).getMessage();
         assertTrue(message.startsWith("output folder " + out + " already holds a different artifact (cache key "), message);
         assertTrue(message.endsWith("; remove it or choose another --out"), message);
+    }
+
+    @Test
+    void aFolderHoldingSettingJsonIsTheSettingItHolds() throws IOException {
+        ApplyStep.run(Examples.model("sdtv2"), write("s.yaml", SDTV2_SETTING), dir.resolve("a"));
+        // a pipeline hands apply the folder of the step before it (explore's output, or another apply's)
+        ApplyStep.run(Examples.model("sdtv2"), dir.resolve("a"), dir.resolve("b"));
+        assertEquals(withoutTimings(dir.resolve("a")), withoutTimings(dir.resolve("b")));
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertEquals("setting folder " + empty + " has no setting.json", assertThrows(UserInputException.class,
+                () -> ApplyStep.run(Examples.model("sdtv2"), empty, dir.resolve("c"))).getMessage());
     }
 
     @Test

@@ -83,6 +83,16 @@ class EvaluateStepTest {
     }
 
     @Test
+    void theApplyFolderStandsForItsRealModelAndMeasuresLikeTheSimulatedOne() {
+        EvaluateStep.Request real = new EvaluateStep.Request(dir.resolve("applied"), null, request.data(), null, 100, 2);
+        EvaluateStep.Result result = EvaluateStep.measure(real);
+        JsonNode simulated = metadata.at("/results/model");
+        assertEquals(simulated.get("correct").asInt(), result.model().top1().correct());
+        assertEquals(simulated.at("/energy/microjoules_per_image").asDouble(), result.model().energy().totalMicrojoules(), 1e-12);
+        assertEquals(simulated.at("/memory/storage_bytes").asLong(), result.model().memory().storageBytes());
+    }
+
+    @Test
     void costsComeFromTheRecordedSettingAndTheEnergyModel() {
         JsonNode results = metadata.get("results");
         assertEquals("pow2-4", results.at("/model/setting/groups/stage3.block2").asText());

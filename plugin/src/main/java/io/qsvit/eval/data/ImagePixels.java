@@ -12,12 +12,12 @@ import java.awt.image.Raster;
  * {@code convert('L')} luma, L = (19595 R + 38470 G + 7471 B + 32768) >> 16, i.e. ITU-R 601 weights
  * 0.299/0.587/0.114, and grey is repeated for RGB. Alpha is ignored.
  */
-final class ImagePixels {
+public final class ImagePixels {
     private ImagePixels() {
     }
 
     /** Writes {@code channels} (1 or 3) planes of the image into {@code target} starting at {@code offset}. */
-    static void copy(BufferedImage image, int channels, float[] target, int offset) {
+    public static void copy(BufferedImage image, int channels, float[] target, int offset) {
         int width = image.getWidth();
         int height = image.getHeight();
         int area = width * height;

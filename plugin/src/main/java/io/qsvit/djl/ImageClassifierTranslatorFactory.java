@@ -1,0 +1,66 @@
+package io.qsvit.djl;
+
+import ai.djl.Model;
+import ai.djl.modality.Classifications;
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.translator.BaseImageTranslatorFactory;
+import ai.djl.translate.Translator;
+import io.qsvit.eval.data.ImageShape;
+import io.qsvit.step.DjlServing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Makes {@link ImageClassifierTranslator}s the way DJL makes its own image translators: from the arguments
+ * {@code width}, {@code height} and {@code flag} (GRAYSCALE or COLOR), which a DJL Serving folder's
+ * serving.properties gives ({@code apply --djl-serving} writes them) or {@code Criteria.optArgument} sets.
+ * As a DJL image translator factory it also takes a Path, URL, String or InputStream of an image, and DJL
+ * Serving's Input/Output.
+ */
+public final class ImageClassifierTranslatorFactory extends BaseImageTranslatorFactory<Classifications> {
+
+    @Override
+    protected Translator<Image, Classifications> buildBaseTranslator(Model model, Map<String, ?> arguments) {
+        return new ImageClassifierTranslator(shape(arguments));
+    }
+
+    @Override
+    public Class<Classifications> getBaseOutputType() {
+        return Classifications.class;
+    }
+
+    static ImageShape shape(Map<String, ?> arguments) {
+        List<String> missing = new ArrayList<>();
+        for (String key : List.of("width", "height", "flag")) {
+            if (arguments.get(key) == null) {
+                missing.add(key);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("qsvit's translator needs the arguments width, height and flag "
+                    + "(GRAYSCALE or COLOR), in serving.properties or Criteria.optArgument; missing: "
+                    + String.join(", ", missing));
+        }
+        String flag = arguments.get("flag").toString();
+        if (!flag.equals(DjlServing.GRAYSCALE) && !flag.equals(DjlServing.COLOR)) {
+            throw new IllegalArgumentException("argument flag is '" + flag + "'; GRAYSCALE or COLOR is expected");
+        }
+        return new ImageShape(flag.equals(DjlServing.GRAYSCALE) ? 1 : 3, positive(arguments, "height"),
+                positive(arguments, "width"));
+    }
+
+    private static int positive(Map<String, ?> arguments, String key) {
+        String text = arguments.get(key).toString();
+        try {
+            int value = Integer.parseInt(text.strip());
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the value
+        }
+        throw new IllegalArgumentException("argument " + key + " is '" + text + "'; a positive whole number is expected");
+    }
+}

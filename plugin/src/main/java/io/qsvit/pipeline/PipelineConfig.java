@@ -1,0 +1,162 @@
+package io.qsvit.pipeline;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.qsvit.ConfigFiles;
+import io.qsvit.UserInputException;
+import io.qsvit.eval.data.DataFormat;
+import io.qsvit.eval.data.IdxDataset;
+import io.qsvit.quant.Scheme;
+import io.qsvit.step.EvaluateStep;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@code qsvit run} does at each step (schema {@value #SCHEMA}, JSON or YAML; every field optional):
+ * which images the steps evaluate on, the accuracy requirement, and each step's parameters. Paths in the file
+ * are relative to the file's folder.
+ */
+public record PipelineConfig(String schema, Data data, Integer batch, Integer threads, Requirement requirement,
+                             Sensitivity sensitivity, Bounds bounds, Explore explore, Apply apply, Evaluate evaluate) {
+    public static final String SCHEMA = "qsvit.pipeline/v1";
+    public static final PipelineConfig DEFAULTS = new PipelineConfig(null, null, null, null, null, null, null, null, null, null);
+
+    public PipelineConfig {
+        if (schema != null && !schema.equals(SCHEMA)) {
+            throw new UserInputException("schema must be " + SCHEMA + ", not " + schema);
+        }
+        schema = SCHEMA;
+        data = data != null ? data : new Data(null, null, null, null);
+        batch = batch != null ? positive("batch", batch) : EvaluateStep.DEFAULT_BATCH;
+        threads = threads != null ? positive("threads", threads) : Runtime.getRuntime().availableProcessors();
+        requirement = requirement != null ? requirement : new Requirement(null, null);
+        sensitivity = sensitivity != null ? sensitivity : new Sensitivity(null, null, null);
+        bounds = bounds != null ? bounds : new Bounds(null, null);
+        explore = explore != null ? explore : new Explore(null, null, null, null);
+        apply = apply != null ? apply : new Apply(null);
+        evaluate = evaluate != null ? evaluate : new Evaluate(null, null, null);
+    }
+
+    public static PipelineConfig read(Path file) {
+        PipelineConfig config = ConfigFiles.read(file, PipelineConfig.class);
+        Path folder = file.toAbsolutePath().getParent();
+        return new PipelineConfig(config.schema, config.data, config.batch, config.threads, config.requirement,
+                config.sensitivity, config.bounds, config.explore, new Apply(resolve(folder, config.apply.setting)),
+                new Evaluate(resolve(folder, config.evaluate.energyTable), config.evaluate.limit, config.evaluate.seed));
+    }
+
+    /** A step's own choice of images, overriding the run's {@link Data#limit} and {@link Data#seed} when given. */
+    public interface Subset {
+        Integer limit();
+
+        Long seed();
+    }
+
+    /** The images every step evaluates on, unless a step chooses its own subset. */
+    public record Data(String format, String split, Integer limit, Long seed) {
+        public Data {
+            format = format != null ? DataFormat.parse(format).toString() : DataFormat.AUTO.toString();
+            split = split != null ? split : IdxDataset.TEST_SPLIT;
+            checkSubset("data", limit, seed);
+        }
+    }
+
+    /** For bounds and explore: at most one of the two. */
+    public record Requirement(@JsonProperty("max_drop") Double maxDrop, @JsonProperty("target_accuracy") Double targetAccuracy) {
+        public Requirement {
+            if (maxDrop != null && targetAccuracy != null) {
+                throw new UserInputException("requirement takes max_drop or target_accuracy, not both");
+            }
+            fraction("requirement.max_drop", maxDrop);
+            fraction("requirement.target_accuracy", targetAccuracy);
+        }
+    }
+
+    /** QSViT Algorithm 1: the precisions every group is tried at. */
+    public record Sensitivity(List<String> precisions, Integer limit, Long seed) implements Subset {
+        public Sensitivity {
+            if (precisions != null) {
+                precisions.forEach(p -> {
+                    try {
+                        Scheme.parse(p);
+                    } catch (UserInputException e) {
+                        throw new UserInputException("sensitivity.precisions: " + e.getMessage());
+                    }
+                });
+                precisions = List.copyOf(precisions);
+            }
+            checkSubset("sensitivity", limit, seed);
+        }
+    }
+
+    /** QSViT Algorithm 2: accuracy tolerances of the high and the low bound. */
+    public record Bounds(@JsonProperty("tolerance_high") Double toleranceHigh, @JsonProperty("tolerance_low") Double toleranceLow) {
+        public Bounds {
+            fraction("bounds.tolerance_high", toleranceHigh);
+            fraction("bounds.tolerance_low", toleranceLow);
+        }
+    }
+
+    /** QSViT Algorithm 3 (guided) or SpikeHQ's search (heterogeneous), under an optional budget. */
+    public record Explore(String strategy, Budget budget, Integer limit, Long seed) implements Subset {
+        public static final List<String> STRATEGIES = List.of("guided", "heterogeneous");
+
+        public Explore {
+            if (strategy != null && !STRATEGIES.contains(strategy)) {
+                throw new UserInputException("explore.strategy '" + strategy + "' is not one of " + String.join(", ", STRATEGIES));
+            }
+            checkSubset("explore", limit, seed);
+        }
+    }
+
+    /** At most one of the two: mean bits per weight, or bytes of weight storage. */
+    public record Budget(@JsonProperty("effective_bits") Double effectiveBits, @JsonProperty("memory_bytes") Long memoryBytes) {
+        public Budget {
+            if (effectiveBits != null && memoryBytes != null) {
+                throw new UserInputException("explore.budget takes effective_bits or memory_bytes, not both");
+            }
+            if (effectiveBits != null && !(effectiveBits > 0 && effectiveBits <= 32)) {
+                throw new UserInputException("explore.budget.effective_bits must be in (0, 32], not " + effectiveBits);
+            }
+            if (memoryBytes != null && memoryBytes <= 0) {
+                throw new UserInputException("explore.budget.memory_bytes must be positive, not " + memoryBytes);
+            }
+        }
+    }
+
+    /** A given setting skips sensitivity, bounds and explore. */
+    public record Apply(String setting) {
+    }
+
+    public record Evaluate(@JsonProperty("energy_table") String energyTable, Integer limit, Long seed) implements Subset {
+        public Evaluate {
+            checkSubset("evaluate", limit, seed);
+        }
+    }
+
+    private static String resolve(Path folder, String path) {
+        return path == null ? null : folder.resolve(path).normalize().toString();
+    }
+
+    private static int positive(String name, int value) {
+        if (value < 1) {
+            throw new UserInputException(name + " must be at least 1, not " + value);
+        }
+        return value;
+    }
+
+    private static void checkSubset(String where, Integer limit, Long seed) {
+        if (limit != null && limit < 1) {
+            throw new UserInputException(where + ".limit must be at least 1, not " + limit);
+        }
+        if (seed != null && limit == null) {
+            throw new UserInputException(where + ".seed chooses a stratified subset and needs " + where + ".limit");
+        }
+    }
+
+    private static void fraction(String name, Double value) {
+        if (value != null && !(value >= 0 && value <= 1)) {
+            throw new UserInputException(name + " must be between 0 and 1, not " + value);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.qsvit.quant;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import io.qsvit.UserInputException;
+import io.qsvit.model.DecodeChains;
+import io.qsvit.model.Layer;
+import io.qsvit.model.ModelLayers;
+import io.qsvit.model.OnnxModel;
+import io.qsvit.model.TensorData;
+import io.qsvit.model.WeightEncoding;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The float32 weights of a model's layers as ONNX Runtime computes them from the file: a stored weight's
+ * values (initializer or Constant node), or an encoded weight's codes decoded by {@link QuantizedTensor},
+ * whose float((code - zero point)) * scale and table[code] * scale are the single float products that
+ * DequantizeLinear, and Gather then Mul, compute. Indexes the model's tensors once; reading is thread-safe.
+ */
+public final class LayerWeights {
+    private final OnnxModel model;
+    private final Map<String, TensorProto> tensors = new HashMap<>();
+
+    private LayerWeights(OnnxModel model) {
+        this.model = model;
+        for (TensorProto t : model.proto().getGraph().getInitializerList()) {
+            tensors.put(t.getName(), t);
+        }
+        for (NodeProto node : model.proto().getGraph().getNodeList()) {
+            if (node.getOpType().equals("Constant")) {
+                node.getAttributeList().stream().filter(a -> a.getName().equals("value")).map(AttributeProto::getT)
+                        .findFirst().ifPresent(t -> tensors.put(node.getOutput(0), t.toBuilder().setName(node.getOutput(0)).build()));
+            }
+        }
+    }
+
+    public static LayerWeights of(OnnxModel model) {
+        return new LayerWeights(model);
+    }
+
+    public float[] floats(Layer layer) {
+        return floats(layer, null);
+    }
+
+    /** As {@link #floats(Layer)}, into {@code scratch} when it has exactly the layer's size. */
+    public float[] floats(Layer layer, float[] scratch) {
+        if (!layer.encoded()) {
+            return TensorData.floats(tensor(layer.tensorName()), model, scratch);
+        }
+        float[] values = scratch != null && scratch.length == layer.params() ? scratch : new float[(int) layer.params()];
+        stored(layer).dequantizeInto(values);
+        return values;
+    }
+
+    /**
+     * The model with its encoded weights stored as float32 again: decode nodes (and the tensors only they read)
+     * removed, each weight an initializer of its own name holding the decoded values. A setting applied to it
+     * quantizes what the real artifact computes.
+     */
+    public static OnnxModel decodedModel(ModelLayers model) {
+        LayerWeights weights = of(model.model());
+        GraphProto.Builder graph = model.model().proto().getGraph().toBuilder();
+        DecodeChains.remove(graph, model.layers());
+        for (Layer layer : model.layers()) {
+            if (layer.encoded()) {
+                graph.addInitializer(Decode.floats(layer.tensorName(), layer.dims(), weights.floats(layer)));
+            }
+        }
+        return new OnnxModel(model.model().proto().toBuilder().setGraph(graph).build(), model.model().file());
+    }
+
+    /**
+     * An encoded layer's codes and scales as the file holds them. The scheme is read from the containers, so a
+     * uniform6 weight in INT8 reads as uniform8 (same values); the artifact's setting names the scheme applied.
+     */
+    QuantizedTensor stored(Layer layer) {
+        WeightEncoding encoding = layer.encoding();
+        TensorProto codeTensor = tensor(encoding.codes());
+        int containerBits = containerBits(codeTensor);
+        boolean signed = isSigned(codeTensor);
+        Codes codes = codes(codeTensor, (int) layer.params(), containerBits, signed);
+        float[] scales = TensorData.floats(tensor(encoding.scale()), model);
+        boolean perChannel = encoding.scaleAxis() >= 0;
+        if (encoding.pow2()) {
+            float[] table = TensorData.floats(tensor(encoding.table()), model);
+            int bits = Integer.numberOfTrailingZeros(table.length + 1);
+            if (!Arrays.equals(table, Pow2Levels.table(bits))) {
+                throw new UserInputException(model.file() + ": weight '" + layer.tensorName() + "' is decoded from a "
+                        + "table of " + table.length + " levels that are not the " + bits + "-bit power-of-two levels");
+            }
+            requireBelow(table.length, codes, layer);
+            return QuantizedTensor.pow2(new Scheme.Pow2(bits, perChannel), layer.dims(), encoding.scaleAxis(), scales, codes);
+        }
+        int[] zeroPoints = new int[encoding.zeroPoint().isEmpty() ? 0 : scales.length];
+        if (zeroPoints.length > 0) {
+            Codes zero = codes(tensor(encoding.zeroPoint()), zeroPoints.length, containerBits, signed);
+            Arrays.setAll(zeroPoints, zero::get);
+        }
+        return QuantizedTensor.uniform(new Scheme.Uniform(containerBits, signed, perChannel), layer.dims(),
+                encoding.scaleAxis(), scales, zeroPoints, codes);
+    }
+
+    private TensorProto tensor(String name) {
+        TensorProto t = tensors.get(name);
+        if (t == null) {
+            throw new IllegalStateException("tensor " + name + " not in " + model.file());
+        }
+        return t;
+    }
+
+    private Codes codes(TensorProto tensor, int count, int containerBits, boolean signed) {
+        ByteBuffer raw = TensorData.rawBytes(tensor, model, Codes.packedSize(count, containerBits));
+        if (raw == null) {
+            throw new UserInputException(model.file() + ": codes '" + tensor.getName() + "' are not in raw or "
+                    + "external data, the forms qsvit writes");
+        }
+        return Codes.unpack(raw, count, containerBits, signed);
+    }
+
+    /** Gather refuses an index past the table; so do we, rather than read a level that is not there. */
+    private void requireBelow(int levels, Codes codes, Layer layer) {
+        for (int i = 0; i < codes.length(); i++) {
+            if (codes.get(i) >= levels) {
+                throw new UserInputException(model.file() + ": weight '" + layer.tensorName() + "' has code "
+                        + codes.get(i) + " at element " + i + ", past its " + levels + " power-of-two levels");
+            }
+        }
+    }
+
+    private static int containerBits(TensorProto codes) {
+        return switch (codes.getDataType()) {
+            case OnnxDataType.INT4, OnnxDataType.UINT4 -> 4;
+            case OnnxDataType.INT8, OnnxDataType.UINT8 -> 8;
+            case OnnxDataType.INT16, OnnxDataType.UINT16 -> 16;
+            default -> throw new IllegalStateException("not a code type: " + codes.getDataType());
+        };
+    }
+
+    private static boolean isSigned(TensorProto codes) {
+        int type = codes.getDataType();
+        return type == OnnxDataType.INT4 || type == OnnxDataType.INT8 || type == OnnxDataType.INT16;
+    }
+}

@@ -1,0 +1,81 @@
+package io.qsvit.step;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import io.qsvit.UserInputException;
+import io.qsvit.eval.data.ImageShape;
+import io.qsvit.model.OnnxModel;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * DJL Serving's model folder layout: beside {@code model.onnx}, a {@value #FILE} naming the engine, qsvit's
+ * translator factory and the image the model takes, so DJL Serving, or DJL's {@code Criteria} with a
+ * {@code DeferredTranslatorFactory}, loads the folder as an image classifier without further arguments.
+ * Written with fixed content (no timestamp comment, as {@code Properties.store} would add): same model, same bytes.
+ */
+public final class DjlServing {
+    public static final String FILE = "serving.properties";
+    public static final String ENGINE = "OnnxRuntime";
+    /** Named as text: the djl adapter sits above the steps; a test checks the name against the class. */
+    public static final String TRANSLATOR_FACTORY = "io.qsvit.djl.ImageClassifierTranslatorFactory";
+    /** DJL's names for an image's channel layout, as its own image translators take them. */
+    public static final String GRAYSCALE = "GRAYSCALE";
+    public static final String COLOR = "COLOR";
+
+    private DjlServing() {
+    }
+
+    /** The [channels, height, width] of the model's image input; the serving layout needs them fixed. */
+    public static ImageShape imageShape(OnnxModel model) {
+        GraphProto graph = model.proto().getGraph();
+        List<String> initializers = graph.getInitializerList().stream().map(TensorProto::getName).toList();
+        ValueInfoProto input = graph.getInputList().stream().filter(i -> !initializers.contains(i.getName()))
+                .findFirst().orElseThrow(() -> new UserInputException(model.file() + " has no data input"));
+        TensorShapeProto shape = input.getType().getTensorType().getShape();
+        boolean fixed = input.getType().getTensorType().getElemType() == TensorProto.DataType.FLOAT_VALUE
+                && shape.getDimCount() == 4;
+        for (int i = 1; fixed && i < 4; i++) {
+            fixed = shape.getDim(i).hasDimValue() && shape.getDim(i).getDimValue() > 0;
+        }
+        if (!fixed) {
+            throw new UserInputException("--djl-serving needs a float image input [batch, channels, height, width] "
+                    + "with channels, height and width fixed; " + model.file() + " input '" + input.getName()
+                    + "' is " + describe(input));
+        }
+        int channels = (int) shape.getDim(1).getDimValue();
+        if (channels != 1 && channels != 3) {
+            throw new UserInputException("--djl-serving serves grey (1 channel) or RGB (3 channel) images; "
+                    + model.file() + " input '" + input.getName() + "' has " + channels + " channels");
+        }
+        return new ImageShape(channels, (int) shape.getDim(2).getDimValue(), (int) shape.getDim(3).getDimValue());
+    }
+
+    /** Writes {@value #FILE} into a folder that holds {@code model.onnx}. */
+    public static void write(Path folder, ImageShape shape) throws IOException {
+        String properties = "# DJL Serving model folder: DJL's OnnxRuntime engine runs model.onnx, qsvit's translator\n"
+                + "# turns an image into the model's input and its scores into classifications\n"
+                + "engine=" + ENGINE + "\n"
+                + "translatorFactory=" + TRANSLATOR_FACTORY + "\n"
+                + "width=" + shape.width() + "\n"
+                + "height=" + shape.height() + "\n"
+                + "flag=" + (shape.channels() == 1 ? GRAYSCALE : COLOR) + "\n";
+        Files.writeString(folder.resolve(FILE), properties);
+    }
+
+    private static String describe(ValueInfoProto input) {
+        StringBuilder s = new StringBuilder(TensorProto.DataType.forNumber(input.getType().getTensorType().getElemType())
+                + " [");
+        List<TensorShapeProto.Dimension> dims = input.getType().getTensorType().getShape().getDimList();
+        for (int i = 0; i < dims.size(); i++) {
+            s.append(i == 0 ? "" : ", ").append(dims.get(i).hasDimValue() ? Long.toString(dims.get(i).getDimValue())
+                    : dims.get(i).getDimParam().isEmpty() ? "?" : dims.get(i).getDimParam());
+        }
+        return s.append(']').toString();
+    }
+}

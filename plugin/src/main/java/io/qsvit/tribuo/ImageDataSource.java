@@ -1,0 +1,157 @@
+package io.qsvit.tribuo;
+
+import com.oracle.labs.mlrg.olcut.config.Config;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import io.qsvit.artifact.Digests;
+import io.qsvit.eval.PixelFeatures;
+import io.qsvit.eval.data.DataFormat;
+import io.qsvit.eval.data.DatasetSpec;
+import io.qsvit.eval.data.Datasets;
+import io.qsvit.eval.data.IdxDataset;
+import io.qsvit.eval.data.ImageShape;
+import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.LibsvmDataset;
+import io.qsvit.eval.data.LoadedData;
+import org.tribuo.ConfigurableDataSource;
+import org.tribuo.Example;
+import org.tribuo.OutputFactory;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.provenance.ConfiguredDataSourceProvenance;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Labelled images in any format qsvit reads (IDX, NPY, libsvm, image folders) as a Tribuo data source, so
+ * they fill a {@code MutableDataset} and feed Tribuo's evaluators. Each image is one example: a {@link Label}
+ * named as qsvit names the class (the image folder's class name, else the class id), and one feature per
+ * pixel, named by {@link PixelFeatures}, with the value qsvit feeds its models ([0, 1] for 8-bit images).
+ * Every pixel is a feature, zeros included, so even a black image is a valid Tribuo example. Configurable
+ * through OLCUT like Tribuo's own sources; its provenance records the path, format, split, image shape,
+ * content digest and number of examples.
+ */
+public final class ImageDataSource implements ConfigurableDataSource<Label> {
+    private static final LabelFactory LABELS = new LabelFactory();
+
+    @Config(mandatory = true, description = "File or folder of labelled images.")
+    private Path path;
+
+    /** Text, as on the command line: OLCUT restores enums by constant name, DataFormat prints lower case. */
+    @Config(description = "Data format: auto, idx, npy, libsvm or images; auto detects it and records the format found.")
+    private String format = DataFormat.AUTO.toString();
+
+    @Config(description = "IDX split name.")
+    private String split = IdxDataset.TEST_SPLIT;
+
+    @Config(description = "Image channels; 0 where the data gives the shape (libsvm and image folders need it).")
+    private int channels;
+
+    @Config(description = "Image height; 0 where the data gives the shape.")
+    private int height;
+
+    @Config(description = "Image width; 0 where the data gives the shape.")
+    private int width;
+
+    @Config(description = "Index base of libsvm feature indices.")
+    private LibsvmDataset.IndexBase indexBase = LibsvmDataset.IndexBase.AUTO;
+
+    private List<Example<Label>> examples;
+    private ImageDataSourceProvenance provenance;
+
+    /** For OLCUT, which sets the fields and calls {@link #postConfig}. */
+    private ImageDataSource() {
+    }
+
+    /** The images at {@code path}, read as {@code spec} says (see {@link Datasets#open}). */
+    public ImageDataSource(Path path, DatasetSpec spec) {
+        this.path = path;
+        this.format = spec.format().toString();
+        this.split = spec.split();
+        this.indexBase = spec.indexBase();
+        if (spec.shape() != null) {
+            this.channels = spec.shape().channels();
+            this.height = spec.shape().height();
+            this.width = spec.shape().width();
+        }
+        postConfig();
+    }
+
+    /** An IDX image/label pair such as Fashion-MNIST's ({@code t10k} is the test split). */
+    public static ImageDataSource idx(Path folder, String split) {
+        return new ImageDataSource(folder, DatasetSpec.detect().withFormat(DataFormat.IDX).withSplit(split));
+    }
+
+    @Override
+    public void postConfig() {
+        DataFormat parsed = DataFormat.parse(format);
+        if (parsed == DataFormat.AUTO) {
+            parsed = Datasets.detect(path);
+            format = parsed.toString();
+        }
+        LoadedData data = Datasets.open(path, new DatasetSpec(parsed, split, shape(), indexBase));
+        LabeledImages images = data.images();
+        String[] names = PixelFeatures.names(images.imageSize());
+        float[] pixels = new float[images.imageSize()];
+        List<Example<Label>> loaded = new ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            images.copyPixels(i, 1, pixels);
+            double[] values = new double[pixels.length];
+            for (int p = 0; p < pixels.length; p++) {
+                values[p] = pixels[p];
+            }
+            loaded.add(new ArrayExample<>(new Label(data.className(images.label(i))), names, values));
+        }
+        examples = Collections.unmodifiableList(loaded);
+        ImageShape found = images.shape();
+        channels = found.channels();
+        height = found.height();
+        width = found.width();
+        provenance = new ImageDataSourceProvenance(this, Digests.ofContent(path), examples.size());
+    }
+
+    private ImageShape shape() {
+        if (channels == 0 && height == 0 && width == 0) {
+            return null;
+        }
+        if (channels < 1 || height < 1 || width < 1) {
+            throw new PropertyException("", "channels, height and width are given together or not at all; found "
+                    + channels + "x" + height + "x" + width);
+        }
+        return new ImageShape(channels, height, width);
+    }
+
+    /** Number of examples (images). */
+    public int size() {
+        return examples.size();
+    }
+
+    /** The shape of every image: [channels, height, width]. */
+    public ImageShape imageShape() {
+        return new ImageShape(channels, height, width);
+    }
+
+    @Override
+    public OutputFactory<Label> getOutputFactory() {
+        return LABELS;
+    }
+
+    @Override
+    public ConfiguredDataSourceProvenance getProvenance() {
+        return provenance;
+    }
+
+    @Override
+    public Iterator<Example<Label>> iterator() {
+        return examples.iterator();
+    }
+
+    @Override
+    public String toString() {
+        return "ImageDataSource(path=" + path + ",format=" + format + ",split=" + split + ",images=" + size() + ")";
+    }
+}

@@ -1,0 +1,95 @@
+package io.qsvit.kfp;
+
+import io.qsvit.UserInputException;
+import io.qsvit.cli.Qsvit;
+import io.qsvit.kfp.Component.Parameter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Components come from the picocli model: names, types, defaults and the exact container command line. */
+class ComponentBuilderTest {
+    static final ContainerImage IMAGE = new ContainerImage("registry.example/qsvit:9", List.of("/opt/qsvit/bin/qsvit"));
+
+    @Test
+    void evaluateTakesItsParametersFromTheCommandsOptions() {
+        Component evaluate = new ComponentBuilder(Qsvit.commandLine(), IMAGE).build(StepDeclarations.EVALUATE);
+        List<String> parameters = new ArrayList<>();
+        for (Parameter p : evaluate.parameters()) {
+            parameters.add(p.name() + ":" + p.type() + "=" + p.defaultValue());
+        }
+        // --json is console-only; --limit, --seed and --threads have no default, so they are empty strings when unset
+        assertEquals(List.of("format:STRING=\"auto\"", "split:STRING=\"t10k\"", "limit:STRING=\"\"", "seed:STRING=\"\"",
+                "batch:NUMBER_INTEGER=250", "threads:STRING=\"\""), parameters);
+        assertEquals(List.of("model", "data", "baseline", "energy_table"),
+                evaluate.inputs().stream().map(Component.Slot::name).toList());
+        assertEquals(List.of("evaluation", "metrics", "confusion_matrix", "report"),
+                evaluate.outputs().stream().map(Component.Slot::name).toList());
+        assertEquals("registry.example/qsvit:9", evaluate.executor().at("/container/image").asText());
+        assertEquals("[\"/opt/qsvit/bin/qsvit\"]", evaluate.executor().at("/container/command").toString());
+    }
+
+    @Test
+    void applyRunsThroughTheExecutorAdapterWithPlaceholdersForEveryOption() {
+        Component apply = new ComponentBuilder(Qsvit.commandLine(), IMAGE).build(StepDeclarations.APPLY);
+        assertEquals("[\"kfp\",\"exec\",\"--executor-input\",\"{{$}}\",\"--\",\"apply\","
+                + "\"--model\",\"{{$.inputs.artifacts['model'].path}}\","
+                + "\"--setting\",\"{{$.inputs.artifacts['setting'].path}}\","
+                + "\"--out\",\"{{$.outputs.artifacts['quantized_model'].path}}\"]",
+                apply.executor().at("/container/args").toString());
+    }
+
+    @Test
+    void aCommandThatIsNotRegisteredFailsNamingIt() {
+        UserInputException e = assertThrows(UserInputException.class,
+                () -> SpecCompiler.compile(new CommandLine(new Bare()), List.of(SpecCompiler.PIPELINE), SpecCompiler.Options.defaults()));
+        assertEquals("'qsvit sensitivity' is not a registered command of this qsvit build",
+                e.getMessage());
+    }
+
+    /** A command line with no step at all. */
+    @Command(name = "qsvit")
+    static final class Bare {
+    }
+
+    @Command(name = "evaluate")
+    static final class PathOptionNobodyDeclared {
+        @Option(names = "--model")
+        Path model;
+        @Option(names = "--data")
+        Path data;
+        @Option(names = "--baseline")
+        Path baseline;
+        @Option(names = "--energy-table")
+        Path energyTable;
+        @Option(names = "--out")
+        Path out;
+        @Option(names = "--json")
+        boolean json;
+        @Option(names = "--calibration")
+        Path calibration;
+    }
+
+    @Test
+    void aPathOptionMustBeDeclaredAsAnArtifact() {
+        CommandLine root = new CommandLine(new Bare()).addSubcommand(new PathOptionNobodyDeclared());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new ComponentBuilder(root, IMAGE).build(StepDeclarations.EVALUATE));
+        assertEquals("option --calibration of 'qsvit evaluate' takes a path: declare it in StepDeclarations as an artifact "
+                + "or as console-only", e.getMessage());
+    }
+
+    @Test
+    void optionNamesBecomeIdentifiers() {
+        assertEquals("max_drop", ComponentBuilder.parameterName("--max-drop"));
+        assertEquals("energy_table", ComponentBuilder.parameterName("--energy-table"));
+    }
+}

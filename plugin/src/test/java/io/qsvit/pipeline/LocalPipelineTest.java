@@ -1,0 +1,179 @@
+package io.qsvit.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qsvit.Examples;
+import io.qsvit.Schemas;
+import io.qsvit.UserInputException;
+import io.qsvit.artifact.ArtifactFolder;
+import io.qsvit.artifact.Cache;
+import io.qsvit.artifact.Digests;
+import io.qsvit.artifact.ModelDigest;
+import io.qsvit.artifact.StepContext;
+import io.qsvit.model.OnnxModel;
+import io.qsvit.quant.Setting;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static io.qsvit.artifact.ArtifactFolder.Outcome.CACHED;
+import static io.qsvit.artifact.ArtifactFolder.Outcome.WRITTEN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class LocalPipelineTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    final List<String> warnings = new ArrayList<>();
+    Cache previous;
+
+    @BeforeEach
+    void useATemporaryCache() {
+        previous = Cache.share(Cache.at(dir.resolve("cache"), warnings::add));
+    }
+
+    @AfterEach
+    void restoreTheCache() {
+        Cache.share(previous);
+    }
+
+    PipelineConfig config(String setting) throws IOException {
+        Files.writeString(dir.resolve("setting.yaml"), setting);
+        Path file = Files.writeString(dir.resolve("pipeline.yaml"), """
+                schema: qsvit.pipeline/v1
+                data: {limit: 40}
+                batch: 20
+                threads: 2
+                apply: {setting: setting.yaml}
+                """);
+        return PipelineConfig.read(file);
+    }
+
+    List<LocalPipeline.StepRun> run(List<PipelineStep> plan, PipelineConfig config, Path out) {
+        return LocalPipeline.run(plan, Examples.model("sdtv2"), Examples.subset(), config, out, run -> { });
+    }
+
+    static List<ArtifactFolder.Outcome> outcomes(List<LocalPipeline.StepRun> runs) {
+        return runs.stream().map(LocalPipeline.StepRun::outcome).toList();
+    }
+
+    static List<String> list(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    static JsonNode metadata(Path folder) throws IOException {
+        return JSON.readTree(folder.resolve("metadata.json").toFile());
+    }
+
+    @Test
+    void aRerunWithUnchangedInputsComesFromTheCacheForEveryStepWithTheSameBytes() throws IOException {
+        PipelineConfig config = config("default: uniform8\ngroups: {stage1.downsample: uniform4}\n");
+        Path out = dir.resolve("run");
+        assertEquals(List.of(WRITTEN, WRITTEN), outcomes(run(PipelineSteps.plan(config), config, out)));
+        Map<String, String> first = Digests.ofFiles(out);
+        assertEquals(List.of("apply", "evaluate"), list(out));
+        assertEquals(List.of("metadata.json", "real/model.onnx", "setting.json", "simulated/model.onnx"),
+                Digests.ofFiles(out.resolve("apply")).keySet().stream().toList());
+
+        assertEquals(List.of(CACHED, CACHED), outcomes(run(PipelineSteps.plan(config), config, out)));
+        assertEquals(first, Digests.ofFiles(out));
+        assertEquals(List.of(CACHED, CACHED), outcomes(run(PipelineSteps.plan(config), config, dir.resolve("elsewhere"))));
+        assertEquals(first, Digests.ofFiles(dir.resolve("elsewhere")));
+        assertEquals(List.of("apply", "evaluate"), list(out), "no hidden staging folders are left");
+        assertEquals(List.of(), warnings);
+
+        JsonNode evaluation = metadata(out.resolve("evaluate"));
+        assertEquals(40, evaluation.at("/results/model/images").asInt());
+        assertEquals(ModelDigest.of(OnnxModel.load(Examples.model("sdtv2"))), evaluation.at("/inputs/baseline").asText());
+        assertEquals("uniform4", evaluation.at("/results/model/setting/groups/stage1.downsample").asText());
+        assertEquals(List.of("metadata.json", "setting.json"), Schemas.assertValidArtifact(out.resolve("apply")));
+        assertEquals(List.of("metadata.json"), Schemas.assertValidArtifact(out.resolve("evaluate")));
+    }
+
+    @Test
+    void aChangedInputReplacesTheOutputsItChanges() throws IOException {
+        Path out = dir.resolve("run");
+        PipelineConfig first = config("default: uniform8\n");
+        run(PipelineSteps.plan(first), first, out);
+        PipelineConfig second = config("default: uniform6\n");
+        assertEquals(List.of(WRITTEN, WRITTEN), outcomes(run(PipelineSteps.plan(second), second, out)));
+        assertEquals("uniform6", metadata(out.resolve("evaluate")).at("/results/model/setting/default").asText());
+        assertEquals("uniform6", Setting.read(out.resolve("apply/setting.json")).fallback().id());
+        assertEquals(List.of("apply", "evaluate"), list(out));
+    }
+
+    @Test
+    void eachStepReadsTheOutputsOfTheStepsBeforeIt() throws IOException {
+        // a stand-in for explore: publishes a chosen setting, which apply must pick up from its folder
+        String chosen = "{\"default\": \"uniform5\", \"groups\": {\"head\": \"float32\"}}";
+        PipelineStep explore = new PipelineStep(PipelineSteps.EXPLORE, List.of(), request -> ArtifactFolder.publish(
+                request.out(), new StepContext("explore", 1, Map.of(), Map.of("setting", Digests.of(chosen.getBytes()))),
+                (folder, timings) -> {
+                    Files.writeString(folder.resolve(PipelineSteps.CHOSEN_SETTING), chosen);
+                    return Map.of();
+                }));
+        PipelineConfig config = PipelineConfig.read(Files.writeString(dir.resolve("p.yaml"), "data: {limit: 40}\nthreads: 2\n"));
+        Path out = dir.resolve("run");
+        List<LocalPipeline.StepRun> runs = run(List.of(explore, PipelineSteps.apply(PipelineSteps.EXPLORE),
+                PipelineSteps.evaluate()), config, out);
+        assertEquals(List.of("explore", "apply", "evaluate"), runs.stream().map(LocalPipeline.StepRun::step).toList());
+        assertEquals("uniform5", Setting.read(out.resolve("apply/setting.json")).fallback().id());
+        assertEquals(ModelDigest.of(OnnxModel.load(out.resolve("apply/real/model.onnx"))),
+                metadata(out.resolve("evaluate")).at("/inputs/model").asText());
+    }
+
+    @Test
+    void aFolderThatIsNotTheStepsOutputIsRefusedBeforeAnythingRuns() throws IOException {
+        PipelineConfig config = config("default: uniform8\n");
+        Path out = dir.resolve("run");
+        Files.createDirectories(out.resolve("evaluate"));
+        Files.writeString(out.resolve("evaluate/notes.txt"), "mine");
+        String message = assertThrows(UserInputException.class, () -> run(PipelineSteps.plan(config), config, out)).getMessage();
+        assertEquals(out.resolve("evaluate") + " holds something other than the output of step evaluate; "
+                + "remove it or choose another --out", message);
+        assertEquals(List.of("evaluate"), list(out));
+        assertEquals(List.of("notes.txt"), list(out.resolve("evaluate")));
+        Path file = Files.writeString(dir.resolve("file"), "not a folder");
+        assertEquals("output " + file + " exists and is not a folder",
+                assertThrows(UserInputException.class, () -> run(PipelineSteps.plan(config), config, file)).getMessage());
+    }
+
+    @Test
+    void aFailingStepLeavesTheEarlierOutputsAndNothingHalfWritten() throws IOException {
+        PipelineConfig config = config("groups: {stage9.block1: uniform8}\n");
+        Path out = dir.resolve("run");
+        String message = assertThrows(UserInputException.class, () -> run(PipelineSteps.plan(config), config, out)).getMessage();
+        assertEquals("setting names group 'stage9.block1', which the model does not have", message.substring(0, message.indexOf(" (")));
+        assertEquals(List.of(), list(out));
+    }
+
+    @Test
+    void withoutASettingTheSearchStepsWouldRunAndAreNotWiredYet() {
+        String message = assertThrows(UserInputException.class, () -> PipelineSteps.plan(PipelineConfig.DEFAULTS)).getMessage();
+        assertEquals("the sensitivity, bounds and explore steps are not part of qsvit run yet; "
+                + "give a setting as apply.setting in --config to run apply and evaluate", message);
+    }
+
+    @Test
+    void aStepMayReadOnlyStepsThatRunBeforeIt() {
+        PipelineConfig config = PipelineConfig.DEFAULTS;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> run(List.of(PipelineSteps.evaluate()), config, dir.resolve("run")));
+        assertEquals("step evaluate reads apply, which does not run before it", e.getMessage());
+        assertFalse(Files.exists(dir.resolve("run")));
+    }
+}
