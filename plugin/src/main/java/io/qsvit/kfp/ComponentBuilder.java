@@ -65,7 +65,7 @@ public final class ComponentBuilder {
         }
         step.command().forEach(args::add);
         for (OptionSpec option : command.options()) {
-            if (option.usageHelp() || option.versionHelp() || option.hidden()
+            if (option.usageHelp() || option.versionHelp() || option.hidden() || option.inherited()
                     || step.consoleOnly().contains(option.longestName())) {
                 continue;
             }

@@ -3,7 +3,6 @@ package io.qsvit.search;
 import io.qsvit.UserInputException;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -53,11 +52,5 @@ public record AccuracyRequirement(Double maxDrop, Double targetAccuracy) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put(maxDrop != null ? "max_drop" : "target_accuracy", maxDrop != null ? maxDrop : targetAccuracy);
         return map;
-    }
-
-    @Override
-    public String toString() {
-        return maxDrop != null ? String.format(Locale.ROOT, "at most %.4f below the float model", maxDrop)
-                : String.format(Locale.ROOT, "at least %.4f", targetAccuracy);
     }
 }

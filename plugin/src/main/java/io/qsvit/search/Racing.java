@@ -40,10 +40,6 @@ public final class Racing {
         return evaluator.size();
     }
 
-    public List<Integer> boundaries() {
-        return Arrays.stream(boundaries).boxed().toList();
-    }
-
     public Race race(Setting setting, AccuracyRequirement requirement, double required) {
         Trial sum = null;
         int from = 0;
@@ -69,7 +65,7 @@ public final class Racing {
             from = to;
         }
         if (from != images) {
-            throw new IllegalArgumentException(images + " is not a stage boundary of " + boundaries());
+            throw new IllegalArgumentException(images + " is not a stage boundary of " + Arrays.toString(boundaries));
         }
         return sum;
     }
