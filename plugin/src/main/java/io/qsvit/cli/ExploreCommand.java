@@ -47,7 +47,8 @@ final class ExploreCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output folder (created; must be new, empty or this same artifact).")
     Path out;
 
-    @Option(names = "--strategy", required = true, description = "guided or heterogeneous.")
+    @Option(names = "--strategy", defaultValue = "guided", description = "guided (QSViT's exploration from the "
+            + "bounds) or heterogeneous (default: ${DEFAULT-VALUE}).")
     String strategy;
 
     @Option(names = "--max-drop", description = "Accuracy may fall at most this much below the float model's on the "

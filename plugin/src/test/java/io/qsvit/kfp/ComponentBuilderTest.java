@@ -43,7 +43,8 @@ class ComponentBuilderTest {
         assertEquals("[\"kfp\",\"exec\",\"--executor-input\",\"{{$}}\",\"--\",\"apply\","
                 + "\"--model\",\"{{$.inputs.artifacts['model'].path}}\","
                 + "\"--setting\",\"{{$.inputs.artifacts['setting'].path}}\","
-                + "\"--out\",\"{{$.outputs.artifacts['quantized_model'].path}}\"]",
+                + "\"--out\",\"{{$.outputs.artifacts['quantized_model'].path}}\","
+                + "\"--djl-serving\",\"{{$.inputs.parameters['djl_serving']}}\"]",
                 apply.executor().at("/container/args").toString());
     }
 
