@@ -170,7 +170,8 @@ public final class ExploreStep {
         pareto.put("accuracy_vs_memory", memoryFront);
         pareto.put("accuracy_vs_energy", energyFront);
         Files.writeString(folder.resolve(PARETO_FILE), PRETTY.writeValueAsString(pareto) + "\n", StandardCharsets.UTF_8);
-        ParetoPlot.write(folder.resolve(PLOT_FILE), onAll, memoryFront, energyFront, t -> memory.applyAsDouble(t) / 8 / 1024);
+        ParetoPlot.write(folder.resolve(PLOT_FILE), onAll, memoryFront, energyFront, t -> memory.applyAsDouble(t) / 8 / 1024,
+                result.required());
         Files.writeString(folder.resolve(SETTING_FILE),
                 PRETTY.writeValueAsString(result.chosen().trial().setting()) + "\n", StandardCharsets.UTF_8);
         return results(request, in, result, memoryFront.size(), energyFront.size());
