@@ -2,45 +2,68 @@ package io.qsvit.cli;
 
 import io.qsvit.UserInputException;
 import io.qsvit.bench.ApplyBenchmark;
+import io.qsvit.bench.DataPathBenchmark;
+import io.qsvit.bench.PytorchBenchmark;
 import io.qsvit.bench.SearchBenchmark;
+import io.qsvit.bench.SwitchBenchmark;
+import io.qsvit.bench.Workload;
+import io.qsvit.eval.data.DatasetSpec;
+import io.qsvit.eval.data.Datasets;
+import io.qsvit.eval.data.LabeledImages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** Performance benchmarks that print measurements side by side with baselines run in the same process. */
-@Command(name = "benchmark", mixinStandardHelpOptions = true,
-        description = "Benchmark a step. --suite apply (default): apply on a synthetic SDTv2-55M-sized model against "
-                + "a plain read + write. --suite search: explore's guided and heterogeneous strategies side by side "
-                + "on --model, --data, --bounds and --sensitivity.")
+/** Performance benchmarks that print medians and ratios against baselines run in the same process. */
+@Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Performance benchmarks: medians after a warm-up, run in turns with baselines measured in the same process.")
 final class BenchmarkCommand implements Callable<Integer> {
+    enum Suite { apply, evaluate, all, search }
+
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--suite", defaultValue = "apply", description = "apply or search (default: ${DEFAULT-VALUE}).")
-    String suite;
+    @Option(names = "--suite", defaultValue = "apply", description = "apply: the apply step on a synthetic 55.9M-weight "
+            + "model vs a byte copy and a protobuf read + write; evaluate: evaluation vs a bare ONNX Runtime loop, and a "
+            + "setting switch vs evaluating 1000 images and vs a new session; all: both; search: explore's guided and "
+            + "heterogeneous strategies side by side on --bounds and --sensitivity (default: ${DEFAULT-VALUE}).")
+    Suite suite;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Measured turns after one warm-up (default: ${DEFAULT-VALUE}).")
+    int repeats;
 
     @Option(names = "--scale", defaultValue = "1.7", description = "apply: channel scale of the synthetic model (1.7 = 55.9M weights).")
     double scale;
 
-    @Option(names = "--repeats", defaultValue = "5", description = "apply: measured runs (after one warm-up).")
-    int repeats;
-
-    @Option(names = "--work", description = "Scratch folder (default: a new temporary folder).")
+    @Option(names = "--work", description = "apply, search: scratch folder (default: a new temporary folder).")
     Path work;
 
-    @Option(names = "--model", description = "search: the float model.")
+    @Option(names = "--model", defaultValue = "examples/models/sdtv2/model.onnx",
+            description = "evaluate, search: ONNX model (default: ${DEFAULT-VALUE}).")
     Path model;
 
-    @Option(names = "--data", description = "search: the exploration images (IDX, test split).")
+    @Option(names = "--data", defaultValue = "examples/data/fashion-mnist-2000",
+            description = "evaluate, search: labelled images (default: ${DEFAULT-VALUE}).")
     Path data;
 
-    @Option(names = "--limit", description = "search: use the first N images.")
+    @Option(names = "--limit", description = "evaluate, search: only the first N images (quick runs; not with --pytorch).")
     Integer limit;
+
+    @Option(names = "--threads", defaultValue = "2", description = "evaluate, search: ONNX Runtime and PyTorch threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--batch", defaultValue = "250", description = "evaluate: images per call (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--pytorch", description = "evaluate: also time PyTorch eager on the same images (bench_pytorch.py "
+            + "beside the model folders, run by /usr/bin/python3; skipped, with the reason, where that cannot run).")
+    boolean pytorch;
 
     @Option(names = "--bounds", description = "search: output folder of the bounds step.")
     Path bounds;
@@ -48,25 +71,47 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--sensitivity", description = "search: output folder of the sensitivity step.")
     Path sensitivity;
 
-    @Option(names = "--max-drop", description = "search: override the bounds' requirement.")
+    @Option(names = "--max-drop", description = "search: overrides the bounds' accuracy requirement.")
     Double maxDrop;
-
-    @Option(names = "--threads", description = "search: ONNX Runtime intra-op threads (default: all cores).")
-    Integer threads;
 
     @Override
     public Integer call() throws Exception {
-        Path folder = work != null ? Files.createDirectories(work) : Files.createTempDirectory("qsvit-bench");
-        switch (suite) {
-            case "apply" -> ApplyBenchmark.run(scale, repeats, folder, spec.commandLine().getOut());
-            case "search" -> {
-                if (model == null || data == null || bounds == null) {
-                    throw new UserInputException("--suite search needs --model, --data and --bounds");
-                }
-                SearchBenchmark.run(new SearchBenchmark.Options(model, data, bounds, sensitivity, maxDrop, limit,
-                        threads != null ? threads : Runtime.getRuntime().availableProcessors()), folder, spec.commandLine().getOut());
+        if (repeats < 1 || threads < 1 || batch < 1) {
+            throw new UserInputException("--repeats, --threads and --batch must be at least 1");
+        }
+        if (pytorch && suite == Suite.apply) {
+            throw new UserInputException("--pytorch belongs to the evaluate suite: add --suite evaluate or --suite all");
+        }
+        if (pytorch && limit != null) {
+            throw new UserInputException("--pytorch checks PyTorch against the manifest's count on all the images: leave out --limit");
+        }
+        if (suite != Suite.search && (bounds != null || sensitivity != null || maxDrop != null)) {
+            throw new UserInputException("--bounds, --sensitivity and --max-drop belong to the search suite: add --suite search");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (suite == Suite.search) {
+            if (bounds == null || pytorch) {
+                throw new UserInputException("--suite search needs --bounds (and takes no --pytorch)");
             }
-            default -> throw new UserInputException("unknown suite '" + suite + "'; one of apply, search");
+            Path folder = work != null ? Files.createDirectories(work) : Files.createTempDirectory("qsvit-bench");
+            SearchBenchmark.run(new SearchBenchmark.Options(model, data, bounds, sensitivity, maxDrop, limit, threads), folder, out);
+            return 0;
+        }
+        if (suite != Suite.evaluate) {
+            Path folder = work != null ? Files.createDirectories(work) : Files.createTempDirectory("qsvit-bench");
+            ApplyBenchmark.run(scale, repeats, folder, out);
+        }
+        if (suite != Suite.apply) {
+            LabeledImages images = Datasets.open(data, DatasetSpec.detect()).images();
+            if (limit != null) {
+                images = images.first(limit);
+            }
+            Workload workload = new Workload(model, data, images, threads, batch, repeats);
+            DataPathBenchmark.run(workload, out);
+            SwitchBenchmark.run(workload, out);
+            if (pytorch) {
+                PytorchBenchmark.run(workload, out);
+            }
         }
         return 0;
     }

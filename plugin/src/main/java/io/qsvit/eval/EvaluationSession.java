@@ -61,19 +61,35 @@ public final class EvaluationSession implements AutoCloseable {
     private final Map<String, Scheme> fedSchemes = new HashMap<>();
 
     private EvaluationSession(ModelLayers model, OrtSession session, String inputName, long[] inputShape,
-                              Map<String, String> spikeInputs) {
+                              Map<String, String> spikeInputs, boolean switchable) {
         this.model = model;
-        this.storedWeights = LayerWeights.of(model.model());
+        this.storedWeights = switchable ? LayerWeights.of(model.model()) : null;
         this.session = session;
         this.inputName = inputName;
         this.inputShape = inputShape;
         this.spikeInputs = spikeInputs;
     }
 
+    /** A session whose weights {@link #use} can switch between settings. */
     public static EvaluationSession open(ModelLayers model, int threads) {
+        return open(model, threads, true);
+    }
+
+    /**
+     * A session that runs the model with its weights as stored, for measuring one model on many images:
+     * constant weights let ONNX Runtime pre-pack them (its blocked NCHWc convolutions, several times faster for
+     * depthwise ones), which fed weights prevent. {@link #use} is refused.
+     */
+    public static EvaluationSession openFixed(ModelLayers model, int threads) {
+        return open(model, threads, false);
+    }
+
+    private static EvaluationSession open(ModelLayers model, int threads, boolean switchable) {
         GraphProto source = model.model().proto().getGraph();
         GraphProto.Builder graph = source.toBuilder();
-        weightsToInputs(model, graph);
+        if (switchable) {
+            weightsToInputs(model, graph);
+        }
         SpikeInputs spikes = new SpikeInputs(source);
         Map<String, String> spikeInputs = new LinkedHashMap<>();
         Set<String> rated = new LinkedHashSet<>();
@@ -95,8 +111,11 @@ public final class EvaluationSession implements AutoCloseable {
             ValueInfoProto input = graph.getInputList().stream().filter(i -> !isInitializer(source, i.getName()))
                     .findFirst().orElseThrow(() -> new UserInputException(model.model().file() + " has no data input"));
             checkClassScores(session, model);
-            EvaluationSession evaluation = new EvaluationSession(model, session, input.getName(), shapeOf(input), spikeInputs);
-            evaluation.use(Setting.uniform(Grouping.QSVIT, Scheme.FLOAT32));
+            EvaluationSession evaluation = new EvaluationSession(model, session, input.getName(), shapeOf(input),
+                    spikeInputs, switchable);
+            if (switchable) {
+                evaluation.use(Setting.uniform(Grouping.QSVIT, Scheme.FLOAT32));
+            }
             return evaluation;
         } catch (OrtException e) {
             throw new UserInputException("ONNX Runtime cannot load " + model.model().file() + ": "
@@ -131,6 +150,9 @@ public final class EvaluationSession implements AutoCloseable {
      * then quantizes again.
      */
     public void use(Setting setting) {
+        if (storedWeights == null) {
+            throw new IllegalStateException("this session runs the model's own weights; open a switchable one");
+        }
         for (Group group : model.groups()) {
             Scheme scheme = setting.schemeOf(group);
             for (Layer layer : group.layers()) {
@@ -173,15 +195,12 @@ public final class EvaluationSession implements AutoCloseable {
         checkFits(data);
         float[][] scores = new float[data.size()][];
         Map<String, Double> rateSums = new LinkedHashMap<>();
-        float[] buffer = new float[batch * data.imageSize()];
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        ImageBatches batches = new ImageBatches(data, batch);
         Map<String, OnnxTensor> feeds = new HashMap<>(fed);
         try {
             for (int start = 0; start < data.size(); start += batch) {
-                int n = Math.min(batch, data.size() - start);
-                data.copyPixels(start, n, buffer);
-                long[] shape = {n, data.channels(), data.height(), data.width()};
-                try (OnnxTensor images = OnnxTensor.createTensor(env, FloatBuffer.wrap(buffer, 0, n * data.imageSize()), shape)) {
+                int n = batches.sizeAt(start);
+                try (OnnxTensor images = batches.tensorAt(start)) {
                     feeds.put(inputName, images);
                     try (OrtSession.Result result = session.run(feeds)) {
                         float[][] batchScores = (float[][]) result.get(0).getValue();

@@ -26,7 +26,7 @@ public record ModelEvaluation(Setting setting, Accuracy top1, Accuracy top5, int
     public static ModelEvaluation run(OnnxModel model, EvaluationData request, EnergyTable table, int threads, int batch) {
         Setting setting = Setting.recordedIn(model).orElse(Setting.uniform(Grouping.QSVIT, Scheme.FLOAT32));
         ModelLayers layers = ModelLayers.of(model, setting.grouping());
-        try (EvaluationSession session = EvaluationSession.open(layers, threads)) {
+        try (EvaluationSession session = EvaluationSession.openFixed(layers, threads)) {
             LoadedData data = request.load(session.imageShape());
             LabeledImages images = data.images();
             long start = System.nanoTime();

@@ -11,7 +11,6 @@ import io.qsvit.UserInputException;
 import io.qsvit.eval.data.ImageShape;
 import io.qsvit.eval.data.LabeledImages;
 
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -93,14 +92,11 @@ public final class OnnxClassifier implements AutoCloseable {
                     + " and does not divide the " + data.size() + " images");
         }
         float[][] all = new float[data.size()][];
-        float[] buffer = new float[batch * data.imageSize()];
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        ImageBatches batches = new ImageBatches(data, batch);
         try {
             for (int start = 0; start < data.size(); start += batch) {
-                int n = Math.min(batch, data.size() - start);
-                data.copyPixels(start, n, buffer);
-                long[] shape = {n, data.channels(), data.height(), data.width()};
-                try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(buffer, 0, n * data.imageSize()), shape);
+                int n = batches.sizeAt(start);
+                try (OnnxTensor tensor = batches.tensorAt(start);
                      OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
                     float[][] scores = (float[][]) result.get(0).getValue();
                     if (start == 0) {

@@ -65,6 +65,7 @@ public final class ComponentBuilder {
         }
         step.command().forEach(args::add);
         for (OptionSpec option : command.options()) {
+            // inherited options (--cache-dir, --no-cache) configure the local process, not the step
             if (option.usageHelp() || option.versionHelp() || option.hidden() || option.inherited()
                     || step.consoleOnly().contains(option.longestName())) {
                 continue;

@@ -243,6 +243,30 @@ class QsvitCliTest {
         assertTrue(run.err().startsWith("Missing required option: '--data=<data>'"), run.err());
     }
 
+    @Test
+    void evaluateBenchmarkSuiteRunsBothBenchmarksOnFewImages() {
+        Run run = run("benchmark", "--suite", "evaluate", "--model", sdtv2(), "--data", Examples.subset().toString(),
+                "--limit", "20", "--batch", "10", "--threads", "1", "--repeats", "1");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().startsWith("data path: " + sdtv2() + ", 20 images, batch 10, 1 threads;"), run.out());
+        assertTrue(run.out().contains("\nsetting switch: " + sdtv2() + ", 10 groups, 33 layers, 340400 weights, 1 threads;"),
+                run.out());
+        assertFalse(run.out().contains("PyTorch"), run.out());
+    }
+
+    @Test
+    void benchmarkOptionsOutsideTheirSuiteAreRefused() {
+        Run pytorch = run("benchmark", "--pytorch");
+        assertEquals(Qsvit.EXIT_BAD_INPUT, pytorch.exit());
+        assertEquals("qsvit: error: --pytorch belongs to the evaluate suite: add --suite evaluate or --suite all\n",
+                pytorch.err());
+        Run limited = run("benchmark", "--suite", "all", "--pytorch", "--limit", "10");
+        assertEquals("qsvit: error: --pytorch checks PyTorch against the manifest's count on all the images: leave out --limit\n",
+                limited.err());
+        Run repeats = run("benchmark", "--repeats", "0");
+        assertEquals("qsvit: error: --repeats, --threads and --batch must be at least 1\n", repeats.err());
+    }
+
     /** Writes a t10k IDX pair of {@code n} blank h x w images with the given labels. */
     static void writeIdx(Path dir, int n, int h, int w, byte[] labels) throws IOException {
         byte[] images = new byte[16 + n * h * w];

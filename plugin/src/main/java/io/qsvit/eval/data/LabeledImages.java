@@ -2,6 +2,7 @@ package io.qsvit.eval.data;
 
 import io.qsvit.UserInputException;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -109,5 +110,10 @@ public final class LabeledImages {
     /** Copies the pixels of images [from, from + n) into {@code target} starting at its position 0. */
     public void copyPixels(int from, int n, float[] target) {
         System.arraycopy(pixels, from * imageSize(), target, 0, n * imageSize());
+    }
+
+    /** Puts the pixels of images [from, from + n) into {@code target} at its position. */
+    public void copyPixels(int from, int n, FloatBuffer target) {
+        target.put(pixels, from * imageSize(), n * imageSize());
     }
 }
