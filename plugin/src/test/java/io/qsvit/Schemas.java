@@ -32,6 +32,8 @@ public final class Schemas {
     public static final String SETTING = "setting.schema.json";
     public static final String ENERGY_TABLE = "energy-table.schema.json";
     public static final String PIPELINE = "pipeline.schema.json";
+    public static final String EXPLORE_TRIAL = "explore-trial.schema.json";
+    public static final String PARETO = "pareto.schema.json";
 
     /**
      * The schema of each document a step writes into its output folder, by file name: a step that writes a new
@@ -40,7 +42,9 @@ public final class Schemas {
      */
     public static final Map<String, String> BY_FILE = Map.of(
             "metadata.json", STEP_METADATA,
-            "setting.json", SETTING);
+            "setting.json", SETTING,
+            "trials.jsonl", EXPLORE_TRIAL,
+            "pareto.json", PARETO);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

@@ -4,6 +4,7 @@ import io.qsvit.UserInputException;
 import io.qsvit.bench.ApplyBenchmark;
 import io.qsvit.bench.DataPathBenchmark;
 import io.qsvit.bench.PytorchBenchmark;
+import io.qsvit.bench.SearchBenchmark;
 import io.qsvit.bench.SwitchBenchmark;
 import io.qsvit.bench.Workload;
 import io.qsvit.eval.data.DatasetSpec;
@@ -23,14 +24,15 @@ import java.util.concurrent.Callable;
 @Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Performance benchmarks: medians after a warm-up, run in turns with baselines measured in the same process.")
 final class BenchmarkCommand implements Callable<Integer> {
-    enum Suite { apply, evaluate, all }
+    enum Suite { apply, evaluate, all, search }
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--suite", defaultValue = "apply", description = "apply: the apply step on a synthetic 55.9M-weight "
             + "model vs a byte copy and a protobuf read + write; evaluate: evaluation vs a bare ONNX Runtime loop, and a "
-            + "setting switch vs evaluating 1000 images and vs a new session; all: both (default: ${DEFAULT-VALUE}).")
+            + "setting switch vs evaluating 1000 images and vs a new session; all: both; search: explore's guided and "
+            + "heterogeneous strategies side by side on --bounds and --sensitivity (default: ${DEFAULT-VALUE}).")
     Suite suite;
 
     @Option(names = "--repeats", defaultValue = "5", description = "Measured turns after one warm-up (default: ${DEFAULT-VALUE}).")
@@ -39,21 +41,21 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--scale", defaultValue = "1.7", description = "apply: channel scale of the synthetic model (1.7 = 55.9M weights).")
     double scale;
 
-    @Option(names = "--work", description = "apply: scratch folder (default: a new temporary folder).")
+    @Option(names = "--work", description = "apply, search: scratch folder (default: a new temporary folder).")
     Path work;
 
     @Option(names = "--model", defaultValue = "examples/models/sdtv2/model.onnx",
-            description = "evaluate: ONNX model (default: ${DEFAULT-VALUE}).")
+            description = "evaluate, search: ONNX model (default: ${DEFAULT-VALUE}).")
     Path model;
 
     @Option(names = "--data", defaultValue = "examples/data/fashion-mnist-2000",
-            description = "evaluate: labelled images (default: ${DEFAULT-VALUE}).")
+            description = "evaluate, search: labelled images (default: ${DEFAULT-VALUE}).")
     Path data;
 
-    @Option(names = "--limit", description = "evaluate: only the first N images (quick runs; not with --pytorch).")
+    @Option(names = "--limit", description = "evaluate, search: only the first N images (quick runs; not with --pytorch).")
     Integer limit;
 
-    @Option(names = "--threads", defaultValue = "2", description = "evaluate: ONNX Runtime and PyTorch threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "2", description = "evaluate, search: ONNX Runtime and PyTorch threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--batch", defaultValue = "250", description = "evaluate: images per call (default: ${DEFAULT-VALUE}).")
@@ -62,6 +64,15 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--pytorch", description = "evaluate: also time PyTorch eager on the same images (bench_pytorch.py "
             + "beside the model folders, run by /usr/bin/python3; skipped, with the reason, where that cannot run).")
     boolean pytorch;
+
+    @Option(names = "--bounds", description = "search: output folder of the bounds step.")
+    Path bounds;
+
+    @Option(names = "--sensitivity", description = "search: output folder of the sensitivity step.")
+    Path sensitivity;
+
+    @Option(names = "--max-drop", description = "search: overrides the bounds' accuracy requirement.")
+    Double maxDrop;
 
     @Override
     public Integer call() throws Exception {
@@ -74,7 +85,18 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (pytorch && limit != null) {
             throw new UserInputException("--pytorch checks PyTorch against the manifest's count on all the images: leave out --limit");
         }
+        if (suite != Suite.search && (bounds != null || sensitivity != null || maxDrop != null)) {
+            throw new UserInputException("--bounds, --sensitivity and --max-drop belong to the search suite: add --suite search");
+        }
         PrintWriter out = spec.commandLine().getOut();
+        if (suite == Suite.search) {
+            if (bounds == null || pytorch) {
+                throw new UserInputException("--suite search needs --bounds (and takes no --pytorch)");
+            }
+            Path folder = work != null ? Files.createDirectories(work) : Files.createTempDirectory("qsvit-bench");
+            SearchBenchmark.run(new SearchBenchmark.Options(model, data, bounds, sensitivity, maxDrop, limit, threads), folder, out);
+            return 0;
+        }
         if (suite != Suite.evaluate) {
             Path folder = work != null ? Files.createDirectories(work) : Files.createTempDirectory("qsvit-bench");
             ApplyBenchmark.run(scale, repeats, folder, out);

@@ -20,8 +20,8 @@ import java.nio.file.Path;
 @Command(name = "qsvit", mixinStandardHelpOptions = true, versionProvider = Qsvit.Version.class,
         description = "Mixed-precision post-training quantization of spiking vision transformers.",
         subcommands = {InspectCommand.class, RunCommand.class, SensitivityCommand.class, SensitivityMergeCommand.class,
-                BoundsCommand.class, ApplyCommand.class, EvaluateCommand.class, BenchmarkCommand.class, KfpCommand.class,
-                CommandLine.HelpCommand.class})
+                BoundsCommand.class, ExploreCommand.class, ApplyCommand.class, EvaluateCommand.class, BenchmarkCommand.class,
+                KfpCommand.class, CommandLine.HelpCommand.class})
 public final class Qsvit implements Runnable {
     /** How commands print JSON for machines. */
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

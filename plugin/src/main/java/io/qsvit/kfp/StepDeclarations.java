@@ -45,6 +45,7 @@ public final class StepDeclarations {
             .input("--data", "data", DATASET)
             .input("--bounds", "bounds", ARTIFACT)
             .input("--sensitivity", "sensitivity", ARTIFACT)
+            .input("--energy-table", "energy_table", ARTIFACT)
             .output("--out", "exploration", ARTIFACT)
             .derived("metrics", METRICS, "exploration", ScalarMetrics.everyNumberUnder("/results"))
             .build();

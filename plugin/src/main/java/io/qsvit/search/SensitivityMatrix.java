@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * QSViT's sensitivity matrix (the output of Algorithm 1): the float baseline and, for every group and every
@@ -77,6 +78,15 @@ public record SensitivityMatrix(Shard shard, Grouping grouping, List<Scheme> pre
     /** Accuracy lost against the float baseline when the group alone takes the scheme (negative: gained). */
     public double drop(String group, Scheme scheme) {
         return baseline.accuracy() - trial(group, scheme).accuracy();
+    }
+
+    /** The drop where the matrix measured it (float32 loses nothing); empty for a scheme it did not sweep. */
+    public Optional<Double> measuredDrop(String group, Scheme scheme) {
+        if (scheme instanceof Scheme.Float32) {
+            return Optional.of(0.0);
+        }
+        Trial cell = cells.getOrDefault(group, Map.of()).get(scheme.id());
+        return cell == null ? Optional.empty() : Optional.of(baseline.accuracy() - cell.accuracy());
     }
 
     /** {@code drop <= limit}, up to rounding. */

@@ -3,6 +3,7 @@ package io.qsvit.kfp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qsvit.Examples;
+import io.qsvit.artifact.Cache;
 import io.qsvit.cli.Qsvit;
 
 import java.io.IOException;
@@ -23,7 +24,8 @@ final class Runs {
     static CommandMapping javaMain(Class<?> mainClass) {
         String java = ProcessHandle.current().info().command().orElse("java");
         return new CommandMapping(null, ContainerImage.fromBuild().entrypoint(),
-                List.of(java, "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+                List.of(java, "-D" + Cache.PROPERTY + "=" + Cache.OFF, // like this JVM: keep off the user's cache
+                        "-cp", System.getProperty("java.class.path"), mainClass.getName()));
     }
 
     /** {@code qsvit evaluate --json} of a model against the float SDTV2 on the first {@link #IMAGES} bundled images. */

@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
 /**
  * Stand-ins for the step commands being written on other branches (sensitivity, sensitivity-merge, bounds,
  * explore), with the options their briefs give, so the five-step pipeline can be generated, validated and
- * run before they land. Each publishes a real artifact folder; explore's setting is the bundled example's.
+ * run before they land. Each publishes a real artifact folder; explore's setting is the bundled example's;
+ * sensitivity-merge and bounds publish the search tests' measured documents, which the real explore reads.
  * A registered real command always wins over its stand-in.
  */
 public final class StubSteps {
@@ -64,6 +65,30 @@ public final class StubSteps {
             return results;
         });
         return 0;
+    }
+
+    /**
+     * Publishes the documents the real step writes, as measured on the SDTv2 model by the search tests'
+     * fixtures ({@code SearchFixtures}), so the real explore can read them.
+     */
+    private static int publishFixture(String step, Path out, Map<String, Object> results, String fixture) {
+        ArtifactFolder.publish(out, new StepContext(step, 0, Map.of(), Map.of("stub", step + results)), (folder, timings) -> {
+            try (var files = Files.list(searchFixture(fixture))) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, folder.resolve(file.getFileName()));
+                }
+            }
+            return results;
+        });
+        return 0;
+    }
+
+    private static Path searchFixture(String name) {
+        try {
+            return Path.of(StubSteps.class.getResource("/io/qsvit/search/sdtv2-stage/" + name).toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     abstract static class DataStep {
@@ -110,7 +135,7 @@ public final class StubSteps {
                     throw new IllegalStateException("not a shard: " + shard);
                 }
             }
-            return publish("sensitivity-merge", out, Map.of("shards", shards.size()), null);
+            return publishFixture("sensitivity-merge", out, Map.of("shards", shards.size()), "sensitivity");
         }
     }
 
@@ -129,8 +154,8 @@ public final class StubSteps {
 
         @Override
         public Integer call() {
-            return publish("bounds", out, Map.of("max_drop", maxDrop == null ? -1 : maxDrop,
-                    "tolerance_high", toleranceHigh), null);
+            return publishFixture("bounds", out, Map.of("max_drop", maxDrop == null ? -1 : maxDrop,
+                    "tolerance_high", toleranceHigh), "bounds");
         }
     }
 

@@ -1,0 +1,154 @@
+package io.qsvit.cli;
+
+import io.qsvit.UserInputException;
+import io.qsvit.artifact.ArtifactFolder;
+import io.qsvit.search.Budget;
+import io.qsvit.search.Exploration;
+import io.qsvit.search.SearchSpace;
+import io.qsvit.search.Trial;
+import io.qsvit.step.ExploreStep;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** The explore step on the command line. */
+@Command(name = "explore", mixinStandardHelpOptions = true,
+        description = "Search mixed-precision settings that meet an accuracy requirement (QSViT's guided exploration "
+                + "from the bounds, or SpikeHQ's heterogeneous uniform/pow2 search) and write every trial, the Pareto "
+                + "fronts and the chosen setting into --out.")
+final class ExploreCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "ONNX file or folder with model.onnx (the float model).")
+    Path model;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--bounds", required = true, description = "Output folder of the bounds step (bounds.json, "
+            + "setting-high.json, setting-low.json).")
+    Path bounds;
+
+    @Option(names = "--sensitivity", description = "Output folder of the sensitivity step: orders guided's groups and "
+            + "gives its ladder; its cells stand in for heterogeneous's probes.")
+    Path sensitivity;
+
+    @Option(names = "--out", required = true, description = "Output folder (created; must be new, empty or this same artifact).")
+    Path out;
+
+    @Option(names = "--strategy", defaultValue = "guided", description = "guided (QSViT's exploration from the "
+            + "bounds) or heterogeneous (default: ${DEFAULT-VALUE}).")
+    String strategy;
+
+    @Option(names = "--max-drop", description = "Accuracy may fall at most this much below the float model's on the "
+            + "exploration data (overrides the bounds' requirement).")
+    Double maxDrop;
+
+    @Option(names = "--target-accuracy", description = "Accuracy must reach this on the exploration data (overrides "
+            + "the bounds' requirement).")
+    Double targetAccuracy;
+
+    @Option(names = "--budget-bits", description = "heterogeneous: the most accurate setting within this many "
+            + "effective bits per weight.")
+    Double budgetBits;
+
+    @Option(names = "--budget-bytes", description = "heterogeneous: the most accurate setting whose weights take at "
+            + "most this many bytes.")
+    Long budgetBytes;
+
+    @Option(names = "--racing", defaultValue = "500,2000", description = "Image counts of the racing stages (a "
+            + "candidate whose 95%% upper bound falls below the requirement is rejected there), or 'off' "
+            + "(default: ${DEFAULT-VALUE}).")
+    String racing;
+
+    @Option(names = "--space", description = "heterogeneous: comma-separated schemes to choose from (default: "
+            + "uniform2..8, uniform16, pow2-2..pow2-8, all per-channel).")
+    String space;
+
+    @Option(names = "--probe-images", defaultValue = "500", description = "heterogeneous: images of each per-group "
+            + "probe (default: ${DEFAULT-VALUE}).")
+    int probeImages;
+
+    @Option(names = "--racing-seed", defaultValue = "1", description = "Seed of the class-balanced order in which "
+            + "images are raced (default: ${DEFAULT-VALUE}).")
+    long racingSeed;
+
+    @Option(names = "--energy-table", description = "Energy per operation (JSON/YAML) instead of the bundled 45 nm figures.")
+    Path energyTable;
+
+    @Option(names = "--batch", defaultValue = "250", description = "Images per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--threads", description = "ONNX Runtime intra-op threads (default: all cores).")
+    Integer threads;
+
+    @Override
+    public Integer call() {
+        ExploreStep.Request request = new ExploreStep.Request(model, data.request(), bounds, sensitivity, strategy(),
+                maxDrop, targetAccuracy, budget(), stages(), space == null ? SearchSpace.SPIKEHQ : SearchSpace.parse(space),
+                probeImages, racingSeed, energyTable, batch,
+                threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        ExploreStep.Result result = ExploreStep.run(request, out);
+        PrintWriter console = spec.commandLine().getOut();
+        if (result.outcome() != ArtifactFolder.Outcome.WRITTEN) {
+            console.println(Published.describe("explore", result.outcome(), out));
+            return 0;
+        }
+        Exploration.Result search = result.search();
+        Trial chosen = search.chosen().trial();
+        Trial baseline = search.floatTrial().trial();
+        Map<?, ?> picked = (Map<?, ?>) result.results().get("chosen");
+        console.printf(Locale.ROOT, "float     %.4f on %d images; required %.4f%n", baseline.accuracy(),
+                baseline.images(), search.required());
+        console.printf(Locale.ROOT, "chosen    %.4f (95%% interval %.4f-%.4f), %.3f effective bits, memory %.1f%% "
+                        + "saved (%d bytes stored), %.4f uJ per image%n", chosen.accuracy(), chosen.interval95()[0],
+                chosen.interval95()[1], chosen.effectiveBits(), 100 * (Double) picked.get("memory_saving_vs_float32"),
+                chosen.storageBytes(), chosen.energyMicrojoules());
+        console.printf(Locale.ROOT, "search    %d trials, %d images evaluated%n", search.trials().size(),
+                search.imagesEvaluated());
+        console.println(Published.describe("explore", result.outcome(), out));
+        console.flush();
+        return 0;
+    }
+
+    private ExploreStep.Strategy strategy() {
+        return switch (strategy) {
+            case "guided" -> ExploreStep.Strategy.GUIDED;
+            case "heterogeneous" -> ExploreStep.Strategy.HETEROGENEOUS;
+            default -> throw new UserInputException("unknown strategy '" + strategy + "'; one of guided, heterogeneous");
+        };
+    }
+
+    private Budget budget() {
+        if (budgetBits != null && budgetBytes != null) {
+            throw new UserInputException("--budget-bits and --budget-bytes exclude each other");
+        }
+        return budgetBits == null && budgetBytes == null ? null : new Budget(budgetBits, budgetBytes);
+    }
+
+    private List<Integer> stages() {
+        if (racing.equals("off")) {
+            return List.of();
+        }
+        List<Integer> stages = new ArrayList<>();
+        for (String part : racing.split(",")) {
+            try {
+                stages.add(Integer.parseInt(part.trim()));
+            } catch (NumberFormatException e) {
+                throw new UserInputException("--racing takes image counts separated by commas, or off; got '" + racing + "'");
+            }
+        }
+        return stages;
+    }
+}

@@ -1,0 +1,114 @@
+package io.qsvit.search;
+
+import io.qsvit.UserInputException;
+import io.qsvit.model.Group;
+import io.qsvit.quant.Scheme;
+import io.qsvit.quant.Setting;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * QSViT's guided exploration (Alg. 3): start from bSettingH and move one group at a time one rung down its
+ * ladder towards its low bound, keeping each move whose setting still meets the requirement on the
+ * exploration data. A group whose move is rejected stays where it is for the rest of the run. Passes over
+ * the groups repeat until no group can move.
+ *
+ * <p>A group's ladder is the precisions of the sensitivity matrix (QSViT's float32, uniform 16/12/8/4 when
+ * there is none) between its high and its low bound, plus both bounds, from most to fewest bits. Groups are
+ * visited least sensitive first, by the matrix's accuracy drop at the group's low bound, then most
+ * parameters first, then in model order; without a matrix, most parameters first, then model order.
+ */
+public final class GuidedSearch implements Exploration.Strategy {
+    static final List<Scheme> QSVIT_PRECISIONS = List.of(Scheme.FLOAT32, Scheme.parse("uniform16"),
+            Scheme.parse("uniform12"), Scheme.parse("uniform8"), Scheme.parse("uniform4"));
+
+    private final Bounds bounds;
+    private final SensitivityMatrix sensitivity;
+
+    /** @param sensitivity null for none */
+    public GuidedSearch(Bounds bounds, SensitivityMatrix sensitivity) {
+        this.bounds = bounds;
+        this.sensitivity = sensitivity;
+    }
+
+    @Override
+    public LoggedTrial choose(Exploration exploration) {
+        LoggedTrial current = exploration.candidate("start", null, bounds.high());
+        if (!current.accepted()) {
+            throw new UserInputException(String.format(Locale.ROOT, "guided exploration cannot start: bSettingH "
+                    + "reaches %.4f on %d images, below the required %.4f; closest setting found: bSettingH (%s)",
+                    current.trial().accuracy(), current.trial().images(), exploration.required(),
+                    exploration.describe(bounds.high())));
+        }
+        Map<String, List<Scheme>> ladders = new LinkedHashMap<>();
+        Map<String, Integer> rung = new HashMap<>();
+        for (Group g : exploration.groups()) {
+            ladders.put(g.name(), ladder(bounds.highOf(g.name()), bounds.lowOf(g.name())));
+            rung.put(g.name(), 0);
+        }
+        List<Group> movable = new ArrayList<>(order(exploration.groups()));
+        boolean moved = true;
+        while (moved) {
+            moved = false;
+            for (Group g : List.copyOf(movable)) {
+                List<Scheme> ladder = ladders.get(g.name());
+                int next = rung.get(g.name()) + 1;
+                if (next >= ladder.size()) {
+                    movable.remove(g);
+                    continue;
+                }
+                Setting candidate = with(current.trial().setting(), g.name(), ladder.get(next));
+                LoggedTrial trial = exploration.candidate("move", g.name(), candidate);
+                if (trial.accepted()) {
+                    current = trial;
+                    rung.put(g.name(), next);
+                    moved = true;
+                } else {
+                    movable.remove(g);
+                }
+            }
+        }
+        return current;
+    }
+
+    /** The rungs from high to low: known precisions with bits between the two bounds, and the bounds. */
+    List<Scheme> ladder(Scheme high, Scheme low) {
+        List<Scheme> known = sensitivity != null ? sensitivity.precisions() : QSVIT_PRECISIONS;
+        List<Scheme> rungs = new ArrayList<>();
+        rungs.add(high);
+        for (Scheme s : known) {
+            if (s.bits() < high.bits() && s.bits() > low.bits() && !rungs.contains(s)) {
+                rungs.add(s);
+            }
+        }
+        if (!low.equals(high)) {
+            rungs.add(low);
+        }
+        rungs.sort(Comparator.comparingInt(Scheme::bits).reversed()); // stable: ties keep the order above
+        return rungs;
+    }
+
+    List<Group> order(List<Group> groups) {
+        Comparator<Group> bySize = Comparator.comparingLong(Group::params).reversed();
+        List<Group> ordered = new ArrayList<>(groups);
+        if (sensitivity == null) {
+            ordered.sort(bySize);
+        } else {
+            ordered.sort(Comparator.<Group>comparingDouble(g -> sensitivity.measuredDrop(g.name(), bounds.lowOf(g.name()))
+                    .orElse(Double.MAX_VALUE)).thenComparing(bySize));
+        }
+        return ordered;
+    }
+
+    static Setting with(Setting setting, String group, Scheme scheme) {
+        Map<String, Scheme> groups = new LinkedHashMap<>(setting.groups());
+        groups.put(group, scheme);
+        return new Setting(setting.grouping(), setting.fallback(), groups);
+    }
+}

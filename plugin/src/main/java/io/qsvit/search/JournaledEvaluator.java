@@ -1,0 +1,77 @@
+package io.qsvit.search;
+
+import io.qsvit.artifact.Digests;
+import io.qsvit.eval.Accuracy;
+import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.quant.Setting;
+
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/**
+ * Evaluates settings on ranges of the exploration images (in racing order) and records every result in a
+ * journal first, so a re-run after a crash takes finished evaluations from the journal and reaches the same
+ * decisions. Counts the images of every distinct evaluation asked for, journaled or fresh, so the count is
+ * the same whether or not a run was interrupted.
+ */
+public final class JournaledEvaluator {
+    private final TrialEvaluator evaluator;
+    private final LabeledImages images;
+    private final Journal journal;
+    private final Set<String> asked = new HashSet<>();
+    private long imagesEvaluated;
+
+    public JournaledEvaluator(TrialEvaluator evaluator, LabeledImages images, Journal journal) {
+        this.evaluator = evaluator;
+        this.images = images;
+        this.journal = journal;
+    }
+
+    public int size() {
+        return images.size();
+    }
+
+    /** The setting on images [from, to). */
+    public Trial evaluate(Setting setting, int from, int to) {
+        Map<String, Object> identity = new LinkedHashMap<>();
+        identity.put("setting", setting);
+        identity.put("from", from);
+        identity.put("to", to);
+        String key = Digests.ofCanonicalJson(identity);
+        Optional<Trial> done = journal.get(key, Trial.class);
+        Trial trial;
+        if (done.isPresent()) {
+            trial = done.get();
+        } else {
+            LabeledImages range = from == 0 && to == images.size() ? images
+                    : images.select(IntStream.range(from, to).toArray());
+            trial = evaluator.evaluate(setting, range);
+            journal.append(key, trial);
+        }
+        if (asked.add(key)) {
+            imagesEvaluated += to - from;
+        }
+        return trial;
+    }
+
+    /** Images of all distinct evaluations asked for so far. */
+    public long imagesEvaluated() {
+        return imagesEvaluated;
+    }
+
+    /** One trial of a setting over two adjacent ranges of images: counts add, energy is the per-image mean. */
+    static Trial combine(Trial first, Trial next) {
+        if (first == null) {
+            return next;
+        }
+        int images = first.images() + next.images();
+        Accuracy top1 = new Accuracy(first.correct() + next.correct(), images);
+        double energy = (first.energyMicrojoules() * first.images() + next.energyMicrojoules() * next.images()) / images;
+        return new Trial(first.setting(), images, top1.correct(), top1.value(), top1.interval95(),
+                first.effectiveBits(), first.storageBytes(), energy);
+    }
+}
