@@ -1,8 +1,16 @@
 package io.qsvit.pipeline;
 
-import io.qsvit.UserInputException;
+import io.qsvit.model.Grouping;
+import io.qsvit.quant.Scheme;
+import io.qsvit.search.Budget;
+import io.qsvit.search.Requirement;
+import io.qsvit.search.SearchSpace;
+import io.qsvit.search.SweepListener;
 import io.qsvit.step.ApplyStep;
+import io.qsvit.step.BoundsStep;
 import io.qsvit.step.EvaluateStep;
+import io.qsvit.step.ExploreStep;
+import io.qsvit.step.SensitivityStep;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -12,6 +20,8 @@ public final class PipelineSteps {
     public static final String EXPLORE = "explore";
     /** The file in explore's output that holds the setting it chose. */
     public static final String CHOSEN_SETTING = "setting.json";
+    /** The requirement of a run whose configuration names none: at most 1 point below the float model. */
+    public static final double DEFAULT_MAX_DROP = 0.01;
 
     private PipelineSteps() {
     }
@@ -24,12 +34,57 @@ public final class PipelineSteps {
         if (config.apply().setting() != null) {
             return List.of(apply(null), evaluate());
         }
-        // Wiring point for the search steps (sensitivity reads nothing, bounds reads sensitivity, explore
-        // reads bounds and sensitivity), each a PipelineStep like apply() below that calls its step's run
-        // with request.data(config.sensitivity() / config.explore()), config.requirement() and its section;
-        // then return List.of(sensitivity(), bounds(), explore(), apply(EXPLORE), evaluate()).
-        throw new UserInputException("the sensitivity, bounds and explore steps are not part of qsvit run yet; "
-                + "give a setting as apply.setting in --config to run apply and evaluate");
+        return List.of(sensitivity(), bounds(), explore(), apply(EXPLORE), evaluate());
+    }
+
+    /** QSViT Algorithm 1 on the configured precisions (QSViT's 16/12/8/4 bits by default), QSViT's grouping. */
+    static PipelineStep sensitivity() {
+        return new PipelineStep(SensitivityStep.NAME, List.of(), request -> {
+            PipelineConfig config = request.config();
+            List<String> named = config.sensitivity().precisions();
+            List<Scheme> precisions = named == null ? SensitivityStep.DEFAULT_PRECISIONS
+                    : named.stream().map(Scheme::parse).toList();
+            SensitivityStep.Request sweep = new SensitivityStep.Request(request.model(), request.data(config.sensitivity()),
+                    precisions, Grouping.QSVIT, null, config.batch(), config.threads());
+            return SensitivityStep.run(sweep, request.out(), SweepListener.NONE).outcome();
+        });
+    }
+
+    /** QSViT Algorithm 2 from the sweep, under the run's requirement (1 point below float by default). */
+    static PipelineStep bounds() {
+        return new PipelineStep(BoundsStep.NAME, List.of(SensitivityStep.NAME), request -> {
+            PipelineConfig config = request.config();
+            PipelineConfig.Bounds tolerances = config.bounds();
+            Requirement requirement = new Requirement(maxDrop(config), config.requirement().targetAccuracy(),
+                    tolerances.toleranceHigh() != null ? tolerances.toleranceHigh() : Requirement.DEFAULT_TOLERANCE_HIGH,
+                    tolerances.toleranceLow() != null ? tolerances.toleranceLow() : Requirement.DEFAULT_TOLERANCE_LOW);
+            BoundsStep.Request bounds = new BoundsStep.Request(request.input(SensitivityStep.NAME), request.model(),
+                    request.data(config.sensitivity()), requirement, config.batch(), config.threads());
+            return BoundsStep.run(bounds, request.out()).outcome();
+        });
+    }
+
+    /** QSViT Algorithm 3 (guided, the default) or SpikeHQ's heterogeneous search, with explore's own defaults. */
+    static PipelineStep explore() {
+        return new PipelineStep(EXPLORE, List.of(BoundsStep.NAME, SensitivityStep.NAME), request -> {
+            PipelineConfig config = request.config();
+            PipelineConfig.Explore own = config.explore();
+            PipelineConfig.Budget budget = own.budget();
+            ExploreStep.Request explore = new ExploreStep.Request(request.model(), request.data(own),
+                    request.input(BoundsStep.NAME), request.input(SensitivityStep.NAME),
+                    "heterogeneous".equals(own.strategy()) ? ExploreStep.Strategy.HETEROGENEOUS : ExploreStep.Strategy.GUIDED,
+                    maxDrop(config), config.requirement().targetAccuracy(),
+                    budget == null ? null : new Budget(budget.effectiveBits(), budget.memoryBytes()),
+                    ExploreStep.DEFAULT_RACING, SearchSpace.SPIKEHQ, ExploreStep.DEFAULT_PROBE_IMAGES,
+                    ExploreStep.DEFAULT_RACING_SEED, null, config.batch(), config.threads());
+            return ExploreStep.run(explore, request.out()).outcome();
+        });
+    }
+
+    /** The configured max drop; 1 point when the configuration gives no requirement at all. */
+    private static Double maxDrop(PipelineConfig config) {
+        PipelineConfig.Requirement r = config.requirement();
+        return r.maxDrop() == null && r.targetAccuracy() == null ? DEFAULT_MAX_DROP : r.maxDrop();
     }
 
     /** Applies the configured setting, or the one {@code explore} chose when {@code from} names it. */

@@ -58,9 +58,11 @@ public final class ExploreStep {
     public static final String PARETO_SCHEMA = "qsvit.pareto/v1";
     public static final List<Integer> DEFAULT_RACING = List.of(500, 2000);
     public static final int DEFAULT_PROBE_IMAGES = 500;
+    public static final long DEFAULT_RACING_SEED = 1;
 
     private static final ObjectMapper LINE = new ObjectMapper();
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+
 
     public enum Strategy {
         GUIDED, HETEROGENEOUS;

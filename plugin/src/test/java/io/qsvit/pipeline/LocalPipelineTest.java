@@ -30,6 +30,7 @@ import static io.qsvit.artifact.ArtifactFolder.Outcome.WRITTEN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LocalPipelineTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -162,10 +163,30 @@ class LocalPipelineTest {
     }
 
     @Test
-    void withoutASettingTheSearchStepsWouldRunAndAreNotWiredYet() {
-        String message = assertThrows(UserInputException.class, () -> PipelineSteps.plan(PipelineConfig.DEFAULTS)).getMessage();
-        assertEquals("the sensitivity, bounds and explore steps are not part of qsvit run yet; "
-                + "give a setting as apply.setting in --config to run apply and evaluate", message);
+    void withoutASettingTheWholeMethodologyRunsAndARerunComesFromTheCache() throws IOException {
+        Path file = Files.writeString(dir.resolve("search.yaml"), """
+                schema: qsvit.pipeline/v1
+                data: {limit: 200, seed: 3}
+                batch: 100
+                threads: 2
+                requirement: {max_drop: 0.02}
+                sensitivity: {precisions: [uniform8, uniform4]}
+                """);
+        PipelineConfig config = PipelineConfig.read(file);
+        List<PipelineStep> plan = PipelineSteps.plan(config);
+        assertEquals(List.of("sensitivity", "bounds", "explore", "apply", "evaluate"),
+                plan.stream().map(PipelineStep::name).toList());
+        Path out = dir.resolve("run");
+        assertEquals(List.of(WRITTEN, WRITTEN, WRITTEN, WRITTEN, WRITTEN), outcomes(run(plan, config, out)));
+        // apply quantized with the setting explore chose, and evaluate measured that artifact
+        assertEquals(Files.readString(out.resolve("explore/setting.json")), Files.readString(out.resolve("apply/setting.json")));
+        JsonNode evaluation = metadata(out.resolve("evaluate"));
+        JsonNode chosen = metadata(out.resolve("explore")).at("/results/chosen");
+        assertEquals(200, evaluation.at("/results/model/images").asInt());
+        assertTrue(evaluation.at("/results/model/accuracy").asDouble()
+                >= evaluation.at("/results/baseline/accuracy").asDouble() - 0.02 - 1e-9, evaluation.toString());
+        assertEquals(chosen.at("/effective_bits").asDouble(), evaluation.at("/results/model/memory/effective_bits").asDouble(), 1e-9);
+        assertEquals(List.of(CACHED, CACHED, CACHED, CACHED, CACHED), outcomes(run(plan, config, out)));
     }
 
     @Test
