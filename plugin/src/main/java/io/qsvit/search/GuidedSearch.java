@@ -1,6 +1,5 @@
 package io.qsvit.search;
 
-import io.qsvit.UserInputException;
 import io.qsvit.model.Group;
 import io.qsvit.quant.Scheme;
 import io.qsvit.quant.Setting;
@@ -10,7 +9,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -23,6 +21,12 @@ import java.util.Map;
  * there is none) between its high and its low bound, plus both bounds, from most to fewest bits. Groups are
  * visited least sensitive first, by the matrix's accuracy drop at the group's low bound, then most
  * parameters first, then in model order; without a matrix, most parameters first, then model order.
+ *
+ * <p>Single-group drops do not always add up, so bSettingH itself may miss the requirement. Then it is
+ * repaired first: groups are raised one rung at a time up the same ladder (above the high bound, up to
+ * float32), most sensitive first (the matrix's drop at the high bound, a scheme it did not measure first;
+ * without a matrix, fewest parameters first), each raise kept, until the setting meets the requirement (all float32 does: that was checked).
+ * Raised groups then stay where the repair left them.
  */
 public final class GuidedSearch implements Exploration.Strategy {
     static final List<Scheme> QSVIT_PRECISIONS = List.of(Scheme.FLOAT32, Scheme.parse("uniform16"),
@@ -40,11 +44,9 @@ public final class GuidedSearch implements Exploration.Strategy {
     @Override
     public LoggedTrial choose(Exploration exploration) {
         LoggedTrial current = exploration.candidate("start", null, bounds.high());
+        List<Group> movable = new ArrayList<>(order(exploration.groups()));
         if (!current.accepted()) {
-            throw new UserInputException(String.format(Locale.ROOT, "guided exploration cannot start: bSettingH "
-                    + "reaches %.4f on %d images, below the required %.4f; closest setting found: bSettingH (%s)",
-                    current.trial().accuracy(), current.trial().images(), exploration.required(),
-                    exploration.describe(bounds.high())));
+            current = repair(exploration, current, movable);
         }
         Map<String, List<Scheme>> ladders = new LinkedHashMap<>();
         Map<String, Integer> rung = new HashMap<>();
@@ -52,7 +54,6 @@ public final class GuidedSearch implements Exploration.Strategy {
             ladders.put(g.name(), ladder(bounds.highOf(g.name()), bounds.lowOf(g.name())));
             rung.put(g.name(), 0);
         }
-        List<Group> movable = new ArrayList<>(order(exploration.groups()));
         boolean moved = true;
         while (moved) {
             moved = false;
@@ -75,6 +76,44 @@ public final class GuidedSearch implements Exploration.Strategy {
             }
         }
         return current;
+    }
+
+    /** Raises groups up their ladders until the setting meets the requirement; raised groups leave {@code movable}. */
+    private LoggedTrial repair(Exploration exploration, LoggedTrial start, List<Group> movable) {
+        Map<String, List<Scheme>> above = new LinkedHashMap<>();
+        for (Group g : exploration.groups()) {
+            above.put(g.name(), higher(bounds.highOf(g.name())));
+        }
+        List<Group> bySensitivity = new ArrayList<>(exploration.groups());
+        Comparator<Group> bySize = Comparator.comparingLong(Group::params);
+        bySensitivity.sort(sensitivity == null ? bySize : Comparator.<Group>comparingDouble(g -> -sensitivity.measuredDrop(g.name(),
+                bounds.highOf(g.name())).orElse(Double.MAX_VALUE)).thenComparing(bySize));
+        LoggedTrial current = start;
+        while (!current.accepted()) {
+            for (Group g : bySensitivity) {
+                List<Scheme> rungs = above.get(g.name());
+                if (rungs.isEmpty()) {
+                    continue;
+                }
+                movable.remove(g);
+                current = exploration.candidate("raise", g.name(), with(current.trial().setting(), g.name(), rungs.remove(0)));
+                if (current.accepted()) {
+                    break;
+                }
+            }
+        }
+        return current;
+    }
+
+    /** The known precisions above a scheme, fewest bits first, ending with float32. */
+    private List<Scheme> higher(Scheme scheme) {
+        List<Scheme> known = new ArrayList<>(sensitivity != null ? sensitivity.precisions() : QSVIT_PRECISIONS);
+        if (!known.contains(Scheme.FLOAT32)) {
+            known.add(Scheme.FLOAT32);
+        }
+        List<Scheme> rungs = new ArrayList<>(known.stream().filter(s -> s.bits() > scheme.bits()).distinct().toList());
+        rungs.sort(Comparator.comparingInt(Scheme::bits));
+        return rungs;
     }
 
     /** The rungs from high to low: known precisions with bits between the two bounds, and the bounds. */

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 /**
- * One line of the trial log: why a setting was evaluated ({@code role}: float, start, move, probe,
+ * One line of the trial log: why a setting was evaluated ({@code role}: float, start, raise, move, probe,
  * candidate), the group concerned (moves and probes), what was decided ({@code verdict}: measured, accepted,
  * rejected, rejected-early) and the trial itself.
  */

@@ -125,6 +125,32 @@ class ExploreCommandTest {
     }
 
     @Test
+    void aBSettingHThatMissesTheRequirementIsRepairedByRaisingGroupsFirst() throws IOException {
+        Path bounds = Files.createDirectories(dir.resolve("collapsing-bounds"));
+        Files.copy(fixtures.resolve("bounds/bounds.json"), bounds.resolve("bounds.json"));
+        String high = Files.readString(fixtures.resolve("bounds/setting-high.json")).replace("\"stage1\" : \"uniform8\"",
+                "\"stage1\" : \"uniform2\"");
+        Files.writeString(bounds.resolve("setting-high.json"), high);
+        Files.writeString(bounds.resolve("setting-low.json"), high);
+        Path out = dir.resolve("repaired");
+        QsvitCliTest.Run run = QsvitCliTest.run(replace(args("guided", out), fixtures.resolve("bounds").toString(),
+                bounds.toString()));
+        assertEquals(0, run.exit(), run.err());
+        List<JsonNode> trials = trials(out);
+        assertEquals(List.of("float", "start", "raise"), trials.subList(0, 3).stream().map(t -> t.get("role").asText()).toList());
+        assertNotEquals("accepted", trials.get(1).get("verdict").asText(), "stage1 at 2 bits collapses");
+        // stage1's uniform2 is not in the matrix, so it counts as the most sensitive: raised first, to uniform4
+        assertEquals("stage1", trials.get(2).get("group").asText());
+        assertEquals("uniform4", trials.get(2).at("/setting/groups/stage1").asText());
+        JsonNode last = trials.get(trials.size() - 1);
+        assertEquals("accepted", last.get("verdict").asText());
+        assertEquals(last.get("index").asInt(), results(out).at("/chosen/index").asInt());
+        assertTrue(results(out).get("requirement_met").asBoolean());
+        assertTrue(trials.stream().allMatch(t -> List.of("float", "start", "raise").contains(t.get("role").asText())),
+                "raised groups stay, the others are at their low bound already");
+    }
+
+    @Test
     void theChosenSettingsAccuracyIsWhatOnnxRuntimeGivesForTheAppliedModel() throws IOException {
         LabeledImages images = new EvaluationData(Examples.subset(), DataFormat.AUTO, IdxDataset.TEST_SPLIT, 300, 3L)
                 .load(null).images();
