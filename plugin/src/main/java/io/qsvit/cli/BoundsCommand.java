@@ -51,17 +51,14 @@ final class BoundsCommand implements Callable<Integer> {
             description = "The same for the low bound; larger than --tolerance-high (default: ${DEFAULT-VALUE}).")
     double toleranceLow;
 
-    @Option(names = "--batch", defaultValue = "250", description = "Images per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--threads", description = "ONNX Runtime intra-op threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    RuntimeOptions runtime;
 
     @Override
     public Integer call() {
         Requirement requirement = new Requirement(maxDrop, targetAccuracy, toleranceHigh, toleranceLow);
         BoundsStep.Result result = BoundsStep.run(new BoundsStep.Request(sensitivity, model, data.request(), requirement,
-                batch, threads != null ? threads : Runtime.getRuntime().availableProcessors()), out);
+                runtime.batch, runtime.threads()), out);
         PrintWriter console = spec.commandLine().getOut();
         BoundsReport report = result.report();
         console.printf(Locale.ROOT, "bounds: %s (required accuracy %.4f, float32 %.4f)%n",

@@ -42,19 +42,16 @@ final class EvaluateCommand implements Callable<Integer> {
             + "instead of the bundled 45 nm figures.")
     Path energyTable;
 
-    @Option(names = "--batch", defaultValue = "" + EvaluateStep.DEFAULT_BATCH, description = "Images per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--threads", description = "ONNX Runtime intra-op threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    RuntimeOptions runtime;
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        int cores = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        EvaluateStep.Request request = new EvaluateStep.Request(model, baseline, data.request(), energyTable, batch, cores);
+        int cores = runtime.threads();
+        EvaluateStep.Request request = new EvaluateStep.Request(model, baseline, data.request(), energyTable, runtime.batch, cores);
         if (out == null) {
             EvaluateStep.Result result = EvaluateStep.measure(request);
             print(result.model(), result.baseline());

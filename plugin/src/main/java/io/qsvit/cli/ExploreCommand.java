@@ -87,18 +87,15 @@ final class ExploreCommand implements Callable<Integer> {
     @Option(names = "--energy-table", description = "Energy per operation (JSON/YAML) instead of the bundled 45 nm figures.")
     Path energyTable;
 
-    @Option(names = "--batch", defaultValue = "250", description = "Images per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--threads", description = "ONNX Runtime intra-op threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    RuntimeOptions runtime;
 
     @Override
     public Integer call() {
         ExploreStep.Request request = new ExploreStep.Request(model, data.request(), bounds, sensitivity, strategy(),
                 maxDrop, targetAccuracy, budget(), stages(), space == null ? SearchSpace.SPIKEHQ : SearchSpace.parse(space),
-                probeImages, racingSeed, energyTable, batch,
-                threads != null ? threads : Runtime.getRuntime().availableProcessors());
+                probeImages, racingSeed, energyTable, runtime.batch,
+                runtime.threads());
         ExploreStep.Result result = ExploreStep.run(request, out);
         PrintWriter console = spec.commandLine().getOut();
         if (result.outcome() != ArtifactFolder.Outcome.WRITTEN) {

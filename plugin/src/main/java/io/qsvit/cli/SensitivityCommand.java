@@ -52,11 +52,8 @@ final class SensitivityCommand implements Callable<Integer> {
     @Option(names = "--shard", description = "Sweep only shard i of n (0-based): groups i, i+n, i+2n, ... and the baseline.")
     String shard;
 
-    @Option(names = "--batch", defaultValue = "250", description = "Images per ONNX Runtime call (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--threads", description = "ONNX Runtime intra-op threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    RuntimeOptions runtime;
 
     @Override
     public Integer call() {
@@ -66,8 +63,8 @@ final class SensitivityCommand implements Callable<Integer> {
             schemes.forEach(s -> columns.add(Scheme.parse(s.strip())));
         }
         SensitivityStep.Request request = new SensitivityStep.Request(model, data.request(), columns,
-                Grouping.by(Granularity.parse(granularity)), shard == null ? null : Shard.parse(shard), batch,
-                threads != null ? threads : Runtime.getRuntime().availableProcessors());
+                Grouping.by(Granularity.parse(granularity)), shard == null ? null : Shard.parse(shard), runtime.batch,
+                runtime.threads());
         SensitivityStep.Result result;
         try (SweepProgress progress = SweepProgress.of("sensitivity", spec.commandLine().getErr())) {
             result = SensitivityStep.run(request, out, progress);
