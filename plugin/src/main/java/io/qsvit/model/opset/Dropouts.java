@@ -6,7 +6,9 @@ import java.util.OptionalInt;
 
 /**
  * Dropout lost {@code is_test} at op-set 7 (only inference is carried), its mask became boolean at 10 (a mask
- * that something reads is cast back to the data's type), and {@code ratio} became an input at 12.
+ * that something reads is cast back to the data's type), and {@code ratio} became an input at 12. Op-set 12
+ * also defined the inference mask (all true), which before was left undefined (ONNX Runtime writes zeros): a
+ * mask that something reads is refused there rather than given a new value.
  */
 final class Dropouts {
     private Dropouts() {
@@ -46,6 +48,10 @@ final class Dropouts {
     }
 
     private static void ratioInput(NodeProto node, Rewrite rewrite) {
+        if (node.getOutputCount() > 1 && !node.getOutput(1).isEmpty() && rewrite.isUsed(node.getOutput(1))) {
+            throw rewrite.refuse("its mask is read, and op-set 12 defines the inference mask (all true) that "
+                    + "earlier op-sets left undefined");
+        }
         if (!Attributes.has(node, "ratio")) {
             rewrite.emit(node);
             return;

@@ -7,8 +7,8 @@ import java.util.OptionalInt;
 
 /**
  * BatchNormalization lost {@code is_test} at op-set 7 (only inference is carried), {@code spatial} at 9 (a
- * per-activation normalization, spatial=0, becomes one over the flattened activations) and its training
- * statistics outputs at 14. GroupNormalization's scale and bias went from one value per group to one per
+ * per-activation normalization, spatial=0, becomes one over the flattened activations), and at 14 said its
+ * training mode by an attribute instead of by its number of outputs. GroupNormalization's scale and bias went from one value per group to one per
  * channel at 21: each group's value is repeated over the group's channels.
  */
 final class Normalizations {
@@ -56,13 +56,23 @@ final class Normalizations {
         rewrite.emit(rewrite.node("Reshape").addInput(normalized).addInput(shape).addOutput(node.getOutput(0)));
     }
 
+    /**
+     * Op-sets 9 to 13 said the mode by the outputs: Y alone is inference, Y with the four statistics is training
+     * (normalizing by the batch's own mean and variance). Op-set 14 says it by {@code training_mode} and keeps
+     * the running mean and variance outputs; the saved (batch) statistics are gone.
+     */
     private static void withoutStatistics(NodeProto node, Rewrite rewrite) {
-        if (usedOutputs(node, rewrite) > 1) {
-            throw rewrite.refuse("its training outputs (running and saved mean and variance) have no op-set 14 form");
+        boolean training = node.getOutputList().stream().skip(1).anyMatch(o -> !o.isEmpty());
+        if (!training) {
+            rewrite.emit(Ports.keepOutputs(node.toBuilder(), 1));
+            return;
         }
-        NodeProto.Builder b = node.toBuilder();
-        Ports.keepOutputs(b, 1);
-        rewrite.emit(b);
+        for (int k = 3; k < node.getOutputCount(); k++) {
+            if (!node.getOutput(k).isEmpty() && rewrite.isUsed(node.getOutput(k))) {
+                throw rewrite.refuse("its saved batch mean and variance outputs have no op-set 14 form");
+            }
+        }
+        rewrite.emit(Attributes.setInt(Ports.keepOutputs(node.toBuilder(), 3), "training_mode", 1));
     }
 
     /** Outputs that anything reads; output 0 counts always. */

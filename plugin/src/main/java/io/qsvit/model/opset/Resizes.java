@@ -14,8 +14,10 @@ import java.util.Optional;
  *   <li>11: Resize gained a roi input and a coordinate transformation, whose default (half_pixel) is not
  *       what op-set 10 did: it mapped output coordinates back by x / scale (asymmetric) and, in nearest mode,
  *       rounded down on axes it enlarges and up on axes it shrinks. An op-set 11 Resize rounds one way for all
- *       axes, so the node becomes two: one that shrinks (rounding up), one that enlarges (rounding down), each
- *       with scale 1 (an exact copy) on the other axes;</li>
+ *       axes: where all scales enlarge (as Upsample's always do) or all shrink, one Resize says it; where
+ *       constant scales do both, each resized axis becomes a Gather of the indices op-set 10 picked; scales
+ *       known only at run time become a Resize that shrinks (rounding up) and one that enlarges (rounding
+ *       down), each with scale 1 on the other axes;</li>
  *   <li>13: the {@code tf_half_pixel_for_nn} coordinate transformation was removed; it equals half_pixel with
  *       the rounding shifted by half a pixel (round-half-down there is ceil here, floor is round-half-up).</li>
  * </ul>
@@ -84,18 +86,76 @@ final class Resizes {
         if (!shrinks || !enlarges) {
             rewrite.emit(nearest(node.toBuilder().clearInput().addInput(x).addInput(roi).addInput(scales),
                     shrinks ? "ceil" : "floor"));
-            return;
+        } else if (known.isPresent()) {
+            gathers(node, known.get(), rewrite);
+        } else {
+            // shrink first (scales below 1, else 1), then enlarge (scales above 1, else 1)
+            String one = rewrite.floats("one", 1f);
+            String down = rewrite.fresh("shrink_scales");
+            String up = rewrite.fresh("enlarge_scales");
+            String shrunk = rewrite.fresh("shrunk");
+            rewrite.emit(rewrite.node("Min").addInput(scales).addInput(one).addOutput(down));
+            rewrite.emit(rewrite.node("Max").addInput(scales).addInput(one).addOutput(up));
+            rewrite.emit(nearest(node.toBuilder().clearInput().addInput(x).addInput(roi).addInput(down).setOutput(0, shrunk), "ceil"));
+            rewrite.emit(nearest(rewrite.node("Resize").addAllAttribute(node.getAttributeList()).addInput(shrunk).addInput(roi)
+                    .addInput(up).addOutput(node.getOutput(0)), "floor"));
         }
-        // shrink first (scales below 1, else 1), then enlarge (scales above 1, else 1)
-        String one = rewrite.floats("one", 1f);
-        String down = rewrite.fresh("shrink_scales");
-        String up = rewrite.fresh("enlarge_scales");
-        String shrunk = rewrite.fresh("shrunk");
-        rewrite.emit(rewrite.node("Min").addInput(scales).addInput(one).addOutput(down));
-        rewrite.emit(rewrite.node("Max").addInput(scales).addInput(one).addOutput(up));
-        rewrite.emit(nearest(node.toBuilder().clearInput().addInput(x).addInput(roi).addInput(down).setOutput(0, shrunk), "ceil"));
-        rewrite.emit(nearest(rewrite.node("Resize").addAllAttribute(node.getAttributeList()).addInput(shrunk).addInput(roi)
-                .addInput(up).addOutput(node.getOutput(0)), "floor"));
+    }
+
+    /**
+     * Op-set 10 nearest resizing with constant scales that both shrink and enlarge, one axis at a time: output
+     * size (int64) (size * scale) computed in float, source index x / scale rounded up where the axis shrinks,
+     * down where it grows, clamped to the last index, and a Gather of those indices.
+     */
+    private static void gathers(NodeProto node, float[] scales, Rewrite rewrite) {
+        String x = node.getInput(0);
+        String shape = rewrite.fresh("shape");
+        rewrite.emit(rewrite.node("Shape").addInput(x).addOutput(shape));
+        String zero = rewrite.constant("zero", Tensors.floats(0f).toBuilder().clearDims().build());
+        String step = rewrite.constant("step", Tensors.floats(1f).toBuilder().clearDims().build());
+        String current = x;
+        int last = -1;
+        for (int axis = 0; axis < scales.length; axis++) {
+            if (scales[axis] != 1f) {
+                last = axis;
+            }
+        }
+        for (int axis = 0; axis < scales.length; axis++) {
+            if (scales[axis] == 1f) {
+                continue;
+            }
+            String scale = rewrite.constant("scale", Tensors.floats(scales[axis]).toBuilder().clearDims().build());
+            String size = emit(rewrite, rewrite.node("Gather").addInput(shape).addInput(rewrite.constant("axis",
+                    Tensors.int64Scalar(axis))), "size");
+            String sizeF = emit(rewrite, Attributes.setInt(rewrite.node("Cast").addInput(size), "to",
+                    TensorProto.DataType.FLOAT_VALUE), "size_f");
+            String outF = emit(rewrite, rewrite.node("Mul").addInput(sizeF).addInput(scale), "resized_f");
+            String outI = emit(rewrite, Attributes.setInt(rewrite.node("Cast").addInput(outF), "to",
+                    TensorProto.DataType.INT64_VALUE), "resized");
+            String limit = emit(rewrite, Attributes.setInt(rewrite.node("Cast").addInput(outI), "to",
+                    TensorProto.DataType.FLOAT_VALUE), "limit");
+            String positions = emit(rewrite, rewrite.node("Range").addInput(zero).addInput(limit).addInput(step), "positions");
+            String source = emit(rewrite, rewrite.node("Div").addInput(positions).addInput(scale), "source");
+            String rounded = emit(rewrite, rewrite.node(scales[axis] < 1f ? "Ceil" : "Floor").addInput(source), "rounded");
+            // clamped in float: op-set 11's Min takes no integers (indices are far below 2^24)
+            String lastIndex = emit(rewrite, rewrite.node("Sub").addInput(sizeF).addInput(step), "last_index");
+            String clamped = emit(rewrite, rewrite.node("Min").addInput(rounded).addInput(lastIndex), "clamped");
+            String index = emit(rewrite, Attributes.setInt(rewrite.node("Cast").addInput(clamped), "to",
+                    TensorProto.DataType.INT64_VALUE), "index");
+            NodeProto.Builder gather = Attributes.setInt(rewrite.node("Gather").addInput(current).addInput(index), "axis", axis);
+            if (axis == last) {
+                rewrite.emit(gather.setName(node.getName().isEmpty() ? gather.getName() : node.getName())
+                        .addOutput(node.getOutput(0)));
+            } else {
+                current = emit(rewrite, gather, "resized_axis");
+            }
+        }
+    }
+
+    private static String emit(Rewrite rewrite, NodeProto.Builder node, String what) {
+        String out = rewrite.fresh(what);
+        rewrite.emit(node.addOutput(out));
+        return out;
     }
 
     private static NodeProto.Builder nearest(NodeProto.Builder node, String rounding) {
