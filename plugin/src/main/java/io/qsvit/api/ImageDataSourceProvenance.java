@@ -1,4 +1,4 @@
-package io.qsvit.tribuo;
+package io.qsvit.api;
 
 import com.oracle.labs.mlrg.olcut.provenance.ObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;

@@ -1,5 +1,6 @@
-package io.qsvit.tribuo;
+package io.qsvit.api;
 
+import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.MapProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil.HashType;
@@ -8,44 +9,112 @@ import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import org.tribuo.provenance.ModelProvenance;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * What qsvit records about a quantization in a Tribuo model's instance provenance, the map of facts about one
- * model instance in which ONNXExternalModel already records the ONNX input name and metadata. Only plain OLCUT
- * provenance types are used, so the fields survive Tribuo's protobuf serialization and read back anywhere.
+ * One quantization as a Tribuo model's provenance records it. A model's instance provenance (the facts about one
+ * model instance, where ONNXExternalModel already keeps the ONNX input name and metadata) holds the whole chain
+ * under {@value #CHAIN}: every quantization since the float model, oldest first, so a model quantized twice
+ * says both. Only plain OLCUT provenance types are used (OLCUT's marshalling takes no configured object inside
+ * a list), so the chain survives Tribuo's protobuf serialization and reads back anywhere.
  *
  * @param setting           the setting as canonical JSON
  * @param settingSha256     its digest: the setting digest {@code apply} records as an input
  * @param schemes           every group of the model -> the scheme it was quantized with, sorted by group
  * @param sourceModelSha256 digest of the ONNX bytes quantized (for a model read from a file, the file's digest)
  * @param modelSha256       digest of the quantized ONNX bytes, equal to apply's {@code <form>/model.onnx}
- * @param form              {@code real} (integer codes + DequantizeLinear) or {@code simulated} (fake-quantized floats)
+ * @param form              {@code real} (integer codes) or {@code simulated} (fake-quantized floats)
  * @param toolVersion       the qsvit version that quantized
  * @param applyAlgorithm    the version of apply's algorithm (QSViT Algorithm 4) that quantized
+ * @param quantizer         the quantizer's configuration: its class name under {@code class-name} and each
+ *                          configured field as text ({@link TribuoQuantizerProvenance#getConfiguredParameters()})
  */
 public record QuantizationProvenance(String setting, String settingSha256, Map<String, String> schemes,
                                      String sourceModelSha256, String modelSha256, String form, String toolVersion,
-                                     int applyAlgorithm) {
-    public static final String SETTING = "qsvit-setting";
-    public static final String SETTING_SHA256 = "qsvit-setting-sha256";
-    public static final String SCHEMES = "qsvit-schemes";
-    public static final String SOURCE_MODEL_SHA256 = "qsvit-source-model-sha256";
-    public static final String MODEL_SHA256 = "qsvit-model-sha256";
-    public static final String FORM = "qsvit-form";
-    public static final String TOOL_VERSION = "qsvit-version";
-    public static final String APPLY_ALGORITHM = "qsvit-apply-algorithm";
+                                     int applyAlgorithm, Map<String, String> quantizer) {
+    /** The instance provenance key of the chain. */
+    public static final String CHAIN = "qsvit-quantizations";
+    static final String SETTING = "setting";
+    static final String SETTING_SHA256 = "setting-sha256";
+    static final String SCHEMES = "schemes";
+    static final String SOURCE_MODEL_SHA256 = "source-model-sha256";
+    static final String MODEL_SHA256 = "model-sha256";
+    static final String FORM = "form";
+    static final String TOOL_VERSION = "qsvit-version";
+    static final String APPLY_ALGORITHM = "apply-algorithm";
+    static final String QUANTIZER = "quantizer";
+    static final String CLASS_NAME = "class-name";
 
+    /**
+     * Sorts the schemes by group, one order before and after serialization.
+     *
+     * @param setting           the setting as canonical JSON
+     * @param settingSha256     its digest
+     * @param schemes           group -> scheme
+     * @param sourceModelSha256 digest of the ONNX bytes quantized
+     * @param modelSha256       digest of the quantized ONNX bytes
+     * @param form              {@code real} or {@code simulated}
+     * @param toolVersion       the qsvit version
+     * @param applyAlgorithm    apply's algorithm version
+     * @param quantizer         the quantizer's configuration
+     */
     public QuantizationProvenance {
-        schemes = Collections.unmodifiableMap(new TreeMap<>(schemes)); // one order, before and after serialization
+        schemes = Collections.unmodifiableMap(new TreeMap<>(schemes));
+        quantizer = Collections.unmodifiableMap(new TreeMap<>(quantizer));
     }
 
-    /** The entries to add to a model's instance provenance. */
-    public Map<String, Provenance> entries() {
+    /** The configuration a quantizer's provenance records, as text. */
+    static Map<String, String> configuration(TribuoQuantizerProvenance provenance) {
+        Map<String, String> configuration = new TreeMap<>();
+        configuration.put(CLASS_NAME, provenance.getClassName());
+        provenance.getConfiguredParameters().forEach((name, value) -> configuration.put(name, value.toString()));
+        return configuration;
+    }
+
+    /**
+     * The latest quantization recorded in a model's provenance.
+     *
+     * @param provenance a Tribuo model's provenance
+     * @return the last of the chain; empty for a model qsvit did not quantize
+     */
+    public static Optional<QuantizationProvenance> of(ModelProvenance provenance) {
+        List<QuantizationProvenance> chain = chainOf(provenance);
+        return chain.isEmpty() ? Optional.empty() : Optional.of(chain.get(chain.size() - 1));
+    }
+
+    /**
+     * Every quantization recorded in a model's provenance.
+     *
+     * @param provenance a Tribuo model's provenance
+     * @return oldest first; empty for a model qsvit did not quantize
+     */
+    public static List<QuantizationProvenance> chainOf(ModelProvenance provenance) {
+        Provenance chain = provenance.getInstanceProvenance().getMap().get(CHAIN);
+        if (chain == null) {
+            return List.of();
+        }
+        List<QuantizationProvenance> records = new ArrayList<>();
+        for (Provenance entry : ((ListProvenance<?>) chain).getList()) {
+            records.add(fromMap(((MapProvenance<?>) entry).getMap()));
+        }
+        return List.copyOf(records);
+    }
+
+    static ListProvenance<MapProvenance<Provenance>> toProvenance(List<QuantizationProvenance> chain) {
+        List<MapProvenance<Provenance>> entries = new ArrayList<>();
+        for (QuantizationProvenance q : chain) {
+            entries.add(new MapProvenance<>(q.entries()));
+        }
+        return new ListProvenance<>(entries);
+    }
+
+    private Map<String, Provenance> entries() {
         Map<String, StringProvenance> groups = new LinkedHashMap<>();
         schemes.forEach((group, scheme) -> groups.put(group, new StringProvenance(group, scheme)));
         Map<String, Provenance> entries = new LinkedHashMap<>();
@@ -57,28 +126,29 @@ public record QuantizationProvenance(String setting, String settingSha256, Map<S
         entries.put(FORM, new StringProvenance(FORM, form));
         entries.put(TOOL_VERSION, new StringProvenance(TOOL_VERSION, toolVersion));
         entries.put(APPLY_ALGORITHM, new IntProvenance(APPLY_ALGORITHM, applyAlgorithm));
+        Map<String, StringProvenance> configuration = new LinkedHashMap<>();
+        quantizer.forEach((name, value) -> configuration.put(name, new StringProvenance(name, value)));
+        entries.put(QUANTIZER, new MapProvenance<>(configuration));
         return entries;
     }
 
-    /** The quantization recorded in a model's provenance; empty for a model qsvit did not quantize. */
-    public static Optional<QuantizationProvenance> of(ModelProvenance provenance) {
-        Map<String, ? extends Provenance> instance = provenance.getInstanceProvenance().getMap();
-        if (!instance.containsKey(SETTING)) {
-            return Optional.empty();
-        }
-        Map<String, String> schemes = new LinkedHashMap<>();
-        ((MapProvenance<?>) instance.get(SCHEMES)).getMap().forEach((group, scheme) ->
-                schemes.put(group, ((StringProvenance) scheme).getValue()));
-        return Optional.of(new QuantizationProvenance(text(instance, SETTING), hash(instance, SETTING_SHA256), schemes,
-                hash(instance, SOURCE_MODEL_SHA256), hash(instance, MODEL_SHA256), text(instance, FORM),
-                text(instance, TOOL_VERSION), ((IntProvenance) instance.get(APPLY_ALGORITHM)).getValue()));
+    private static QuantizationProvenance fromMap(Map<String, ? extends Provenance> map) {
+        return new QuantizationProvenance(text(map, SETTING), hash(map, SETTING_SHA256), texts(map, SCHEMES),
+                hash(map, SOURCE_MODEL_SHA256), hash(map, MODEL_SHA256), text(map, FORM), text(map, TOOL_VERSION),
+                ((IntProvenance) map.get(APPLY_ALGORITHM)).getValue(), texts(map, QUANTIZER));
     }
 
-    private static String text(Map<String, ? extends Provenance> instance, String key) {
-        return ((StringProvenance) instance.get(key)).getValue();
+    private static Map<String, String> texts(Map<String, ? extends Provenance> map, String key) {
+        Map<String, String> texts = new LinkedHashMap<>();
+        ((MapProvenance<?>) map.get(key)).getMap().forEach((name, value) -> texts.put(name, ((StringProvenance) value).getValue()));
+        return texts;
     }
 
-    private static String hash(Map<String, ? extends Provenance> instance, String key) {
-        return ((HashProvenance) instance.get(key)).getValue();
+    private static String text(Map<String, ? extends Provenance> map, String key) {
+        return ((StringProvenance) map.get(key)).getValue();
+    }
+
+    private static String hash(Map<String, ? extends Provenance> map, String key) {
+        return ((HashProvenance) map.get(key)).getValue();
     }
 }

@@ -139,8 +139,9 @@ class QsvitCliTest {
         assertEquals(0, run.exit(), run.err());
         for (String form : List.of("real", "simulated")) {
             List<String> properties = Files.readAllLines(out.resolve(form).resolve("serving.properties"));
-            assertEquals(List.of("engine=OnnxRuntime", "translatorFactory=io.qsvit.djl.ImageClassifierTranslatorFactory",
+            assertEquals(List.of("engine=OnnxRuntime", "translator=io.qsvit.djl.ImageClassifierServingTranslator",
                     "width=28", "height=28", "flag=GRAYSCALE"), properties.subList(2, 7));
+            assertTrue(Files.size(out.resolve(form).resolve("libs/qsvit-djl.jar")) > 0);
         }
     }
 
