@@ -75,7 +75,8 @@ public final class Setting {
     }
 
     /**
-     * The setting as canonical JSON (sorted keys, no whitespace): the text whose SHA-256 the steps record.
+     * The setting as canonical JSON (one key order, groups sorted, no whitespace): the text whose SHA-256 the
+     * steps record as the setting's digest.
      *
      * @return the JSON text
      */
