@@ -25,7 +25,9 @@ public final class TribuoQuantizerProvenance extends SkeletalConfiguredObjectPro
     /** Instance value: SHA-256 of that JSON. */
     public static final String SETTING_SHA256 = "setting-sha256";
 
+    /** The setting applied, as canonical JSON. */
     private final StringProvenance settingJson;
+    /** Its SHA-256. */
     private final HashProvenance settingSha256;
 
     TribuoQuantizerProvenance(TribuoQuantizer host, String settingJson, String settingSha256) {
