@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.qsvit.artifact.ArtifactFolder;
 import io.qsvit.artifact.Cache;
 import io.qsvit.model.ModelLayers;
-import io.qsvit.model.OnnxModel;
 import io.qsvit.pipeline.LocalPipeline;
 import io.qsvit.pipeline.PipelineConfig;
 import io.qsvit.pipeline.PipelineSteps;
 import io.qsvit.search.BoundsReport;
-import io.qsvit.search.SensitivityMatrix;
 import io.qsvit.search.SweepListener;
 import io.qsvit.step.ApplyStep;
 import io.qsvit.step.BoundsStep;
@@ -27,6 +25,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 
 /**
  * The pipeline steps for programs, as the {@code qsvit} command runs them: each takes a request, publishes its
@@ -216,7 +215,7 @@ public final class Steps {
     }
 
     /** Runs {@code step} with the setting in a temporary file (apply reads settings from files). */
-    private static <T> T withSettingFile(Setting setting, java.util.function.Function<Path, T> step) {
+    private static <T> T withSettingFile(Setting setting, Function<Path, T> step) {
         Path file;
         try {
             file = Files.createTempFile("qsvit-setting-", ".json");
@@ -233,9 +232,5 @@ public final class Steps {
                 // a leftover file in the temporary folder is harmless
             }
         }
-    }
-
-    static OnnxModel load(Path model) {
-        return ModelInput.load(model);
     }
 }

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The jar apply writes into libs/ is the qsvit-djl artifact's content: the same class files, byte for byte, as
@@ -47,10 +48,14 @@ class TranslatorJarTest {
         for (String name : module.keySet()) {
             assertArrayEquals(module.get(name), jar.get(name), name);
         }
-        assertEquals(List.of("io/qsvit/UserInputException.class", "io/qsvit/djl/HostStackBatchifier.class",
-                "io/qsvit/djl/ImageClassifierServingTranslator.class", "io/qsvit/djl/ImageClassifierTranslator.class",
-                "io/qsvit/djl/ImageClassifierTranslatorFactory.class", "io/qsvit/eval/data/ImagePixels.class",
-                "io/qsvit/eval/data/ImageShape.class"), List.copyOf(jar.keySet()));
+        // the translator and what it uses (today: the pixel conversion, the image shape and its exception), and
+        // nothing that needs more than DJL: the module compiles these against DJL's api alone
+        for (String translator : List.of("ImageClassifierServingTranslator", "ImageClassifierTranslatorFactory",
+                "ImageClassifierTranslator", "HostStackBatchifier")) {
+            assertTrue(jar.containsKey("io/qsvit/djl/" + translator + ".class"), translator);
+        }
+        assertTrue(jar.containsKey("io/qsvit/eval/data/ImagePixels.class"));
+        assertTrue(jar.size() < 20, "a small jar: " + jar.keySet());
     }
 
     @Test
