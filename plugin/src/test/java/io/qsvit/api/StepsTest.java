@@ -162,6 +162,25 @@ class StepsTest {
     }
 
     @Test
+    void runGivesEveryStepAndTheEvaluation() throws IOException {
+        Path setting = dir.resolve("run-setting.yaml");
+        SETTING.write(setting);
+        Path config = Files.writeString(dir.resolve("run.yaml"), "data: {limit: 200}\nbatch: 100\nthreads: 2\n"
+                + "apply: {setting: run-setting.yaml}\n");
+        RunRequest request = RunRequest.builder().setModel(model).setData(Examples.subset()).setOut(dir.resolve("run"))
+                .optConfig(config).build();
+        RunResult first = Steps.run(request);
+        assertEquals(List.of("apply", "evaluate"), first.steps().stream().map(RunResult.StepRun::step).toList());
+        assertEquals(dir.resolve("run/evaluate"), first.evaluation().folder().orElseThrow());
+        assertEquals(SETTING, first.evaluation().model().setting());
+        assertEquals(200, first.evaluation().model().images());
+        assertEquals(Setting.uniform(Scheme.float32()), first.evaluation().baseline().orElseThrow().setting());
+        RunResult again = Steps.run(request);
+        assertTrue(again.steps().stream().allMatch(s -> s.outcome() != Outcome.WRITTEN), again.steps().toString());
+        assertEquals(first.evaluation().model(), again.evaluation().model());
+    }
+
+    @Test
     void buildersSayWhatIsMissingOrWrong() {
         assertEquals("an apply request needs the setting (setSetting)", assertThrows(IllegalArgumentException.class,
                 () -> ApplyRequest.builder().setModel(model).setOut(dir).build()).getMessage());
