@@ -11,7 +11,7 @@ python=/usr/bin/python3   # Debian's interpreter, where python3-torch is install
 
 "$python" examples/models/train.py --arch "$arch" --out "$out" "$@"
 mvn -B -q package -DskipTests
-evaluate() { java -jar plugin/target/qsvit.jar evaluate --model "$out/model.onnx" --data "$1" --json; }
+evaluate() { java -jar plugin/cli/target/qsvit.jar evaluate --model "$out/model.onnx" --data "$1" --json; }
 subset=$(evaluate examples/data/fashion-mnist-2000)
 full=$(evaluate /usr/share/datasets/fashion-mnist)
 "$python" - "$out/MANIFEST.json" "$subset" "$full" <<'PY'

@@ -1,10 +1,9 @@
 package io.qsvit.examples;
 
 import ai.djl.util.Utils;
-import io.qsvit.eval.Accuracy;
-import io.qsvit.eval.OnnxClassifier;
-import io.qsvit.eval.data.IdxDataset;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.api.Data;
+import io.qsvit.api.EvaluateRequest;
+import io.qsvit.api.Steps;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,16 +30,15 @@ class DjlDeploymentTest {
         assertEquals(IMAGES, r.agreeing()); // every top-1 prediction equal
         assertEquals(r.qsvitAccuracy(), r.djlAccuracy());
         // and both equal qsvit's accuracy of the same model on the IDX images the PNGs were written from
-        LabeledImages idx = IdxDataset.load(data, IdxDataset.TEST_SPLIT).first(IMAGES);
-        try (OnnxClassifier classifier = OnnxClassifier.open(work.resolve("artifact/real/model.onnx"), 2)) {
-            assertEquals(Accuracy.topK(classifier.scores(idx, 100), idx, 1).value(), r.djlAccuracy(), 1e-12);
-        }
+        double onIdx = Steps.evaluate(EvaluateRequest.builder().setModel(work.resolve("artifact"))
+                .setData(Data.builder().setPath(data).optFirst(IMAGES).build()).build()).model().accuracy();
+        assertEquals(onIdx, r.djlAccuracy(), 1e-12);
         assertEquals(0.9, r.djlAccuracy(), 1e-12); // 180 of 200
 
         assertTrue(Utils.isOfflineMode());
         try (Stream<Path> cached = Files.walk(work.resolve("djl-cache"))) {
             // the unpacked zip and nothing else: no engine or native library was fetched
-            assertEquals(List.of("model.onnx", "serving.properties"),
+            assertEquals(List.of("model.onnx", "qsvit-djl.jar", "serving.properties"),
                     cached.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().toList());
         }
     }

@@ -28,6 +28,11 @@ public final class ImageClassifierTranslator implements Translator<Image, Classi
 
     private final ImageShape shape;
 
+    /**
+     * A translator for images of one size.
+     *
+     * @param shape the model's image: channels (1 grey, 3 RGB), height and width
+     */
     public ImageClassifierTranslator(ImageShape shape) {
         this.shape = shape;
     }

@@ -3,10 +3,10 @@ package io.qsvit.djl;
 import ai.djl.Model;
 import ai.djl.modality.Classifications;
 import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.Image.Flag;
 import ai.djl.modality.cv.translator.BaseImageTranslatorFactory;
 import ai.djl.translate.Translator;
 import io.qsvit.eval.data.ImageShape;
-import io.qsvit.step.DjlServing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -44,10 +44,10 @@ public final class ImageClassifierTranslatorFactory extends BaseImageTranslatorF
                     + String.join(", ", missing));
         }
         String flag = arguments.get("flag").toString();
-        if (!flag.equals(DjlServing.GRAYSCALE) && !flag.equals(DjlServing.COLOR)) {
+        if (!flag.equals(Flag.GRAYSCALE.name()) && !flag.equals(Flag.COLOR.name())) {
             throw new IllegalArgumentException("argument flag is '" + flag + "'; GRAYSCALE or COLOR is expected");
         }
-        return new ImageShape(flag.equals(DjlServing.GRAYSCALE) ? 1 : 3, positive(arguments, "height"),
+        return new ImageShape(flag.equals(Flag.GRAYSCALE.name()) ? 1 : 3, positive(arguments, "height"),
                 positive(arguments, "width"));
     }
 

@@ -34,6 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class QuantizedArtifacts {
     public static final String SETTING_KEY = "qsvit.setting";
     public static final String FORM_KEY = "qsvit.form";
+    /** Earlier quantizations of a model quantized again: a JSON array of {setting, form}, oldest first. */
+    public static final String HISTORY_KEY = "qsvit.history";
 
     /** The two forms, by the names apply gives their folders and {@value #FORM_KEY} gives the models. */
     public enum Form {
@@ -180,6 +182,9 @@ public final class QuantizedArtifacts {
     private static ModelProto withMetadata(ModelProto model, String settingJson, Form form) {
         Map<String, String> props = new LinkedHashMap<>();
         model.getMetadataPropsList().forEach(p -> props.put(p.getKey(), p.getValue()));
+        if (props.containsKey(SETTING_KEY)) { // quantized before: the file keeps what was done to it
+            props.put(HISTORY_KEY, QuantizationHistory.append(props.get(HISTORY_KEY), props.get(SETTING_KEY), props.get(FORM_KEY)));
+        }
         props.put(SETTING_KEY, settingJson);
         props.put(FORM_KEY, form.id());
         ModelProto.Builder b = model.toBuilder().clearMetadataProps();

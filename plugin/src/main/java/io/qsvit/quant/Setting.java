@@ -88,6 +88,15 @@ public record Setting(Grouping grouping, @JsonProperty("default") Scheme fallbac
         return of(ConfigFiles.read(file, SettingFile.class), file.toString());
     }
 
+    /** A setting from JSON text (a results document holds one); {@code where} names the text in errors. */
+    public static Setting parse(String json, String where) {
+        try {
+            return of(RECORDED.readValue(json, SettingFile.class), where);
+        } catch (JsonProcessingException e) {
+            throw new UserInputException(where + " is not a setting: " + e.getOriginalMessage());
+        }
+    }
+
     /** The setting {@code apply} recorded in a model's metadata, if the model is one of its artifacts. */
     public static Optional<Setting> recordedIn(OnnxModel model) {
         for (StringStringEntryProto entry : model.proto().getMetadataPropsList()) {

@@ -58,12 +58,14 @@ public final class ApplyStep {
     }
 
     /**
+     * @param modelPath   an ONNX file, a folder holding {@code model.onnx}, or an apply output folder (its real
+     *                    model: the codes decode to the weights it computes with, which are quantized again)
      * @param settingPath a setting file, or a folder holding {@value #SETTING_FILE} (explore's or apply's output)
      * @param djlServing  also make both model folders DJL Serving model folders ({@link DjlServing}); without
      *                    it the output is exactly what it was before the option existed (same cache key, same bytes)
      */
     public static ArtifactFolder.Outcome run(Path modelPath, Path settingPath, Path out, boolean djlServing) {
-        OnnxModel loaded = OnnxModel.load(modelPath);
+        OnnxModel loaded = ModelInput.load(modelPath); // also an apply output folder: its real model, as evaluate reads it
         Setting setting = Setting.read(settingFile(settingPath));
         ModelLayers layers = layersToQuantize(loaded, setting.grouping());
         OnnxModel model = layers.model();
@@ -72,6 +74,9 @@ public final class ApplyStep {
         Map<String, String> inputs = new LinkedHashMap<>();
         inputs.put("model", ModelDigest.of(loaded));
         inputs.put("setting", Digests.ofCanonicalJson(setting)); // meaning, not formatting, of the setting file
+        if (djlServing) {
+            inputs.put("djl_translator", Digests.of(TranslatorJar.bytes())); // the output carries it in libs/
+        }
         Map<String, Object> parameters = djlServing ? Map.of("djl_serving", true) : Map.of();
         StepContext context = new StepContext(NAME, ALGORITHM_VERSION, parameters, inputs);
         return ArtifactFolder.publish(out, context, (folder, timings) -> {

@@ -15,15 +15,24 @@ import java.util.List;
 
 /**
  * DJL Serving's model folder layout: beside {@code model.onnx}, a {@value #FILE} naming the engine, qsvit's
- * translator factory and the image the model takes, so DJL Serving, or DJL's {@code Criteria} with a
- * {@code DeferredTranslatorFactory}, loads the folder as an image classifier without further arguments.
- * Written with fixed content (no timestamp comment, as {@code Properties.store} would add): same model, same bytes.
+ * translator and the image the model takes, and {@code libs/}{@value TranslatorJar#FILE} holding that translator
+ * ({@link TranslatorJar}), so DJL Serving, or DJL's {@code Criteria} for DJL Serving's {@code Input} and
+ * {@code Output}, loads the folder as an image classifier with nothing of qsvit on its class path. The
+ * translator is named with {@code translator=}: DJL looks a {@code ServingTranslator} up in the folder's
+ * {@code libs/}, but a {@code translatorFactory=} only on its own class path. Written with fixed content (no
+ * timestamp comment, as {@code Properties.store} would add): same model, same bytes.
  */
 public final class DjlServing {
     public static final String FILE = "serving.properties";
     public static final String ENGINE = "OnnxRuntime";
-    /** Named as text: the djl adapter sits above the steps; a test checks the name against the class. */
+    /** Named as text: the djl adapter sits above the steps; a test checks the names against the classes. */
+    public static final String TRANSLATOR = "io.qsvit.djl.ImageClassifierServingTranslator";
+    /** For programs that load a folder through DJL's {@code Criteria} with typed inputs and outputs. */
     public static final String TRANSLATOR_FACTORY = "io.qsvit.djl.ImageClassifierTranslatorFactory";
+    /** What {@link TranslatorJar} holds: these and the qsvit classes they use. */
+    public static final List<String> TRANSLATOR_CLASSES = List.of(TRANSLATOR, TRANSLATOR_FACTORY);
+    /** The folder beside {@code model.onnx} where DJL Serving finds the model's own jars. */
+    public static final String LIBS = "libs";
     /** DJL's names for an image's channel layout, as its own image translators take them. */
     public static final String GRAYSCALE = "GRAYSCALE";
     public static final String COLOR = "COLOR";
@@ -56,16 +65,18 @@ public final class DjlServing {
         return new ImageShape(channels, (int) shape.getDim(2).getDimValue(), (int) shape.getDim(3).getDimValue());
     }
 
-    /** Writes {@value #FILE} into a folder that holds {@code model.onnx}. */
+    /** Writes {@value #FILE} and {@code libs/}{@value TranslatorJar#FILE} into a folder that holds {@code model.onnx}. */
     public static void write(Path folder, ImageShape shape) throws IOException {
-        String properties = "# DJL Serving model folder: DJL's OnnxRuntime engine runs model.onnx, qsvit's translator\n"
-                + "# turns an image into the model's input and its scores into classifications\n"
+        String properties = "# DJL Serving model folder: DJL's OnnxRuntime engine runs model.onnx; qsvit's translator,\n"
+                + "# from libs/" + TranslatorJar.FILE + ", turns an image into the model's input and its scores into classifications\n"
                 + "engine=" + ENGINE + "\n"
-                + "translatorFactory=" + TRANSLATOR_FACTORY + "\n"
+                + "translator=" + TRANSLATOR + "\n"
                 + "width=" + shape.width() + "\n"
                 + "height=" + shape.height() + "\n"
                 + "flag=" + (shape.channels() == 1 ? GRAYSCALE : COLOR) + "\n";
         Files.writeString(folder.resolve(FILE), properties);
+        Path libs = Files.createDirectories(folder.resolve(LIBS));
+        Files.write(libs.resolve(TranslatorJar.FILE), TranslatorJar.bytes());
     }
 
     private static String describe(ValueInfoProto input) {

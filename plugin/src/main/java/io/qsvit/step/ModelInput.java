@@ -10,11 +10,11 @@ import java.nio.file.Path;
  * Where a step finds the model a user names: an ONNX file, a folder holding {@code model.onnx}, or the output
  * folder of {@code apply}, which stands for its real (integer-coded) model.
  */
-final class ModelInput {
+public final class ModelInput {
     private ModelInput() {
     }
 
-    static OnnxModel load(Path path) {
+    public static OnnxModel load(Path path) {
         Path real = path.resolve(ApplyStep.REAL).resolve(OnnxModel.MODEL_FILE);
         if (Files.isDirectory(path) && !Files.exists(path.resolve(OnnxModel.MODEL_FILE)) && Files.isRegularFile(real)) {
             return OnnxModel.load(real);

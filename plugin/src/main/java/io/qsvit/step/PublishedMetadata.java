@@ -10,13 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Reads the metadata of another step's output folder that a step consumes, checking which step wrote it. */
-final class PublishedMetadata {
+public final class PublishedMetadata {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private PublishedMetadata() {
     }
 
-    static JsonNode read(Path folder, String step, int algorithmVersion) {
+    public static JsonNode read(Path folder, String step, int algorithmVersion) {
         Path file = folder.resolve(StepMetadata.FILE);
         if (!Files.isRegularFile(file)) {
             throw new UserInputException(folder + " holds no " + StepMetadata.FILE + "; give a complete output folder of qsvit " + step);

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -139,9 +140,25 @@ class QsvitCliTest {
         assertEquals(0, run.exit(), run.err());
         for (String form : List.of("real", "simulated")) {
             List<String> properties = Files.readAllLines(out.resolve(form).resolve("serving.properties"));
-            assertEquals(List.of("engine=OnnxRuntime", "translatorFactory=io.qsvit.djl.ImageClassifierTranslatorFactory",
+            assertEquals(List.of("engine=OnnxRuntime", "translator=io.qsvit.djl.ImageClassifierServingTranslator",
                     "width=28", "height=28", "flag=GRAYSCALE"), properties.subList(2, 7));
+            assertTrue(Files.size(out.resolve(form).resolve("libs/qsvit-djl.jar")) > 0);
         }
+    }
+
+    @Test
+    void applyTakesAnApplyOutputFolderAsEvaluateDoes(@TempDir Path dir) throws IOException {
+        Path setting = Files.writeString(dir.resolve("s.yaml"), "default: uniform8\n");
+        assertEquals(0, run("apply", "--model", sdtv2(), "--setting", setting.toString(), "--out", dir.resolve("first").toString()).exit());
+        Path again = Files.writeString(dir.resolve("again.yaml"), "default: uniform4\n");
+        Run fromFolder = run("apply", "--model", dir.resolve("first").toString(), "--setting", again.toString(),
+                "--out", dir.resolve("from-folder").toString());
+        assertEquals(0, fromFolder.exit(), fromFolder.err());
+        Run fromFile = run("apply", "--model", dir.resolve("first/real/model.onnx").toString(), "--setting", again.toString(),
+                "--out", dir.resolve("from-file").toString());
+        assertEquals(0, fromFile.exit(), fromFile.err());
+        assertArrayEquals(Files.readAllBytes(dir.resolve("from-file/real/model.onnx")),
+                Files.readAllBytes(dir.resolve("from-folder/real/model.onnx")));
     }
 
     @Test

@@ -9,7 +9,6 @@ import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.ImageFactory;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.DeferredTranslatorFactory;
 import ai.djl.translate.TranslateException;
 import ai.djl.util.Utils;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -93,14 +92,16 @@ class ImageClassifierTranslatorTest {
     }
 
     @Test
-    void servingPropertiesNameThisFactory() {
+    void servingPropertiesNameTheseClasses() {
+        assertEquals(DjlServing.TRANSLATOR, ImageClassifierServingTranslator.class.getName());
         assertEquals(DjlServing.TRANSLATOR_FACTORY, ImageClassifierTranslatorFactory.class.getName());
     }
 
     @Test
-    void servingFolderLoadsThroughCriteriaAndPredictsAsQsvit() throws Exception {
+    void servingFolderLoadsThroughCriteriaWithTheFactoryAndPredictsAsQsvit() throws Exception {
+        // typed inputs and outputs: the factory, with the image size from the folder's serving.properties
         Criteria<Path, Classifications> criteria = Criteria.builder().setTypes(Path.class, Classifications.class)
-                .optModelPath(artifact.resolve("real")).optTranslatorFactory(new DeferredTranslatorFactory()).build();
+                .optModelPath(artifact.resolve("real")).optTranslatorFactory(new ImageClassifierTranslatorFactory()).build();
         try (ZooModel<Path, Classifications> model = criteria.loadModel();
              Predictor<Path, Classifications> predictor = model.newPredictor()) {
             assertEquals("OnnxRuntime", model.getNDManager().getEngine().getEngineName());
@@ -142,30 +143,32 @@ class ImageClassifierTranslatorTest {
         assertTrue(Utils.isOfflineMode());
         Path zip = dir.resolve("model.zip");
         try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
-            for (String name : List.of("model.onnx", "serving.properties")) {
+            for (String name : List.of("model.onnx", "serving.properties", "libs/qsvit-djl.jar")) {
                 z.putNextEntry(new ZipEntry(name));
                 Files.copy(artifact.resolve("real").resolve(name), z);
                 z.closeEntry();
             }
         }
         Criteria<Path, Classifications> criteria = Criteria.builder().setTypes(Path.class, Classifications.class)
-                .optModelUrls(zip.toUri().toString()).optTranslatorFactory(new DeferredTranslatorFactory()).build();
+                .optModelUrls(zip.toUri().toString()).optTranslatorFactory(new ImageClassifierTranslatorFactory()).build();
         try (ZooModel<Path, Classifications> model = criteria.loadModel();
              Predictor<Path, Classifications> predictor = model.newPredictor()) {
             assertEquals(Integer.toString(qsvit[0]), predictor.predict(files.get(0)).best().getClassName());
         }
         try (Stream<Path> cached = Files.walk(dir.resolve("djl-cache"))) {
             // the unpacked model and nothing else: no engine, no native library, no model zoo index
-            assertEquals(List.of("model.onnx", "serving.properties"),
+            assertEquals(List.of("model.onnx", "qsvit-djl.jar", "serving.properties"),
                     cached.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
 
     @Test
     void djlServingInputGivesTheClassificationsAsJson() throws Exception {
+        // no translator given: DJL takes the one serving.properties names, as DJL Serving does
         Criteria<Input, Output> criteria = Criteria.builder().setTypes(Input.class, Output.class)
-                .optModelPath(artifact.resolve("real")).optTranslatorFactory(new DeferredTranslatorFactory()).build();
+                .optModelPath(artifact.resolve("real")).build();
         try (ZooModel<Input, Output> model = criteria.loadModel(); Predictor<Input, Output> predictor = model.newPredictor()) {
+            assertEquals(ImageClassifierServingTranslator.class, model.getTranslator().getClass());
             Input request = new Input();
             request.add(Files.readAllBytes(files.get(0)));
             Output response = predictor.predict(request);
@@ -173,6 +176,17 @@ class ImageClassifierTranslatorTest {
             JsonNode top = new ObjectMapper().readTree(response.getData().getAsString());
             assertEquals(Integer.toString(qsvit[0]), top.get(0).get("className").asText());
         }
+    }
+
+    @Test
+    void theServingTranslatorNamesMissingArgumentsAndNeedsThem() {
+        ImageClassifierServingTranslator translator = new ImageClassifierServingTranslator();
+        assertEquals("setArguments was not called: DJL Serving passes width, height and flag from serving.properties",
+                assertThrows(IllegalStateException.class, translator::getBatchifier).getMessage());
+        assertEquals("qsvit's translator needs the arguments width, height and flag (GRAYSCALE or COLOR), in "
+                        + "serving.properties or Criteria.optArgument; missing: flag",
+                assertThrows(IllegalArgumentException.class,
+                        () -> translator.setArguments(Map.of("width", "28", "height", "28"))).getMessage());
     }
 
     @Test

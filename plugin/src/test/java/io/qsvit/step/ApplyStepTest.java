@@ -18,6 +18,7 @@ import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
 import io.qsvit.artifact.ArtifactFolder;
+import io.qsvit.artifact.Digests;
 import io.qsvit.quant.QuantizedArtifacts;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,22 +152,31 @@ class ApplyStepTest {
             assertArrayEquals(Files.readAllBytes(dir.resolve("plain").resolve(f)), Files.readAllBytes(dir.resolve("served").resolve(f)), f);
         }
         String properties = """
-                # DJL Serving model folder: DJL's OnnxRuntime engine runs model.onnx, qsvit's translator
-                # turns an image into the model's input and its scores into classifications
+                # DJL Serving model folder: DJL's OnnxRuntime engine runs model.onnx; qsvit's translator,
+                # from libs/qsvit-djl.jar, turns an image into the model's input and its scores into classifications
                 engine=OnnxRuntime
-                translatorFactory=io.qsvit.djl.ImageClassifierTranslatorFactory
+                translator=io.qsvit.djl.ImageClassifierServingTranslator
                 width=28
                 height=28
                 flag=GRAYSCALE
                 """;
-        assertEquals(properties, Files.readString(dir.resolve("served/real/serving.properties")));
-        assertEquals(properties, Files.readString(dir.resolve("served/simulated/serving.properties")));
+        for (String form : List.of("real", "simulated")) {
+            Path folder = dir.resolve("served").resolve(form);
+            assertEquals(properties, Files.readString(folder.resolve("serving.properties")));
+            assertArrayEquals(TranslatorJar.bytes(), Files.readAllBytes(folder.resolve("libs/qsvit-djl.jar")));
+            try (Stream<Path> files = Files.list(folder)) {
+                assertEquals(List.of("libs", "model.onnx", "serving.properties"),
+                        files.map(f -> f.getFileName().toString()).sorted().toList());
+            }
+        }
         assertFalse(Files.exists(dir.resolve("plain/real/serving.properties")));
+        assertFalse(Files.exists(dir.resolve("plain/real/libs")));
         JsonNode plain = withoutTimings(dir.resolve("plain"));
         JsonNode served = withoutTimings(dir.resolve("served"));
         assertEquals(plain.get("results"), served.get("results")); // the real model's measured size is the model's
         assertEquals("{}", plain.get("parameters").toString());
         assertEquals("{\"djl_serving\":true}", served.get("parameters").toString());
+        assertEquals(Digests.of(TranslatorJar.bytes()), served.at("/inputs/djl_translator").asText());
         assertFalse(plain.get("cache_key").equals(served.get("cache_key")));
     }
 

@@ -1,4 +1,4 @@
-package io.qsvit.tribuo;
+package io.qsvit.api;
 
 import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
@@ -94,7 +94,7 @@ class ImageDataSourceTest {
         Path config = Files.writeString(dir.resolve("data.xml"), """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <config>
-                  <component name="test-images" type="io.qsvit.tribuo.ImageDataSource">
+                  <component name="test-images" type="io.qsvit.api.ImageDataSource">
                     <property name="path" value="%s"/>
                     <property name="format" value="idx"/>
                     <property name="split" value="t10k"/>
@@ -104,6 +104,9 @@ class ImageDataSourceTest {
         ImageDataSource source = (ImageDataSource) new ConfigurationManager(config.toString()).lookup("test-images");
         assertEquals(2000, source.size());
         assertEquals(new ImageShape(1, 28, 28), source.imageShape());
+        assertEquals(List.of(1, 28, 28), List.of(source.channels(), source.height(), source.width()));
+        assertEquals(784, source.featureMapping().size());
+        assertEquals(783, source.featureMapping().get("783"));
     }
 
     @Test

@@ -1,11 +1,13 @@
-package io.qsvit.tribuo;
+package io.qsvit.api;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
+import com.oracle.labs.mlrg.olcut.config.ConfigurationManager;
+import com.oracle.labs.mlrg.olcut.config.PropertyException;
+import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
 import io.qsvit.Examples;
-import io.qsvit.UserInputException;
 import io.qsvit.artifact.Digests;
 import io.qsvit.artifact.ToolVersion;
 import io.qsvit.eval.Accuracy;
@@ -13,8 +15,6 @@ import io.qsvit.eval.OnnxClassifier;
 import io.qsvit.eval.PixelFeatures;
 import io.qsvit.eval.data.IdxDataset;
 import io.qsvit.eval.data.LabeledImages;
-import io.qsvit.quant.QuantizedArtifacts.Form;
-import io.qsvit.quant.Setting;
 import io.qsvit.step.ApplyStep;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,12 +58,14 @@ class TribuoQuantizerTest {
     static ONNXExternalModel<Label> floatModel;
     static ONNXExternalModel<Label> quantized;
     static Setting setting;
+    static TribuoQuantizer quantizer;
     static Path artifact;
 
     @BeforeAll
     static void quantize() throws IOException, OrtException {
         Path settingFile = Files.writeString(dir.resolve("setting.yaml"), SETTING);
         setting = Setting.read(settingFile);
+        quantizer = new TribuoQuantizer(setting);
         artifact = dir.resolve("artifact");
         ApplyStep.run(Examples.model("sdtv2"), settingFile, artifact);
         Map<Label, Integer> outputs = new HashMap<>();
@@ -73,7 +75,7 @@ class TribuoQuantizerTest {
         floatModel = ONNXExternalModel.createOnnxModel(new LabelFactory(), PixelFeatures.mapping(784), outputs,
                 new ImageTransformer(1, 28, 28), new LabelTransformer(), new OrtSession.SessionOptions(),
                 Examples.model("sdtv2"), "image");
-        quantized = TribuoQuantizer.quantize(floatModel, setting, Form.REAL);
+        quantized = quantizer.quantize(floatModel);
     }
 
     @AfterAll
@@ -85,7 +87,7 @@ class TribuoQuantizerTest {
     @Test
     void theQuantizedOnnxBytesAreApplysModels() throws IOException {
         assertArrayEquals(Files.readAllBytes(artifact.resolve("real/model.onnx")), onnxBytes(quantized));
-        try (ONNXExternalModel<Label> simulated = TribuoQuantizer.quantize(floatModel, setting, Form.SIMULATED)) {
+        try (ONNXExternalModel<Label> simulated = new TribuoQuantizer(setting, Form.SIMULATED).quantize(floatModel)) {
             assertArrayEquals(Files.readAllBytes(artifact.resolve("simulated/model.onnx")), onnxBytes(simulated));
         }
     }
@@ -93,7 +95,9 @@ class TribuoQuantizerTest {
     @Test
     void provenanceRecordsSettingSchemesDigestsAndVersion() throws IOException {
         QuantizationProvenance q = QuantizationProvenance.of(quantized.getProvenance()).orElseThrow();
-        assertEquals(Digests.canonicalJson(setting), q.setting());
+        assertEquals(setting.toJson(), q.setting());
+        assertEquals(Map.of("class-name", TribuoQuantizer.class.getName(), "form", "real", "setting", setting.toJson()),
+                q.quantizer());
         String applied = new ObjectMapper().readTree(artifact.resolve("metadata.json").toFile()).at("/inputs/setting").asText();
         assertEquals(applied, q.settingSha256());
         assertEquals(Map.of("stage1.downsample", "uniform4", "stage1.block1", "uniform8",
@@ -114,6 +118,95 @@ class TribuoQuantizerTest {
         assertEquals("real", ((StringProvenance) result.getInstanceProvenance().getMap().get("model-metadata-qsvit.form")).getValue());
         assertEquals(source.getInstanceProvenance().getMap().get("input-name"), result.getInstanceProvenance().getMap().get("input-name"));
         assertEquals(Optional.empty(), QuantizationProvenance.of(source));
+        assertEquals(List.of(q), QuantizationProvenance.chainOf(result));
+    }
+
+    @Test
+    void quantizingAQuantizedModelKeepsTheWholeChain() throws IOException {
+        Setting second = Setting.builder().optDefault(Scheme.uniform(4)).optGroup("head", Scheme.uniform(8)).build();
+        try (ONNXExternalModel<Label> twice = new TribuoQuantizer(second, Form.SIMULATED).quantize(quantized)) {
+            List<QuantizationProvenance> chain = QuantizationProvenance.chainOf(twice.getProvenance());
+            assertEquals(2, chain.size());
+            assertEquals(QuantizationProvenance.of(quantized.getProvenance()).orElseThrow(), chain.get(0));
+            assertEquals(second.toJson(), chain.get(1).setting());
+            assertEquals("simulated", chain.get(1).form());
+            assertEquals(chain.get(0).modelSha256(), chain.get(1).sourceModelSha256()); // the second took the first's bytes
+            assertEquals("uniform4", chain.get(1).schemes().get("stage1.block1"));
+            // the ONNX file says it too: the earlier setting in qsvit.history, the latest in qsvit.setting
+            String history = ((StringProvenance) twice.getProvenance().getInstanceProvenance().getMap()
+                    .get("model-metadata-qsvit.history")).getValue();
+            assertEquals("real", new ObjectMapper().readTree(history).get(0).get("form").asText());
+            assertEquals(setting.toJson(), Digests.canonicalJson(new ObjectMapper().readTree(history).get(0).get("setting")));
+            // and the chain survives Tribuo's serialization
+            Path file = dir.resolve("twice.tribuo");
+            twice.serializeToFile(file);
+            try (ONNXExternalModel<?> reloaded = (ONNXExternalModel<?>) Model.deserializeFromFile(file)) {
+                assertEquals(chain, QuantizationProvenance.chainOf(reloaded.getProvenance()));
+            }
+        }
+    }
+
+    @Test
+    void configurableThroughOlcutLikeTribuosTrainers() throws IOException {
+        Path settingFile = dir.resolve("setting.yaml");
+        Path config = Files.writeString(dir.resolve("quantizer.xml"), """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <config>
+                  <component name="quantizer" type="io.qsvit.api.TribuoQuantizer">
+                    <property name="settingFile" value="%s"/>
+                    <property name="form" value="real"/>
+                  </component>
+                </config>
+                """.formatted(settingFile));
+        TribuoQuantizer configured = (TribuoQuantizer) new ConfigurationManager(config.toString()).lookup("quantizer");
+        assertEquals(setting, configured.setting());
+        assertEquals(Form.REAL, configured.form());
+        try (ONNXExternalModel<Label> fromConfig = configured.quantize(floatModel)) {
+            assertArrayEquals(onnxBytes(quantized), onnxBytes(fromConfig));
+        }
+        // the provenance is the configuration: OLCUT rebuilds an equal quantizer from it
+        TribuoQuantizerProvenance provenance = configured.getProvenance();
+        assertEquals(settingFile.toString(), provenance.getConfiguredParameters().get("settingFile").toString());
+        assertEquals(setting.toJson(), provenance.settingJson());
+        assertEquals(Digests.ofCanonicalJson(setting.internal()), provenance.settingSha256());
+        ConfigurationManager rebuilt = new ConfigurationManager();
+        rebuilt.addConfiguration(ProvenanceUtil.extractConfiguration(provenance));
+        TribuoQuantizer again = (TribuoQuantizer) rebuilt.lookup(rebuilt.getComponentNames().iterator().next());
+        assertEquals(setting, again.setting());
+        assertEquals(provenance.getConfiguredParameters(), again.getProvenance().getConfiguredParameters());
+    }
+
+    @Test
+    void badConfigurationsNameTheirField() throws IOException {
+        Path config = dir.resolve("bad.xml");
+        for (String[] c : new String[][] {
+                {"", "give exactly one of settingFile and setting"},
+                {"<property name=\"setting\" value=\"{}\"/><property name=\"settingFile\" value=\"x.yaml\"/>",
+                        "give exactly one of settingFile and setting"},
+                {"<property name=\"setting\" value=\"{&quot;default&quot;: &quot;int8&quot;}\"/>", "setting: default: "
+                        + "unknown quantization scheme 'int8': expected float32, uniform<bits>[-asym][-tensor] (2..16 bits) "
+                        + "or pow2-<bits>[-tensor] (2..8 bits)"},
+                {"<property name=\"setting\" value=\"{}\"/><property name=\"form\" value=\"fake\"/>",
+                        "form is 'fake'; real or simulated is expected"}}) {
+            Files.writeString(config, "<config><component name=\"q\" type=\"io.qsvit.api.TribuoQuantizer\">" + c[0]
+                    + "</component></config>");
+            Throwable e = assertThrows(RuntimeException.class, () -> new ConfigurationManager(config.toString()).lookup("q"));
+            while (!(e instanceof PropertyException) && e.getCause() != null) {
+                e = e.getCause();
+            }
+            assertTrue(e instanceof PropertyException, e.toString());
+            assertTrue(e.getMessage().endsWith(c[1]), e.getMessage());
+        }
+    }
+
+    @Test
+    void theExampleConfigurationLoads() {
+        Path config = Examples.root().resolve("tribuo/quantizer.xml");
+        ConfigurationManager manager = new ConfigurationManager(new String[] {"-c", config.toString(),
+                "--@quantizer.settingFile", Examples.root().resolve("settings/sdtv2-uniform8-downsample4.yaml").toString()});
+        TribuoQuantizer q = (TribuoQuantizer) manager.lookup("quantizer");
+        assertEquals(Scheme.uniform(4), q.setting().schemeOf("stage1.downsample"));
+        assertEquals(Form.REAL, q.form());
     }
 
     @Test
@@ -142,7 +235,7 @@ class TribuoQuantizerTest {
     @Test
     void aSettingForAnotherModelIsRefused() throws IOException {
         Setting other = Setting.read(Files.writeString(dir.resolve("other.yaml"), "groups: {stage9.block1: uniform8}\n"));
-        String message = assertThrows(UserInputException.class, () -> TribuoQuantizer.quantize(floatModel, other, Form.REAL)).getMessage();
+        String message = assertThrows(QsvitException.class, () -> new TribuoQuantizer(other).quantize(floatModel)).getMessage();
         assertTrue(message.startsWith("setting names group 'stage9.block1', which the model does not have (its groups: stage1.downsample, "), message);
     }
 

@@ -1,4 +1,4 @@
-package io.qsvit.tribuo;
+package io.qsvit.api;
 
 import com.oracle.labs.mlrg.olcut.provenance.ObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
@@ -25,10 +25,14 @@ public final class ImageDataSourceProvenance extends SkeletalConfiguredObjectPro
         implements ConfiguredDataSourceProvenance {
     private static final long serialVersionUID = 1L;
 
+    /** Instance value: the number of examples read. */
     public static final String EXAMPLES = "examples";
 
+    /** SHA-256 of the data's content. */
     private final HashProvenance contentSha256;
+    /** Examples read. */
     private final IntProvenance examples;
+    /** When the source was read. */
     private final DateTimeProvenance creationTime;
 
     ImageDataSourceProvenance(ImageDataSource host, String contentSha256, int examples) {
@@ -38,7 +42,11 @@ public final class ImageDataSourceProvenance extends SkeletalConfiguredObjectPro
         this.creationTime = new DateTimeProvenance(DATASOURCE_CREATION_TIME, OffsetDateTime.now());
     }
 
-    /** For Tribuo's deserialization. */
+    /**
+     * For Tribuo's deserialization.
+     *
+     * @param map the provenance's fields
+     */
     public ImageDataSourceProvenance(Map<String, Provenance> map) {
         this(extract(map));
     }
@@ -62,11 +70,20 @@ public final class ImageDataSourceProvenance extends SkeletalConfiguredObjectPro
         return new ExtractedInfo(className, hostName, configured, instance);
     }
 
-    /** SHA-256 of the data's content. */
+    /**
+     * SHA-256 of the data's content: the digest qsvit's steps record for the same data.
+     *
+     * @return hex digest
+     */
     public String contentSha256() {
         return contentSha256.getValue();
     }
 
+    /**
+     * The number of examples (images) read.
+     *
+     * @return examples
+     */
     public int examples() {
         return examples.getValue();
     }

@@ -1,4 +1,4 @@
-package io.qsvit.tribuo;
+package io.qsvit.api;
 
 import com.oracle.labs.mlrg.olcut.config.Config;
 import com.oracle.labs.mlrg.olcut.config.PropertyException;
@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Labelled images in any format qsvit reads (IDX, NPY, libsvm, image folders) as a Tribuo data source, so
@@ -68,7 +69,7 @@ public final class ImageDataSource implements ConfigurableDataSource<Label> {
     }
 
     /** The images at {@code path}, read as {@code spec} says (see {@link Datasets#open}). */
-    public ImageDataSource(Path path, DatasetSpec spec) {
+    ImageDataSource(Path path, DatasetSpec spec) {
         this.path = path;
         this.format = spec.format().toString();
         this.split = spec.split();
@@ -81,9 +82,27 @@ public final class ImageDataSource implements ConfigurableDataSource<Label> {
         postConfig();
     }
 
-    /** An IDX image/label pair such as Fashion-MNIST's ({@code t10k} is the test split). */
+    /**
+     * An IDX image/label pair such as Fashion-MNIST's.
+     *
+     * @param folder the folder holding {@code <split>-images-idx3-ubyte[.gz]} and the labels
+     * @param split  the split's file name prefix ({@code t10k} is the test split)
+     * @return the source, read
+     * @throws QsvitException when the files are missing or malformed
+     */
     public static ImageDataSource idx(Path folder, String split) {
-        return new ImageDataSource(folder, DatasetSpec.detect().withFormat(DataFormat.IDX).withSplit(split));
+        return Calls.call(() -> new ImageDataSource(folder, DatasetSpec.detect().withFormat(DataFormat.IDX).withSplit(split)));
+    }
+
+    /**
+     * Every image at a path, its format detected (an image folder's images must carry their size: PNG, JPEG, ...).
+     *
+     * @param path a data file or folder
+     * @return the source, read
+     * @throws QsvitException when the data are missing or malformed, or need a shape the files do not give
+     */
+    public static ImageDataSource of(Path path) {
+        return Calls.call(() -> new ImageDataSource(path, DatasetSpec.detect()));
     }
 
     @Override
@@ -125,14 +144,56 @@ public final class ImageDataSource implements ConfigurableDataSource<Label> {
         return new ImageShape(channels, height, width);
     }
 
-    /** Number of examples (images). */
+    /**
+     * Number of examples (images).
+     *
+     * @return the number of examples
+     */
     public int size() {
         return examples.size();
     }
 
     /** The shape of every image: [channels, height, width]. */
-    public ImageShape imageShape() {
+    ImageShape imageShape() {
         return new ImageShape(channels, height, width);
+    }
+
+    /**
+     * Channels of every image (1 grey, 3 RGB).
+     *
+     * @return channels
+     */
+    public int channels() {
+        return channels;
+    }
+
+    /**
+     * Height of every image.
+     *
+     * @return height in pixels
+     */
+    public int height() {
+        return height;
+    }
+
+    /**
+     * Width of every image.
+     *
+     * @return width in pixels
+     */
+    public int width() {
+        return width;
+    }
+
+    /**
+     * The feature names of an image's pixels -> their positions in the model's input tensor, the
+     * {@code featureMapping} Tribuo's {@code ONNXExternalModel.createOnnxModel} takes with an
+     * {@code ImageTransformer(channels(), height(), width())}.
+     *
+     * @return feature name -> tensor position
+     */
+    public Map<String, Integer> featureMapping() {
+        return PixelFeatures.mapping(channels * height * width);
     }
 
     @Override
