@@ -9,7 +9,8 @@ import io.qsvit.bench.SwitchBenchmark;
 import io.qsvit.bench.Workload;
 import io.qsvit.eval.data.DatasetSpec;
 import io.qsvit.eval.data.Datasets;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
+import io.qsvit.eval.data.MemoryDataset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -102,10 +103,11 @@ final class BenchmarkCommand implements Callable<Integer> {
             ApplyBenchmark.run(scale, repeats, folder, out);
         }
         if (suite != Suite.apply) {
-            LabeledImages images = Datasets.open(data, DatasetSpec.detect()).images();
+            Dataset images = Datasets.open(data, DatasetSpec.detect());
             if (limit != null) {
                 images = images.first(limit);
             }
+            images = MemoryDataset.load(images, Runtime.getRuntime().availableProcessors());
             Workload workload = new Workload(model, data, images, threads, batch, repeats);
             DataPathBenchmark.run(workload, out);
             SwitchBenchmark.run(workload, out);
