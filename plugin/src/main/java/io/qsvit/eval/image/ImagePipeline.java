@@ -89,27 +89,36 @@ public final class ImagePipeline {
     }
 
     private void finish(Raster8 raster, String name, float[] sample) {
-        Raster8 image = raster;
+        int resizedWidth = raster.width();
+        int resizedHeight = raster.height();
         if (preprocessing.resize() != null) {
-            int[] size = resizedSize(image.width(), image.height(), preprocessing.resize());
-            image = Resampler.resize(image, size[0], size[1]);
+            int[] size = resizedSize(raster.width(), raster.height(), preprocessing.resize());
+            resizedWidth = size[0];
+            resizedHeight = size[1];
         }
         int top = 0;
         int left = 0;
         if (preprocessing.crop() != null) {
             int crop = preprocessing.crop();
-            if (image.width() < crop || image.height() < crop) {
-                throw new UserInputException(name + " is " + image.width() + "x" + image.height() + " (width x height)"
-                        + (preprocessing.resize() != null ? " after resizing to " + preprocessing.resize() : "")
-                        + ", too small for the " + crop + "x" + crop + " center crop");
+            if (resizedWidth < crop || resizedHeight < crop) {
+                throw new UserInputException(name + " is " + raster.width() + "x" + raster.height() + " (width x height)"
+                        + (preprocessing.resize() != null ? ", " + resizedWidth + "x" + resizedHeight + " after resizing to "
+                        + preprocessing.resize() : "") + ", too small for the " + crop + "x" + crop + " center crop");
             }
-            top = centerOffset(image.height(), crop);
-            left = centerOffset(image.width(), crop);
-        } else if (image.width() != width || image.height() != height) {
-            throw new UserInputException(name + " is " + image.height() + "x" + image.width() + " (height x width)"
+            top = centerOffset(resizedHeight, crop);
+            left = centerOffset(resizedWidth, crop);
+        } else if (resizedWidth != width || resizedHeight != height) {
+            throw new UserInputException(name + " is " + resizedHeight + "x" + resizedWidth + " (height x width)"
                     + (preprocessing.resize() != null ? " after resizing" : "") + " but the model takes " + height
                     + "x" + width + (preprocessing.isIdentity() ? " (resize and crop with --preset imagenet or "
                     + "--resize/--crop)" : ""));
+        }
+        Raster8 image = raster;
+        if (preprocessing.resize() != null) {
+            // only the pixels the crop keeps are resized
+            image = Resampler.resize(raster, resizedWidth, resizedHeight, left, top, width, height);
+            top = 0;
+            left = 0;
         }
         write(image, top, left, sample);
     }

@@ -21,21 +21,33 @@ final class Resampler {
     }
 
     static Raster8 resize(Raster8 in, int width, int height) {
-        if (width == in.width() && height == in.height()) {
+        return resize(in, width, height, 0, 0, width, height);
+    }
+
+    /**
+     * The window [left, left + w) x [top, top + h) of the image resized to width x height: the same pixels as
+     * resizing all and cropping (each output pixel depends on its own taps only), without computing the rest.
+     */
+    static Raster8 resize(Raster8 in, int width, int height, int left, int top, int w, int h) {
+        Taps vertical = height != in.height() ? Taps.of(in.height(), height).window(top, h) : null;
+        Taps horizontal = width != in.width() ? Taps.of(in.width(), width).window(left, w) : null;
+        int firstRow = vertical != null ? vertical.first[0] : top;
+        int lastRow = vertical != null ? vertical.first[h - 1] + vertical.count[h - 1] : top + h;
+        Raster8 image = horizontal != null ? horizontal(in, horizontal, firstRow, lastRow)
+                : crop(in, left, firstRow, w, lastRow - firstRow);
+        return vertical != null ? vertical(image, vertical, firstRow) : image;
+    }
+
+    private static Raster8 crop(Raster8 in, int left, int top, int w, int h) {
+        if (left == 0 && top == 0 && w == in.width() && h == in.height()) {
             return in;
         }
-        Taps vertical = Taps.of(in.height(), height);
-        Raster8 image = in;
-        int firstRow = 0;
-        if (width != in.width()) {
-            firstRow = vertical.first[0];
-            int lastRow = vertical.first[height - 1] + vertical.count[height - 1];
-            image = horizontal(in, Taps.of(in.width(), width), firstRow, lastRow);
+        int channels = in.channels();
+        byte[] out = new byte[w * h * channels];
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(in.data(), ((top + y) * in.width() + left) * channels, out, y * w * channels, w * channels);
         }
-        if (height != in.height()) {
-            image = vertical(image, vertical, firstRow);
-        }
-        return image;
+        return new Raster8(w, h, channels, out);
     }
 
     private static Raster8 horizontal(Raster8 in, Taps taps, int firstRow, int lastRow) {
@@ -44,22 +56,43 @@ final class Resampler {
         int outWidth = taps.first.length;
         byte[] src = in.data();
         byte[] out = new byte[(lastRow - firstRow) * outWidth * channels];
-        int[] acc = new int[channels];
+        int[] first = taps.first;
+        int[] count = taps.count;
+        int[] weights = taps.weights;
+        int size = taps.size;
+        int half = 1 << (PRECISION_BITS - 1);
         for (int y = firstRow; y < lastRow; y++) {
             int rowStart = y * inRow;
             int to = (y - firstRow) * outWidth * channels;
-            for (int x = 0; x < outWidth; x++) {
-                java.util.Arrays.fill(acc, 1 << (PRECISION_BITS - 1));
-                int k = x * taps.size;
-                int at = rowStart + taps.first[x] * channels;
-                for (int t = 0; t < taps.count[x]; t++, at += channels) {
-                    int w = taps.weights[k + t];
-                    for (int c = 0; c < channels; c++) {
-                        acc[c] += (src[at + c] & 0xff) * w;
+            // one loop per channel count: the JIT keeps the sums in registers
+            if (channels == 3) {
+                for (int x = 0; x < outWidth; x++) {
+                    int r = half;
+                    int g = half;
+                    int b = half;
+                    int k = x * size;
+                    int at = rowStart + first[x] * 3;
+                    for (int t = 0, n = count[x]; t < n; t++, at += 3) {
+                        int w = weights[k + t];
+                        r += (src[at] & 0xff) * w;
+                        g += (src[at + 1] & 0xff) * w;
+                        b += (src[at + 2] & 0xff) * w;
                     }
+                    out[to++] = clip(r);
+                    out[to++] = clip(g);
+                    out[to++] = clip(b);
                 }
-                for (int c = 0; c < channels; c++) {
-                    out[to++] = clip(acc[c]);
+            } else {
+                for (int x = 0; x < outWidth; x++) {
+                    int k = x * size;
+                    for (int c = 0; c < channels; c++) {
+                        int sum = half;
+                        int at = rowStart + first[x] * channels + c;
+                        for (int t = 0, n = count[x]; t < n; t++, at += channels) {
+                            sum += (src[at] & 0xff) * weights[k + t];
+                        }
+                        out[to++] = clip(sum);
+                    }
                 }
             }
         }
@@ -108,6 +141,16 @@ final class Resampler {
             this.count = count;
             this.weights = weights;
             this.size = size;
+        }
+
+        /** The taps of output positions [from, from + n). */
+        Taps window(int from, int n) {
+            if (from == 0 && n == first.length) {
+                return this;
+            }
+            return new Taps(java.util.Arrays.copyOfRange(first, from, from + n),
+                    java.util.Arrays.copyOfRange(count, from, from + n),
+                    java.util.Arrays.copyOfRange(weights, from * size, (from + n) * size), size);
         }
 
         static Taps of(int inSize, int outSize) {
