@@ -16,8 +16,9 @@ import java.util.Map;
  * looks up in {@code libs/}, unlike {@code translatorFactory=}, which it looks up only on its own class path)
  * and carries it in {@code libs/qsvit-djl.jar}. A request holds one image file (any format Java's ImageIO
  * reads); the response is the classes with their probabilities as JSON, best first. The image size comes from
- * the arguments {@code width}, {@code height} and {@code flag}, which DJL Serving passes from serving.properties;
- * pixels are made as {@link ImageClassifierTranslator} makes them.
+ * the arguments {@code width}, {@code height} and {@code flag}, and the image preprocessing from {@code preset},
+ * {@code resize}, {@code crop} and the others {@link ImageClassifierTranslatorFactory} reads, all of which DJL Serving
+ * passes from serving.properties; pixels are made as {@link ImageClassifierTranslator} makes them.
  */
 public final class ImageClassifierServingTranslator implements ServingTranslator {
     private ImageServingTranslator translator;
@@ -35,7 +36,8 @@ public final class ImageClassifierServingTranslator implements ServingTranslator
      */
     @Override
     public void setArguments(Map<String, ?> arguments) {
-        translator = new ImageServingTranslator(new ImageClassifierTranslator(ImageClassifierTranslatorFactory.shape(arguments)));
+        translator = new ImageServingTranslator(new ImageClassifierTranslator(
+                ImageClassifierTranslatorFactory.shape(arguments), ImageClassifierTranslatorFactory.preprocessing(arguments)));
     }
 
     @Override

@@ -5,7 +5,8 @@ import io.qsvit.djlserving.ServingLoad;
 import io.qsvit.eval.EvaluationData;
 import io.qsvit.eval.data.DataFormat;
 import io.qsvit.eval.data.IdxDataset;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
+import io.qsvit.eval.data.ImageShape;
 import io.qsvit.step.ApplyStep;
 import io.qsvit.step.EvaluateStep;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,16 +48,17 @@ class DjlServingFolderTest {
         Path setting = Files.writeString(dir.resolve("s.yaml"), "default: uniform8\ngroups: {stage1.downsample: uniform4, stage3.block2: pow2-4}\n");
         artifact = dir.resolve("artifact");
         ApplyStep.run(Examples.model("sdtv2"), setting, artifact, true);
-        LabeledImages images = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT).first(IMAGES);
-        float[] pixels = new float[images.imageSize()];
+        Dataset images = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT).first(IMAGES);
+        ImageShape shape = images.shape().image();
+        float[] pixels = new float[shape.size()];
         for (int i = 0; i < IMAGES; i++) {
-            images.copyPixels(i, 1, pixels);
+            images.read(i, pixels);
             int[] samples = new int[pixels.length];
             for (int p = 0; p < pixels.length; p++) {
                 samples[p] = Math.round(pixels[p] * 255); // the IDX byte the pixel came from
             }
-            BufferedImage png = new BufferedImage(images.width(), images.height(), BufferedImage.TYPE_BYTE_GRAY);
-            png.getRaster().setSamples(0, 0, images.width(), images.height(), 0, samples);
+            BufferedImage png = new BufferedImage(shape.width(), shape.height(), BufferedImage.TYPE_BYTE_GRAY);
+            png.getRaster().setSamples(0, 0, shape.width(), shape.height(), 0, samples);
             Path file = Files.createDirectories(dir.resolve("pngs").resolve(Integer.toString(images.label(i))))
                     .resolve(String.format("%03d.png", i));
             ImageIO.write(png, "png", file.toFile());
