@@ -125,7 +125,7 @@ class ImageDataSourceTest {
         Path config = Files.writeString(dir.resolve("photos.xml"), """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <config>
-                  <component name="photos" type="io.qsvit.tribuo.ImageDataSource">
+                  <component name="photos" type="io.qsvit.api.ImageDataSource">
                     <property name="path" value="%s"/>
                     <property name="channels" value="3"/>
                     <property name="height" value="24"/>
