@@ -22,7 +22,7 @@ import java.util.Set;
  * <pre>
  *   codes:   an initializer of typed codes shaped like W (INT8/UINT8, INT16/UINT16, INT4/UINT4), or the uint8
  *            output of an {@link UnpackChain} over codes packed b bits each (b = 2..7)
- *   uniform: DequantizeLinear(codes, scale[, zero point]) -> W
+ *   uniform: Mul(Cast(float, codes) [- zero point], scale) -> W   (earlier artifacts: DequantizeLinear(codes, scale[, zero point]))
  *   pow2:    [DequantizeLinear(codes, 1) ->] Cast(int64) -> Gather(table, .) -> Mul(., scale) -> W
  *   integer: Sub(Cast(int32, codes), zero point) -> K   or   Gather(int32 levels, Cast(int64, codes)) -> K,
  *            consumed by an {@link IntegerUnit} in place of the float Conv or MatMul
@@ -84,7 +84,37 @@ public final class DecodeChains {
             return uniform(producer);
         }
         producer = producer(value, "Mul");
-        return producer != null ? pow2(producer) : null;
+        if (producer == null || producer.getInputCount() != 2) {
+            return null;
+        }
+        return producers.containsKey(producer.getInput(0)) && producers.get(producer.getInput(0)).getOpType().equals("Gather")
+                ? pow2(producer) : scaled(producer);
+    }
+
+    /** Mul(Cast(float, codes), scale), or Mul(Sub(Cast(float, codes), zero point), scale), the scales broadcasting. */
+    private WeightEncoding scaled(NodeProto mul) {
+        TensorProto scale = initializer(mul, 1);
+        NodeProto sub = producer(mul.getInput(0), "Sub");
+        TensorProto zero = sub == null || sub.getInputCount() != 2 ? null : initializer(sub, 1);
+        NodeProto cast = producer(sub != null ? sub.getInput(0) : mul.getInput(0), "Cast");
+        Codes codes = cast == null || intAttribute(cast, "to", 0) != DataType.FLOAT_VALUE ? null : codes(cast.getInput(0));
+        if (codes == null || !isFloat(scale) || sub != null && !isFloat(zero)) {
+            return null;
+        }
+        // asymmetric and packed codes are unsigned with a zero point, symmetric ones signed without
+        boolean types = sub != null ? UNSIGNED.contains(codes.dataType()) : SIGNED.contains(codes.dataType());
+        int axis = broadcastAxis(scale, codes.dims());
+        if (!types || axis == NO_AXIS || sub != null && !zero.getDimsList().equals(scale.getDimsList())) {
+            return null;
+        }
+        List<String> outputs = new ArrayList<>(codes.outputs());
+        outputs.add(cast.getOutput(0));
+        if (sub != null) {
+            outputs.add(sub.getOutput(0));
+        }
+        outputs.add(mul.getOutput(0));
+        return new WeightEncoding(codes.tensor(), codes.packedBits(), codes.dims(), scale.getName(),
+                sub != null ? zero.getName() : "", "", axis, outputs, false, null);
     }
 
     private WeightEncoding uniform(NodeProto dequantize) {

@@ -19,11 +19,12 @@ import java.util.Map;
  * each (symmetric codes biased by 2^(b-1) - 1 to make them unsigned); 8- and 16-bit codes are stored as INT8/UINT8
  * and INT16/UINT16 tensors. Then:
  * <pre>
- *   uniform: DequantizeLinear(codes, scale, zero point) -> W           (per-channel axis; no zero point for signed codes)
- *   pow2:    Cast(int64) -> Gather(table of unit levels) -> Mul(scale) -> W   (8-bit: DequantizeLinear(codes, 1) first)
+ *   uniform: Cast(float) -> [Sub(zero point) ->] Mul(scale) -> W   (per-channel broadcast; no zero point for signed codes)
+ *   pow2:    Cast(int64) -> Gather(table of unit levels) -> Mul(scale) -> W
  * </pre>
- * DequantizeLinear computes float(code - zero point) * scale and Gather then Mul computes table[code] * scale: the
- * simulated weights, bit for bit.
+ * Both compute the simulated weights bit for bit: float(code - zero point) * scale and table[code] * scale. Every
+ * input is a constant, so ONNX Runtime folds the decode when it loads the model and the layer runs the simulated
+ * model's float kernel on the simulated model's weights: same logits (but float weights in memory at run time).
  */
 final class DequantizeForm {
     private DequantizeForm() {
@@ -71,45 +72,45 @@ final class DequantizeForm {
         return scheme instanceof Scheme.Uniform u && u.symmetric() ? (1 << (u.bits() - 1)) - 1 : 0;
     }
 
-    /** DequantizeLinear(codes, scale[, zero point]) along the channel axis. */
+    /**
+     * Cast(float) [-> Sub(zero point)] -> Mul(scale): (float) code, minus the zero point (exact: small integers),
+     * times the scale, one rounding: DequantizeLinear's float(code - zero point) * scale, bit for bit. Not
+     * DequantizeLinear itself: ONNX Runtime keeps that node at run time (it waits for a QDQ fusion), so the layer
+     * would read a computed weight through a different float kernel than the simulated model's, whose sums round
+     * differently; a spike threshold then flips now and then (measured: 2.7% of a logit on one of 2,000 images).
+     * Cast, Sub and Mul of constants are folded when the model loads, into the simulated model's float weight.
+     */
     private static void uniform(LayerDecode d, String w, String codes, QuantizedTensor q) {
-        int[] scaleDims = q.channelAxis() < 0 ? new int[0] : new int[] {q.scales().length};
-        d.tensors.add(floats(w + ".qscale", scaleDims, q.scales()));
-        NodeProto.Builder dq = node("DequantizeLinear", "qsvit/dequantize/" + w, w, codes, w + ".qscale");
+        int[] dims = broadcastDims(q);
+        d.tensors.add(floats(w + ".qscale", dims, q.scales()));
+        d.nodes.add(node("Cast", "qsvit/decode/cast/" + w, w + ".qfloat", codes)
+                .addAttribute(AttributeProto.newBuilder().setName("to").setType(AttributeProto.AttributeType.INT)
+                        .setI(TensorProto.DataType.FLOAT_VALUE)).build());
+        String centred = w + ".qfloat";
         boolean packed = isPacked(q.scheme());
         if (packed || q.scheme() instanceof Scheme.Uniform u && !u.symmetric()) {
             int[] zeroPoints = q.zeroPoints().length > 0 ? q.zeroPoints() : new int[q.scales().length];
+            float[] zero = new float[zeroPoints.length];
             int bias = bias(q.scheme());
-            Codes zero = Codes.allocate(zeroPoints.length, packed ? 8 : q.scheme().containerBits(), false);
-            for (int i = 0; i < zeroPoints.length; i++) {
-                zero.set(i, zeroPoints[i] + bias);
+            for (int i = 0; i < zero.length; i++) {
+                zero[i] = zeroPoints[i] + bias;
             }
-            d.tensors.add(tensor(w + ".qzero", packed ? OnnxDataType.UINT8 : q.scheme().onnxDataType(), scaleDims,
-                    zero.pack()));
-            dq.addInput(w + ".qzero");
+            d.tensors.add(floats(w + ".qzero", dims, zero));
+            d.nodes.add(node("Sub", "qsvit/decode/zero/" + w, w + ".qcentred", centred, w + ".qzero").build());
+            centred = w + ".qcentred";
         }
-        if (q.channelAxis() >= 0) {
-            dq.addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT)
-                    .setI(q.channelAxis()));
-        }
-        d.nodes.add(dq.build());
+        d.nodes.add(node("Mul", "qsvit/decode/scale/" + w, w, centred, w + ".qscale").build());
     }
 
     /**
-     * Codes are indices into the table of unit levels: Cast makes them int64 (8-bit codes first become exact float
-     * indices by DequantizeLinear with scale 1), Gather looks the levels up, Mul applies the (per-channel) scale.
+     * Codes are indices into the table of unit levels: Cast makes them int64, Gather looks the levels up, Mul
+     * applies the (per-channel) scale.
      */
     private static void pow2(LayerDecode d, String w, String codes, Scheme.Pow2 scheme, QuantizedTensor q) {
         float[] table = Pow2Levels.table(scheme.bits());
         d.tensors.add(floats(w + ".qtable", new int[] {table.length}, table));
         d.tensors.add(floats(w + ".qscale", broadcastDims(q), q.scales()));
-        String index = codes;
-        if (!isPacked(scheme)) {
-            d.tensors.add(floats(w + ".qone", new int[0], new float[] {1f}));
-            d.nodes.add(node("DequantizeLinear", "qsvit/pow2/index/" + w, w + ".qindex_f", codes, w + ".qone").build());
-            index = w + ".qindex_f";
-        }
-        d.nodes.add(node("Cast", "qsvit/pow2/cast/" + w, w + ".qindex", index)
+        d.nodes.add(node("Cast", "qsvit/pow2/cast/" + w, w + ".qindex", codes)
                 .addAttribute(AttributeProto.newBuilder().setName("to").setType(AttributeProto.AttributeType.INT)
                         .setI(TensorProto.DataType.INT64_VALUE)).build());
         d.nodes.add(node("Gather", "qsvit/pow2/levels/" + w, w + ".qunit", w + ".qtable", w + ".qindex").build());

@@ -104,8 +104,11 @@ public final class LayerWeights {
         int[] zeroPoints = new int[encoding.zeroPoint().isEmpty() ? 0 : scales.length];
         if (zeroPoints.length > 0) {
             TensorProto zeroTensor = tensor(encoding.zeroPoint());
-            int[] zero = zeroTensor.getDataType() == OnnxDataType.INT32 ? int32s(zeroTensor)
-                    : intsOf(codes(zeroTensor, (int) TensorShapes.elements(zeroTensor), containerBits, signed));
+            int[] zero = switch (zeroTensor.getDataType()) {
+                case OnnxDataType.INT32 -> int32s(zeroTensor);
+                case OnnxDataType.FLOAT -> integral(TensorData.floats(zeroTensor, model), layer);
+                default -> intsOf(codes(zeroTensor, (int) TensorShapes.elements(zeroTensor), containerBits, signed));
+            };
             if (zero.length != zeroPoints.length && zero.length != 1) {
                 throw new UserInputException(model.file() + ": weight '" + layer.tensorName() + "' has " + zero.length
                         + " zero points for " + scales.length + " scales");
@@ -144,6 +147,19 @@ public final class LayerWeights {
         int[] values = new int[raw.remaining() / 4];
         raw.asIntBuffer().get(values);
         return values;
+    }
+
+    /** Zero points stored as floats (for a Sub of float codes): whole numbers within the codes' range. */
+    private int[] integral(float[] values, Layer layer) {
+        int[] ints = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != Math.rint(values[i]) || values[i] < 0 || values[i] > 65535) {
+                throw new UserInputException(model.file() + ": weight '" + layer.tensorName() + "' has zero point "
+                        + values[i] + ", not a code");
+            }
+            ints[i] = (int) values[i];
+        }
+        return ints;
     }
 
     private static int[] intsOf(Codes codes) {

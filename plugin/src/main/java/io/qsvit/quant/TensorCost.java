@@ -11,8 +11,8 @@ import io.qsvit.model.PackedCodes;
  * @param overheadBits 32 per scale, plus bits per zero point (asymmetric), plus 32 per pow2 table entry
  * @param storageBytes what a real artifact stores: codes of b < 8 bits packed b bits each in groups of eight
  *                     ({@link io.qsvit.model.PackedCodes}), 8-bit codes one byte each, 9- to 16-bit codes two bytes;
- *                     4 bytes per scale; a zero point per scale (one byte for packed and 8-bit codes, two for 16-bit;
- *                     packed symmetric codes carry their bias as one); 4 bytes per pow2 table entry
+ *                     4 bytes per scale; 4 bytes per zero point (asymmetric codes, and packed symmetric ones,
+ *                     whose bias is their zero point); 4 bytes per pow2 table entry
  */
 public record TensorCost(Scheme scheme, long params, int scales, long weightBits, long overheadBits,
                          long storageBytes) {
@@ -33,7 +33,7 @@ public record TensorCost(Scheme scheme, long params, int scales, long weightBits
             overheadBits += (long) scheme.bits() * scales;
         }
         if (asymmetric || packed && scheme instanceof Scheme.Uniform) {
-            storageBytes += (long) scales * (stored == 16 ? 2 : 1);
+            storageBytes += 4L * scales; // float zero points (int32 for an integer kernel): Sub of float codes
         }
         if (scheme instanceof Scheme.Pow2) {
             // the decode table is stored once per tensor, shared by all its channels

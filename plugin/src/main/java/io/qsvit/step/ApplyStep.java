@@ -22,13 +22,18 @@ import io.qsvit.model.Grouping;
 import io.qsvit.quant.LayerWeights;
 import io.qsvit.quant.MemoryAccount;
 import io.qsvit.quant.QuantizedArtifacts;
+import io.qsvit.quant.Runtime;
+import io.qsvit.quant.RuntimeRule;
 import io.qsvit.quant.Setting;
+import io.qsvit.model.WeightEncoding;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +47,8 @@ import java.util.stream.Stream;
  */
 public final class ApplyStep {
     public static final String NAME = "apply";
-    public static final int ALGORITHM_VERSION = 1;
+    /** 2: codes packed at their own bit width, and the run-time form chosen per layer (--runtime). */
+    public static final int ALGORITHM_VERSION = 2;
     public static final String SIMULATED = "simulated";
     public static final String REAL = "real";
     public static final String SETTING_FILE = "setting.json";
@@ -62,6 +68,15 @@ public final class ApplyStep {
      *                    it the output is exactly what it was before the option existed (same cache key, same bytes)
      */
     public static ArtifactFolder.Outcome run(Path modelPath, Path settingPath, Path out, boolean djlServing) {
+        return run(modelPath, settingPath, out, djlServing, Runtime.DEFAULT);
+    }
+
+    /**
+     * @param runtime what the real model is written for: {@link Runtime#PORTABLE} (standard operators, dequantize
+     *                form) or {@link Runtime#ORT_CPU} (integer kernels where {@link RuntimeRule} finds them faster)
+     */
+    public static ArtifactFolder.Outcome run(Path modelPath, Path settingPath, Path out, boolean djlServing,
+                                             Runtime runtime) {
         OnnxModel loaded = OnnxModel.load(modelPath);
         Setting setting = Setting.read(settingFile(settingPath));
         ModelLayers layers = layersToQuantize(loaded, setting.grouping());
@@ -71,17 +86,21 @@ public final class ApplyStep {
         Map<String, String> inputs = new LinkedHashMap<>();
         inputs.put("model", ModelDigest.of(loaded));
         inputs.put("setting", Digests.ofCanonicalJson(setting)); // meaning, not formatting, of the setting file
-        Map<String, Object> parameters = djlServing ? Map.of("djl_serving", true) : Map.of();
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        if (djlServing) {
+            parameters.put("djl_serving", true);
+        }
+        parameters.put("runtime", runtime.id());
         StepContext context = new StepContext(NAME, ALGORITHM_VERSION, parameters, inputs);
         return ArtifactFolder.publish(out, context, (folder, timings) -> {
-            QuantizedArtifacts artifacts = quantize(layers, setting);
+            QuantizedArtifacts artifacts = quantize(layers, setting, runtime);
             // the two files are independent: write them side by side
             CompletableFuture<Path> simulated = CompletableFuture.supplyAsync(
                     () -> OnnxWriter.write(artifacts.simulated(), model, folder.resolve(SIMULATED)));
             OnnxWriter.write(artifacts.real(), model, folder.resolve(REAL));
             join(simulated);
             Files.writeString(folder.resolve(SETTING_FILE), json(setting) + "\n");
-            Map<String, Object> results = results(layers, setting, artifacts.real(), folder.resolve(REAL));
+            Map<String, Object> results = results(layers, setting, artifacts, folder.resolve(REAL));
             if (servedImage != null) { // after the results: the real model's measured size is the model's alone
                 DjlServing.write(folder.resolve(SIMULATED), servedImage);
                 DjlServing.write(folder.resolve(REAL), servedImage);
@@ -102,7 +121,11 @@ public final class ApplyStep {
      * models apply writes, for callers that keep them in memory (the Tribuo adapter).
      */
     public static QuantizedArtifacts quantize(ModelLayers layers, Setting setting) {
-        return QuantizedArtifacts.build(layers, setting, json(setting));
+        return quantize(layers, setting, Runtime.DEFAULT);
+    }
+
+    public static QuantizedArtifacts quantize(ModelLayers layers, Setting setting, Runtime runtime) {
+        return QuantizedArtifacts.build(layers, setting, json(setting), runtime);
     }
 
     /** A setting file, or the setting.json in a folder (an explore or apply output), as a pipeline passes it. */
@@ -117,8 +140,9 @@ public final class ApplyStep {
         return inside;
     }
 
-    private static Map<String, Object> results(ModelLayers layers, Setting setting, ModelProto real, Path realFolder)
-            throws IOException {
+    private static Map<String, Object> results(ModelLayers layers, Setting setting, QuantizedArtifacts artifacts,
+                                               Path realFolder) throws IOException {
+        ModelProto real = artifacts.real();
         MemoryAccount memory = setting.memory(layers);
         Map<String, Object> groups = new LinkedHashMap<>();
         for (Group g : layers.groups()) {
@@ -147,11 +171,54 @@ public final class ApplyStep {
         file.put("other_tensors_bytes", otherTensors);
         file.put("graph_bytes", graphBytes);
         file.put("ratio_to_accounted", (double) measured / accounted);
+        long stored = storedWeightBytes(real);
+        file.put("weights_bytes", stored);
+        file.put("weights_ratio_to_accounted", memory.storageBytes() == 0 ? 1.0 : (double) stored / memory.storageBytes());
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("groups", groups);
         results.put("weights", weights);
         results.put("real_model", file);
+        results.put("runtime", runtime(artifacts));
         return results;
+    }
+
+    /** The run time the real model is written for, the rule, and each quantized layer's form. */
+    private static Map<String, Object> runtime(QuantizedArtifacts artifacts) {
+        Map<String, Object> runtime = new LinkedHashMap<>();
+        runtime.put("name", artifacts.runtime().id());
+        runtime.put("rule", RuntimeRule.describe(artifacts.runtime()));
+        Map<String, Long> counts = new TreeMap<>();
+        Map<String, String> layers = new LinkedHashMap<>();
+        artifacts.forms().forEach((path, form) -> {
+            layers.put(path, form.id());
+            counts.merge(form.id(), 1L, Long::sum);
+        });
+        runtime.put("forms", counts);
+        runtime.put("layers", layers);
+        return runtime;
+    }
+
+    /**
+     * Bytes the real file holds for its quantized weights: every encoded layer's codes, scales, zero points and
+     * level table, as read back by the layer finder (what the accounting's storage bytes count).
+     */
+    private static long storedWeightBytes(ModelProto real) {
+        Map<String, TensorProto> tensors = new java.util.HashMap<>();
+        real.getGraph().getInitializerList().forEach(t -> tensors.put(t.getName(), t));
+        Set<String> counted = new HashSet<>();
+        long bytes = 0;
+        for (Layer layer : io.qsvit.model.LayerFinder.find(real.getGraph())) {
+            if (!layer.encoded()) {
+                continue;
+            }
+            WeightEncoding e = layer.encoding();
+            for (String name : List.of(e.codes(), e.scale(), e.zeroPoint(), e.table())) {
+                if (!name.isEmpty() && counted.add(name)) {
+                    bytes += TensorShapes.byteSize(tensors.get(name));
+                }
+            }
+        }
+        return bytes;
     }
 
     /** Bytes of tensors that are not quantizable weights (biases, normalisation), stored as they were. */
