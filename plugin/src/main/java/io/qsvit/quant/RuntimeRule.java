@@ -7,16 +7,19 @@ import io.qsvit.model.Layer;
 import java.util.List;
 
 /**
- * Chooses each layer's {@link RuntimeForm}. A rule, not a timing taken while apply runs: the same model and
- * setting always give the same bytes (and the cache stays valid), while the measurements behind the rule live in
- * {@code qsvit benchmark --suite runtime}, which times both forms of every layer of the reference models and the
- * 55M-weight synthetic model and reports where the rule and the measurement disagree.
+ * Chooses each layer's {@link RuntimeForm} under {@link Runtime#ORT_CPU}. A rule, not a timing taken while apply
+ * runs: timings on a shared machine move from run to run, and a choice that followed them would change the real
+ * model's bytes under the same cache key. The measurements behind the rule were taken once, per layer shape, and
+ * {@code qsvit benchmark --suite runtime} measures the outcome on whole models (both runtimes against float, on the
+ * reference models and the 55.9M-weight synthetic one), so a machine where the rule is wrong shows it there.
  * <p>
- * On ONNX Runtime's CPU kernels (1.23, 2-core AMD EPYC with AVX-512 VNNI) the integer form of a spike-input
- * layer won when the layer is a pointwise (1x1, group 1) Conv or a MatMul with a fan-in of at least
- * {@value #MIN_FAN_IN}: the int8 product then outweighs the Cast, Mul and Add passes over the output the integer
- * form adds. 3x3 ConvInteger (im2col, one image at a time) and grouped ConvInteger (one group at a time) lost
- * to the float NCHWc convolutions at every size measured, and so did fan-ins of 16 to 64.
+ * Per layer, single-layer models with a spike input, ONNX Runtime 1.23 CPU kernels, 2 threads, 2-core AMD EPYC with
+ * AVX-512 VNNI, batch 128 (integer time / float time): 1x1 Conv with fan-in 16: 0.98, 32: 0.94, 64: 0.93-1.17,
+ * 96: 0.95, 128: 0.91, 256: 0.46-0.89, 384: 0.65; 3x3 Conv with fan-in 288: 1.40, 576: 1.27-1.31, 1152: 1.09.
+ * So the integer form is taken for pointwise (1x1, group 1) Conv and for MatMul at a fan-in of at least
+ * {@value #MIN_FAN_IN}, where the int8 product outweighs the Cast, Mul and Add passes over the output the integer
+ * form adds. 3x3 ConvInteger (im2col, one image at a time) and grouped ConvInteger (one group at a time: 9x slower
+ * than the float depthwise convolution measured on the SDTv2 reference model) lose to the float NCHWc convolutions.
  * <p>
  * Exactness decides before speed: the spike input (exactly 0 or 1) must be the layer's input, the integer levels
  * must fit the kernel (|K| <= 127: uniform up to 8 bits symmetric or 7 asymmetric, pow2 up to 4 bits), the int32
