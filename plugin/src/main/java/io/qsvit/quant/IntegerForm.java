@@ -80,11 +80,11 @@ final class IntegerForm {
         int outputRank = q.shape().length;
         int[] scaleDims = q.channelAxis() < 0 ? new int[0] : conv ? channelDims(outputRank, scales.length) : new int[] {scales.length};
         d.tensors.add(DequantizeForm.floats(w + ".qscale", scaleDims, scales));
-        shared.computeIfAbsent(SHIFT, n -> int32s(n, new int[0], 128));
         List<NodeProto> unit = new ArrayList<>();
         unit.add(cast(y + ".qx8", layer.dataInput(), TensorProto.DataType.UINT8_VALUE));
         NodeProto.Builder kernel = consumer.toBuilder().clearInput().clearOutput().addOutput(y + ".qacc");
         if (conv) {
+            shared.computeIfAbsent(SHIFT, n -> int32s(n, new int[0], 128));
             shared.computeIfAbsent(WEIGHT_ZERO, n -> DequantizeForm.tensor(n, OnnxDataType.UINT8, new int[0], new byte[] {(byte) 128}));
             d.nodes.add(DequantizeForm.node("Add", "qsvit/int/shift/" + w, w + ".qshifted", w, SHIFT).build());
             d.nodes.add(cast(w + ".qw8", w + ".qshifted", TensorProto.DataType.UINT8_VALUE));

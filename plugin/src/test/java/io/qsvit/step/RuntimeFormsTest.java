@@ -150,6 +150,22 @@ class RuntimeFormsTest {
         return found;
     }
 
+    /** The evaluate step runs the integer form itself (fixed weights): same results as on the simulated model. */
+    @Test
+    void evaluateReadsTheIntegerFormLikeTheSimulatedModel() throws IOException {
+        Path out = apply("sdtv2", "default: uniform8\n", Runtime.ORT_CPU, "evaluated-ort");
+        io.qsvit.eval.EvaluationData data = new io.qsvit.eval.EvaluationData(Examples.subset(),
+                io.qsvit.eval.data.DataFormat.AUTO, IdxDataset.TEST_SPLIT, 500, null);
+        EvaluateStep.run(new EvaluateStep.Request(out, out.resolve(ApplyStep.SIMULATED), data, null, 250, 2),
+                dir.resolve("evaluation"));
+        JsonNode results = JSON.readTree(dir.resolve("evaluation/metadata.json").toFile()).get("results");
+        assertEquals(1.0, results.at("/comparison/agreement").asDouble());
+        assertEquals(results.at("/baseline/correct").asInt(), results.at("/model/correct").asInt());
+        assertEquals(results.at("/baseline/energy/microjoules_per_image").asDouble(),
+                results.at("/model/energy/microjoules_per_image").asDouble(), 1e-12); // same spikes, same MACs
+        assertEquals("uniform8", results.at("/model/setting/default").asText());
+    }
+
     @Test
     void storedWeightBytesFollowTheBitsForEveryWidth() throws IOException {
         for (String scheme : List.of("uniform2", "uniform3", "uniform4", "uniform5", "uniform6", "uniform7", "uniform8",
