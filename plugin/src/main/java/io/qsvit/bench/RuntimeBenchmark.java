@@ -78,7 +78,8 @@ public final class RuntimeBenchmark {
         }
         out.println();
         out.println("x float: throughput relative to the float model (median over turns of float time / this time);");
-        out.println("memory: resident memory a session adds on loading the model (weights folded and pre-packed), fresh JVM each;");
+        out.println("weights: bytes of the weights once loaded (1 per weight an integer kernel reads, 4 per folded float weight);");
+        out.println("resident: resident memory a session adds on loading the model (weights folded and pre-packed), fresh JVM each;");
         out.println("diff: largest |real - simulated| / max |simulated| over each image's scores; > 1e-5: images beyond that.");
         out.flush();
     }
@@ -125,8 +126,9 @@ public final class RuntimeBenchmark {
             Map<String, Samples> runTimes = runs.run(repeats);
             Samples floatRuns = runTimes.get("float");
             long floatMemory = -1;
-            out.printf("  %-18s %9s %10s %8s %11s %8s %10s %7s%n", "model", "load ms", "images/s", "x float",
-                    "memory MB", "x float", "diff", "> 1e-5");
+            out.printf("  %-18s %9s %10s %8s %11s %8s %11s %8s %10s %7s%n", "model", "load ms", "images/s", "x float",
+                    "weights MB", "x float", "resident MB", "x float", "diff", "> 1e-5");
+            long floatWeights = runTimeWeightBytes(forms.get("float"));
             for (Map.Entry<String, Path> form : forms.entrySet()) {
                 String name = form.getKey();
                 long memory = residentKib(form.getValue(), threads);
@@ -142,9 +144,11 @@ public final class RuntimeBenchmark {
                     diff = String.format("%.2g", maxRelativeDifference(simulated, real, 0)[0]);
                     beyond = Long.toString((long) maxRelativeDifference(simulated, real, 1e-5)[1]);
                 }
-                out.printf("  %-18s %9.0f %10.1f %8.3f %11.1f %8.3f %10s %7s%n", name, loadTimes.get(name).median() * 1e3,
-                        subject.images() / t.median(), floatRuns.medianRatioTo(t), memory / 1024.0,
-                        (double) memory / floatMemory, diff, beyond);
+                long weights = runTimeWeightBytes(form.getValue());
+                out.printf("  %-18s %9.0f %10.1f %8.3f %11.2f %8.3f %11.1f %8.3f %10s %7s%n", name,
+                        loadTimes.get(name).median() * 1e3, subject.images() / t.median(), floatRuns.medianRatioTo(t),
+                        weights / 1e6, (double) weights / floatWeights, memory / 1024.0, (double) memory / floatMemory,
+                        diff, beyond);
             }
         } finally {
             for (OrtSession s : sessions.values()) {
@@ -153,6 +157,20 @@ public final class RuntimeBenchmark {
             batches.forEach(OnnxTensor::close);
         }
         out.flush();
+    }
+
+    /**
+     * The bytes the model's weights take once a session has loaded it: one byte per weight an integer kernel
+     * reads (its folded uint8/int8 levels) plus its scales, four per weight of every other layer (folded to float).
+     */
+    static long runTimeWeightBytes(Path model) {
+        long bytes = 0;
+        for (io.qsvit.model.Layer layer : io.qsvit.model.LayerFinder.find(OnnxModel.load(model).proto().getGraph())) {
+            boolean integer = layer.encoded() && layer.encoding().unit() != null;
+            bytes += integer ? layer.params() + 4L * (layer.channelAxis() < 0 ? 1 : layer.dims()[layer.channelAxis()])
+                    : 4 * layer.params();
+        }
+        return bytes;
     }
 
     /** {largest relative difference, images whose difference exceeds tolerance}. */
@@ -206,6 +224,7 @@ public final class RuntimeBenchmark {
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 SessionMemoryProbe.class.getName(), model.toString(), Integer.toString(threads));
         builder.environment().put("MALLOC_TRIM_THRESHOLD_", "0"); // freed heap goes back at once: RSS is what is kept
+        builder.environment().put("MALLOC_ARENA_MAX", "2"); // fewer per-thread arenas: less noise from ORT's thread pool
         builder.redirectErrorStream(true);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes());

@@ -30,6 +30,11 @@ public final class RuntimeRule {
     /** Smallest fan-in (input channels of a 1x1 Conv, rows of a MatMul weight) given the integer form. */
     public static final int MIN_FAN_IN = 128;
     private static final long EXACT_SUM = 1L << 24;
+    /** The measurement the rule was drawn from, recorded with every choice it makes. */
+    public static final String MEASURED = "single-layer models with a spike input, ONNX Runtime 1.23 CPU kernels, "
+            + "2 threads, AMD EPYC with AVX-512 VNNI, batch 128, integer time / float time: 1x1 Conv fan-in 16: 0.98, "
+            + "32: 0.94, 64: 0.93-1.17, 96: 0.95, 128: 0.91, 256: 0.46-0.89, 384: 0.65; 3x3 Conv fan-in 288: 1.40, "
+            + "576: 1.27-1.31, 1152: 1.09; grouped ConvInteger about 9x the float depthwise convolution";
 
     private RuntimeRule() {
     }

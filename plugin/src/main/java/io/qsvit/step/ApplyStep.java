@@ -64,8 +64,8 @@ public final class ApplyStep {
 
     /**
      * @param settingPath a setting file, or a folder holding {@value #SETTING_FILE} (explore's or apply's output)
-     * @param djlServing  also make both model folders DJL Serving model folders ({@link DjlServing}); without
-     *                    it the output is exactly what it was before the option existed (same cache key, same bytes)
+     * @param djlServing  also make both model folders DJL Serving model folders ({@link DjlServing}); the models
+     *                    and results are the same either way
      */
     public static ArtifactFolder.Outcome run(Path modelPath, Path settingPath, Path out, boolean djlServing) {
         return run(modelPath, settingPath, out, djlServing, Runtime.DEFAULT);
@@ -187,6 +187,9 @@ public final class ApplyStep {
         Map<String, Object> runtime = new LinkedHashMap<>();
         runtime.put("name", artifacts.runtime().id());
         runtime.put("rule", RuntimeRule.describe(artifacts.runtime()));
+        if (artifacts.runtime() == Runtime.ORT_CPU) {
+            runtime.put("measured", RuntimeRule.MEASURED);
+        }
         Map<String, Long> counts = new TreeMap<>();
         Map<String, String> layers = new LinkedHashMap<>();
         artifacts.forms().forEach((path, form) -> {

@@ -165,8 +165,8 @@ class ApplyStepTest {
         JsonNode plain = withoutTimings(dir.resolve("plain"));
         JsonNode served = withoutTimings(dir.resolve("served"));
         assertEquals(plain.get("results"), served.get("results")); // the real model's measured size is the model's
-        assertEquals("{}", plain.get("parameters").toString());
-        assertEquals("{\"djl_serving\":true}", served.get("parameters").toString());
+        assertEquals("{\"runtime\":\"portable\"}", plain.get("parameters").toString()); // defaults filled in
+        assertEquals("{\"djl_serving\":true,\"runtime\":\"portable\"}", served.get("parameters").toString());
         assertFalse(plain.get("cache_key").equals(served.get("cache_key")));
     }
 
