@@ -44,7 +44,8 @@ class ComponentBuilderTest {
                 + "\"--model\",\"{{$.inputs.artifacts['model'].path}}\","
                 + "\"--setting\",\"{{$.inputs.artifacts['setting'].path}}\","
                 + "\"--out\",\"{{$.outputs.artifacts['quantized_model'].path}}\","
-                + "\"--djl-serving\",\"{{$.inputs.parameters['djl_serving']}}\"]",
+                + "\"--djl-serving\",\"{{$.inputs.parameters['djl_serving']}}\","
+                + "\"--runtime\",\"{{$.inputs.parameters['runtime']}}\"]",
                 apply.executor().at("/container/args").toString());
     }
 
