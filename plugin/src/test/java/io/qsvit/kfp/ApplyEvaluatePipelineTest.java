@@ -116,7 +116,7 @@ class ApplyEvaluatePipelineTest {
         UserInputException e = assertThrows(UserInputException.class, () -> new LocalRunner(PipelineSpecs.read(SPEC),
                 dir.resolve("unused"), Runs.javaMain(Qsvit.class), new PrintWriter(new StringWriter()))
                 .run(Map.of("shards", "4")));
-        assertEquals("the pipeline has no parameter 'shards'; it has: batch, data_uri, djl_serving, format, limit, model_uri, seed, "
+        assertEquals("the pipeline has no parameter 'shards'; it has: batch, data_uri, djl_serving, format, limit, model_uri, runtime, seed, "
                 + "setting_uri, split, threads", e.getMessage());
     }
 
