@@ -120,6 +120,7 @@ class DocumentSchemasTest {
                 "$.outputs.model.onnx: does not match the regex pattern ^[0-9a-f]{64}$",
                 "$.results: required property 'groups' not found",
                 "$.results: required property 'real_model' not found",
+                "$.results: required property 'runtime' not found",
                 "$.results: required property 'weights' not found",
                 "$: required property 'cache_key' not found"), problems);
     }

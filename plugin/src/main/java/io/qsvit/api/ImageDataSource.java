@@ -32,7 +32,7 @@ import java.util.Map;
  * named as qsvit names the class (the image folder's class name, else the class id), and one feature per
  * pixel, named by {@link PixelFeatures}, with the value qsvit feeds its models ([0, 1] for 8-bit images).
  * Every pixel is a feature, zeros included, so even a black image is a valid Tribuo example. Image folders go
- * through the same {@link Preprocessing} as qsvit's steps (preset and explicit values, e.g. {@code imagenet}),
+ * through the same preprocessing as qsvit's steps (preset and explicit values, e.g. {@code imagenet}),
  * decoded on worker threads. Configurable through OLCUT like Tribuo's own sources; its provenance records the
  * path, format, split, image shape, preprocessing, content digest and number of examples.
  */

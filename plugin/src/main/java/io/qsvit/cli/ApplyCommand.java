@@ -1,5 +1,6 @@
 package io.qsvit.cli;
 
+import io.qsvit.quant.Runtime;
 import io.qsvit.step.ApplyStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,10 +37,18 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     PreprocessingOptions preprocessing;
 
+    @Option(names = "--runtime", defaultValue = "portable", description = "What the real model is written for: "
+            + "portable (default: standard operators, codes decoded once at load, the simulated model's scores bit "
+            + "for bit) or ort-cpu (integer kernels for large spike-input layers where ONNX Runtime's CPU kernels "
+            + "are faster and keep one byte per weight; exact sums, so a spike can flip where the simulated float "
+            + "sums round).")
+    String runtime;
+
     @Override
     public Integer call() {
+        Runtime chosen = Runtime.parse(runtime);
         spec.commandLine().getOut().println(Published.describe("apply", ApplyStep.run(model, setting, out, djlServing,
-                preprocessing.preprocessing()), out));
+                preprocessing.preprocessing(), chosen), out));
         return 0;
     }
 }

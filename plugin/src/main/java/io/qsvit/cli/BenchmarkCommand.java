@@ -5,6 +5,7 @@ import io.qsvit.bench.ApplyBenchmark;
 import io.qsvit.bench.DataPathBenchmark;
 import io.qsvit.bench.ImagesBenchmark;
 import io.qsvit.bench.PytorchBenchmark;
+import io.qsvit.bench.RuntimeBenchmark;
 import io.qsvit.bench.SearchBenchmark;
 import io.qsvit.bench.SwitchBenchmark;
 import io.qsvit.bench.Workload;
@@ -21,13 +22,15 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Performance benchmarks that print medians and ratios against baselines run in the same process. */
 @Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Performance benchmarks: medians after a warm-up, run in turns with baselines measured in the same process.")
 final class BenchmarkCommand implements Callable<Integer> {
-    enum Suite { apply, evaluate, all, search, images }
+    enum Suite { apply, evaluate, all, search, images, runtime }
 
     @Spec
     CommandSpec spec;
@@ -36,14 +39,16 @@ final class BenchmarkCommand implements Callable<Integer> {
             + "model vs a byte copy and a protobuf read + write; evaluate: evaluation vs a bare ONNX Runtime loop, and a "
             + "setting switch vs evaluating 1000 images and vs a new session; all: both; search: explore's guided and "
             + "heterogeneous strategies side by side on --bounds and --sensitivity; images: decode + preprocess vs PIL + "
-            + "torchvision, and evaluation end to end vs bare ONNX Runtime on a synthetic 224x224 model (default: "
-            + "${DEFAULT-VALUE}).")
+            + "torchvision, and evaluation end to end vs bare ONNX Runtime on a synthetic 224x224 model; runtime: float "
+            + "vs real models (both --runtime forms) at uniform8 and uniform4: throughput, load time, resident memory, "
+            + "real vs simulated scores, on --model, the other reference model beside it and the synthetic 55.9M-weight "
+            + "spiking model (default: ${DEFAULT-VALUE}).")
     Suite suite;
 
     @Option(names = "--repeats", defaultValue = "5", description = "Measured turns after one warm-up (default: ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--scale", defaultValue = "1.7", description = "apply: channel scale of the synthetic model (1.7 = 55.9M weights).")
+    @Option(names = "--scale", defaultValue = "1.7", description = "apply, runtime: channel scale of the synthetic model (1.7 = 55.9M weights).")
     double scale;
 
     @Option(names = "--work", description = "apply, search: scratch folder (default: a new temporary folder).")
@@ -90,6 +95,17 @@ final class BenchmarkCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int blocks;
 
+    /** --model, then the other reference models in the folder beside its own (examples/models/*). */
+    private static List<Path> referenceModels(Path model) throws java.io.IOException {
+        List<Path> models = new ArrayList<>(List.of(model));
+        Path folders = model.toAbsolutePath().getParent().getParent();
+        try (java.util.stream.Stream<Path> siblings = Files.list(folders)) {
+            siblings.map(f -> f.resolve("model.onnx")).filter(Files::isRegularFile).sorted()
+                    .filter(f -> !f.equals(model.toAbsolutePath().normalize())).forEach(models::add);
+        }
+        return models;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (repeats < 1 || threads < 1 || batch < 1) {
@@ -124,6 +140,20 @@ final class BenchmarkCommand implements Callable<Integer> {
             ImagesBenchmark.run(new ImagesBenchmark.Options(imageFolder ? data : null, images, threads,
                     workers != null ? workers : Runtime.getRuntime().availableProcessors(), imageBatch, repeats, blocks),
                     folder, out);
+            return 0;
+        }
+        if (suite == Suite.runtime) {
+            Path folder = work != null ? Files.createDirectories(work) : Files.createTempDirectory("qsvit-bench");
+            Dataset images = Datasets.open(data, DatasetSpec.detect());
+            if (limit != null) {
+                images = images.first(limit);
+            }
+            List<RuntimeBenchmark.Subject> subjects = new ArrayList<>();
+            for (Path reference : referenceModels(model)) {
+                subjects.add(RuntimeBenchmark.reference(reference.getParent().getFileName().toString(), reference, images, batch));
+            }
+            subjects.add(RuntimeBenchmark.synthetic(scale, folder));
+            RuntimeBenchmark.run(subjects, threads, repeats, folder, out);
             return 0;
         }
         if (suite != Suite.evaluate) {

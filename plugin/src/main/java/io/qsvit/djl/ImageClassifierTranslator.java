@@ -21,7 +21,7 @@ import java.util.List;
 /**
  * Classifies images with a qsvit image classifier (an ONNX model taking float pixels [batch, channels,
  * height, width], or channels-last, and giving class scores) under DJL. The pixels are made exactly as qsvit's
- * image-folder reader makes them, by the same {@link ImagePipeline} and {@link Preprocessing} (resize, crop,
+ * image-folder reader makes them, by the same image pipeline and preprocessing (resize, crop,
  * mean/std, ...), so a model served by DJL and {@code qsvit evaluate} predict the same class for the same image. The work is done on Java arrays: DJL's OnnxRuntime engine runs models
  * but has no array operators of its own (it borrows another engine's, which would download native code).
  * Classes are named by their index, "0" to "K-1", as qsvit names the classes of unnamed data.

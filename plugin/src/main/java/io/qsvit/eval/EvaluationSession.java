@@ -25,6 +25,7 @@ import io.qsvit.model.Group;
 import io.qsvit.model.Grouping;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
+import io.qsvit.model.SpikeValues;
 import io.qsvit.quant.LayerWeights;
 import io.qsvit.quant.QuantizedTensor;
 import io.qsvit.quant.Quantizer;
@@ -90,7 +91,7 @@ public final class EvaluationSession implements AutoCloseable {
         if (switchable) {
             weightsToInputs(model, graph);
         }
-        SpikeInputs spikes = new SpikeInputs(source);
+        SpikeValues spikes = new SpikeValues(source);
         Map<String, String> spikeInputs = new LinkedHashMap<>();
         Set<String> rated = new LinkedHashSet<>();
         for (Layer layer : model.layers()) {

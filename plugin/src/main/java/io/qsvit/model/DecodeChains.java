@@ -6,9 +6,12 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +20,12 @@ import java.util.Set;
 /**
  * The decode nodes with which a real artifact rebuilds each quantized weight W from constant codes:
  * <pre>
- *   uniform: DequantizeLinear(codes, scale[, zero point]) -> W
- *   pow2:    DequantizeLinear(codes, 1) -> Cast(int64) -> Gather(table, .) -> Mul(., scale) -> W
+ *   codes:   an initializer of typed codes shaped like W (INT8/UINT8, INT16/UINT16, INT4/UINT4), or the uint8
+ *            output of an {@link UnpackChain} over codes packed b bits each (b = 2..7)
+ *   uniform: Mul(Cast(float, codes) [- zero point], scale) -> W   (earlier artifacts: DequantizeLinear(codes, scale[, zero point]))
+ *   pow2:    [DequantizeLinear(codes, 1) ->] Cast(int64) -> Gather(table, .) -> Mul(., scale) -> W
+ *   integer: Sub(Cast(int32, codes), zero point) -> K   or   Gather(int32 levels, Cast(int64, codes)) -> K,
+ *            consumed by an {@link IntegerUnit} in place of the float Conv or MatMul
  * </pre>
  * Recognised so that such a W is found as the same layer as in the float model, and removed where W is to
  * be supplied another way. Only these shapes, with the code types qsvit writes, are recognised: any other
@@ -33,10 +40,41 @@ public final class DecodeChains {
 
     private final Map<String, TensorProto> initializers;
     private final Map<String, NodeProto> producers;
+    private final Map<String, List<NodeProto>> consumers;
 
-    DecodeChains(Map<String, TensorProto> initializers, Map<String, NodeProto> producers) {
+    DecodeChains(Map<String, TensorProto> initializers, Map<String, NodeProto> producers,
+                 Map<String, List<NodeProto>> consumers) {
         this.initializers = initializers;
         this.producers = producers;
+        this.consumers = consumers;
+    }
+
+    /** Codes as a decode reads them: a typed initializer, or the uint8 output of an unpack chain. */
+    private record Codes(String tensor, int packedBits, int[] dims, int dataType, List<String> outputs) {
+    }
+
+    private Codes codes(String value) {
+        TensorProto t = initializers.get(value);
+        if (t != null) {
+            return new Codes(value, 0, TensorShapes.dims(t), t.getDataType(), List.of());
+        }
+        UnpackChain.Packed packed = UnpackChain.recognise(value, producers::get, initializers);
+        if (packed == null) {
+            return null;
+        }
+        NodeProto reshape = producers.get(value);
+        int[] dims = Arrays.stream(longs(reshape.getInput(1))).mapToInt(d -> (int) d).toArray();
+        return new Codes(packed.codes(), packed.bits(), dims, DataType.UINT8_VALUE, packed.outputs());
+    }
+
+    private long[] longs(String name) {
+        TensorProto t = initializers.get(name);
+        ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        long[] values = new long[raw.remaining() / 8];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = raw.getLong();
+        }
+        return values;
     }
 
     /** How {@code value} is decoded from codes, or null when no decode chain produces it. */
@@ -46,35 +84,67 @@ public final class DecodeChains {
             return uniform(producer);
         }
         producer = producer(value, "Mul");
-        return producer != null ? pow2(producer) : null;
+        if (producer == null || producer.getInputCount() != 2) {
+            return null;
+        }
+        return producers.containsKey(producer.getInput(0)) && producers.get(producer.getInput(0)).getOpType().equals("Gather")
+                ? pow2(producer) : scaled(producer);
+    }
+
+    /** Mul(Cast(float, codes), scale), or Mul(Sub(Cast(float, codes), zero point), scale), the scales broadcasting. */
+    private WeightEncoding scaled(NodeProto mul) {
+        TensorProto scale = initializer(mul, 1);
+        NodeProto sub = producer(mul.getInput(0), "Sub");
+        TensorProto zero = sub == null || sub.getInputCount() != 2 ? null : initializer(sub, 1);
+        NodeProto cast = producer(sub != null ? sub.getInput(0) : mul.getInput(0), "Cast");
+        Codes codes = cast == null || intAttribute(cast, "to", 0) != DataType.FLOAT_VALUE ? null : codes(cast.getInput(0));
+        if (codes == null || !isFloat(scale) || sub != null && !isFloat(zero)) {
+            return null;
+        }
+        // asymmetric and packed codes are unsigned with a zero point, symmetric ones signed without
+        boolean types = sub != null ? UNSIGNED.contains(codes.dataType()) : SIGNED.contains(codes.dataType());
+        int axis = broadcastAxis(scale, codes.dims());
+        if (!types || axis == NO_AXIS || sub != null && !zero.getDimsList().equals(scale.getDimsList())) {
+            return null;
+        }
+        List<String> outputs = new ArrayList<>(codes.outputs());
+        outputs.add(cast.getOutput(0));
+        if (sub != null) {
+            outputs.add(sub.getOutput(0));
+        }
+        outputs.add(mul.getOutput(0));
+        return new WeightEncoding(codes.tensor(), codes.packedBits(), codes.dims(), scale.getName(),
+                sub != null ? zero.getName() : "", "", axis, outputs, false, null);
     }
 
     private WeightEncoding uniform(NodeProto dequantize) {
         boolean hasZero = dequantize.getInputCount() == 3 && !dequantize.getInput(2).isEmpty();
-        TensorProto codes = initializer(dequantize, 0);
+        Codes codes = dequantize.getInputCount() >= 2 ? codes(dequantize.getInput(0)) : null;
         TensorProto scale = initializer(dequantize, 1);
         TensorProto zero = hasZero ? initializer(dequantize, 2) : null;
         if (codes == null || !isFloat(scale) || dequantize.getInputCount() > 3 || hasZero && zero == null
                 || !onlyAttributes(dequantize, "axis")) {
             return null;
         }
-        // asymmetric codes are unsigned with a zero point, symmetric ones signed without: what qsvit writes
-        boolean types = hasZero ? UNSIGNED.contains(codes.getDataType()) && zero.getDataType() == codes.getDataType()
-                : SIGNED.contains(codes.getDataType());
-        int axis = scale.getDimsCount() == 0 ? -1 : dequantizeAxis(dequantize, codes, scale);
+        // asymmetric (and packed) codes are unsigned with a zero point, symmetric ones signed without
+        boolean types = hasZero ? UNSIGNED.contains(codes.dataType()) && zero.getDataType() == codes.dataType()
+                : SIGNED.contains(codes.dataType());
+        int axis = scale.getDimsCount() == 0 ? -1 : dequantizeAxis(dequantize, codes.dims(), scale);
         if (!types || axis == NO_AXIS || hasZero && !zero.getDimsList().equals(scale.getDimsList())) {
             return null;
         }
-        return new WeightEncoding(codes.getName(), scale.getName(), hasZero ? zero.getName() : "", "", axis,
-                dequantize.getOutputList());
+        List<String> outputs = new ArrayList<>(codes.outputs());
+        outputs.addAll(dequantize.getOutputList());
+        return new WeightEncoding(codes.tensor(), codes.packedBits(), codes.dims(), scale.getName(),
+                hasZero ? zero.getName() : "", "", axis, outputs, false, null);
     }
 
     /** The axis of a 1-D scale: the node's {@code axis} attribute (default 1), its length that axis's size. */
-    private static int dequantizeAxis(NodeProto dequantize, TensorProto codes, TensorProto scale) {
-        int rank = codes.getDimsCount();
+    private static int dequantizeAxis(NodeProto dequantize, int[] dims, TensorProto scale) {
+        int rank = dims.length;
         long attribute = intAttribute(dequantize, "axis", 1);
         int axis = (int) (attribute < 0 ? attribute + rank : attribute);
-        return scale.getDimsCount() == 1 && axis >= 0 && axis < rank && scale.getDims(0) == codes.getDims(axis)
+        return scale.getDimsCount() == 1 && axis >= 0 && axis < rank && scale.getDims(0) == dims[axis]
                 ? axis : NO_AXIS;
     }
 
@@ -91,15 +161,165 @@ public final class DecodeChains {
                 || intAttribute(cast, "to", 0) != DataType.INT64_VALUE) {
             return null;
         }
+        List<String> outputs = new ArrayList<>();
         NodeProto index = producer(cast.getInput(0), "DequantizeLinear");
-        TensorProto codes = index != null && index.getInputCount() == 2 ? initializer(index, 0) : null;
-        if (codes == null || !POW2_CODES.contains(codes.getDataType()) || !isOne(initializer(index, 1))
-                || !onlyAttributes(index, "axis")) {
+        Codes codes;
+        if (index != null) { // codes in a 4- or 8-bit container, made float indices by DequantizeLinear(codes, 1)
+            codes = index.getInputCount() == 2 && initializers.containsKey(index.getInput(0)) ? codes(index.getInput(0)) : null;
+            if (codes == null || !isOne(initializer(index, 1)) || !onlyAttributes(index, "axis")) {
+                return null;
+            }
+            outputs.add(index.getOutput(0));
+        } else {
+            codes = codes(cast.getInput(0));
+            if (codes == null || codes.packedBits() == 0 && codes.dataType() != DataType.UINT8_VALUE) {
+                return null;
+            }
+            outputs.addAll(codes.outputs());
+        }
+        if (!POW2_CODES.contains(codes.dataType())) {
             return null;
         }
-        int axis = broadcastAxis(scale, codes);
-        return axis == NO_AXIS ? null : new WeightEncoding(codes.getName(), scale.getName(), "", table.getName(), axis,
-                List.of(index.getOutput(0), cast.getOutput(0), gather.getOutput(0), mul.getOutput(0)));
+        int axis = broadcastAxis(scale, codes.dims());
+        outputs.addAll(List.of(cast.getOutput(0), gather.getOutput(0), mul.getOutput(0)));
+        return axis == NO_AXIS ? null : new WeightEncoding(codes.tensor(), codes.packedBits(), codes.dims(),
+                scale.getName(), "", table.getName(), axis, outputs, false, null);
+    }
+
+    /**
+     * The integer levels K an {@link IntegerUnit} consumes: Sub(Cast(int32, codes), zero point) for uniform codes,
+     * Gather(int32 levels, Cast(int64, codes)) for pow2 ones. The scale is the unit's, so it is left out here.
+     */
+    private WeightEncoding integerWeight(String value) {
+        NodeProto sub = producer(value, "Sub");
+        if (sub != null) {
+            NodeProto cast = sub.getInputCount() == 2 ? producer(sub.getInput(0), "Cast") : null;
+            TensorProto zero = initializer(sub, 1);
+            Codes codes = cast == null || intAttribute(cast, "to", 0) != DataType.INT32_VALUE ? null : codes(cast.getInput(0));
+            if (codes == null || zero == null || zero.getDataType() != DataType.INT32_VALUE
+                    || !Set.of(DataType.INT8_VALUE, DataType.UINT8_VALUE).contains(codes.dataType())
+                    || broadcastAxis(zero, codes.dims()) == NO_AXIS) {
+                return null;
+            }
+            List<String> outputs = new ArrayList<>(codes.outputs());
+            outputs.addAll(List.of(cast.getOutput(0), value));
+            return new WeightEncoding(codes.tensor(), codes.packedBits(), codes.dims(), "", zero.getName(), "",
+                    broadcastAxis(zero, codes.dims()), outputs, false, null);
+        }
+        NodeProto gather = producer(value, "Gather");
+        TensorProto levels = gather == null || gather.getInputCount() != 2 ? null : initializer(gather, 0);
+        NodeProto cast = levels == null ? null : producer(gather.getInput(1), "Cast");
+        Codes codes = cast == null || intAttribute(cast, "to", 0) != DataType.INT64_VALUE ? null : codes(cast.getInput(0));
+        if (codes == null || codes.dataType() != DataType.UINT8_VALUE || levels.getDataType() != DataType.INT32_VALUE
+                || levels.getDimsCount() != 1 || !isLevelCount(levels.getDims(0)) || !onlyAttributes(gather, "axis")
+                || intAttribute(gather, "axis", 0) != 0) {
+            return null;
+        }
+        List<String> outputs = new ArrayList<>(codes.outputs());
+        outputs.addAll(List.of(cast.getOutput(0), value));
+        return new WeightEncoding(codes.tensor(), codes.packedBits(), codes.dims(), "", "", levels.getName(), -1,
+                outputs, true, null);
+    }
+
+    /**
+     * The integer kernel {@code kernel} (ConvInteger or MatMulInteger) as the float layer it stands for, with the
+     * weight's encoding, or null unless the whole unit is exactly what {@link IntegerUnit} describes.
+     */
+    WeightEncoding integerUnit(NodeProto kernel) {
+        boolean conv = kernel.getOpType().equals("ConvInteger");
+        if (!conv && !kernel.getOpType().equals("MatMulInteger") || kernel.getOutputCount() != 1
+                || kernel.getInputCount() != (conv ? 4 : 2)) {
+            return null;
+        }
+        NodeProto inputCast = producer(kernel.getInput(0), "Cast");
+        if (inputCast == null || intAttribute(inputCast, "to", 0) != DataType.UINT8_VALUE) {
+            return null;
+        }
+        List<String> outputs = new ArrayList<>(List.of(inputCast.getOutput(0), kernel.getOutput(0)));
+        String weight;
+        NodeProto transpose = null;
+        if (conv) {
+            NodeProto toUint8 = producer(kernel.getInput(1), "Cast");
+            NodeProto add = toUint8 == null || intAttribute(toUint8, "to", 0) != DataType.UINT8_VALUE ? null
+                    : producer(toUint8.getInput(0), "Add");
+            if (add == null || add.getInputCount() != 2 || !isScalar(initializer(add, 1), DataType.INT32_VALUE, 128)
+                    || !kernel.getInput(2).isEmpty() || !isScalar(initializer(kernel, 3), DataType.UINT8_VALUE, 128)) {
+                return null;
+            }
+            weight = add.getInput(0);
+            outputs.addAll(List.of(add.getOutput(0), toUint8.getOutput(0)));
+        } else {
+            String b = kernel.getInput(1);
+            transpose = producer(b, "Transpose");
+            if (transpose != null) {
+                outputs.add(transpose.getOutput(0));
+                b = transpose.getInput(0);
+            }
+            NodeProto toInt8 = producer(b, "Cast");
+            if (toInt8 == null || intAttribute(toInt8, "to", 0) != DataType.INT8_VALUE) {
+                return null;
+            }
+            weight = toInt8.getInput(0);
+            outputs.add(toInt8.getOutput(0));
+        }
+        NodeProto toFloat = soleConsumer(kernel.getOutput(0), "Cast");
+        NodeProto mul = toFloat == null || intAttribute(toFloat, "to", 0) != DataType.FLOAT_VALUE ? null
+                : soleConsumer(toFloat.getOutput(0), "Mul");
+        TensorProto scale = mul == null || mul.getInputCount() != 2 || !mul.getInput(0).equals(toFloat.getOutput(0))
+                ? null : initializer(mul, 1);
+        WeightEncoding encoding = integerWeight(weight);
+        if (!isFloat(scale) || encoding == null) {
+            return null;
+        }
+        outputs.addAll(List.of(toFloat.getOutput(0), mul.getOutput(0)));
+        String output = mul.getOutput(0);
+        String bias = "";
+        NodeProto add = conv ? soleConsumer(mul.getOutput(0), "Add") : null;
+        NodeProto reshape = add == null || add.getInputCount() != 2 ? null : producer(add.getInput(1), "Reshape");
+        TensorProto biasValues = reshape == null ? null : initializer(reshape, 0);
+        if (isFloat(biasValues) && add.getInput(0).equals(output)) {
+            bias = biasValues.getName();
+            outputs.addAll(List.of(reshape.getOutput(0), add.getOutput(0)));
+            output = add.getOutput(0);
+        }
+        int[] dims = encoding.dims();
+        int channelAxis = conv ? 0 : transpose == null ? dims.length - 1 : transposedAxis(transpose, dims.length);
+        int scaleAxis = TensorShapes.elements(scale) == 1 ? -1 : channelAxis;
+        if (dims.length < 2 || !conv && dims.length != 2 || scaleAxis >= 0 && TensorShapes.elements(scale) != dims[channelAxis]
+                || encoding.zeroPoint().isEmpty() == encoding.table().isEmpty()) {
+            return null;
+        }
+        IntegerUnit unit = new IntegerUnit(conv ? "Conv" : "MatMul", kernel, inputCast.getInput(0), output, weight,
+                bias, transpose, outputs);
+        return encoding.withUnit(unit, scale.getName(), scaleAxis);
+    }
+
+    /** The stored axis a MatMul's output columns come from through Transpose(perm) of a 2-D weight. */
+    private static int transposedAxis(NodeProto transpose, int rank) {
+        for (AttributeProto a : transpose.getAttributeList()) {
+            if (a.getName().equals("perm")) {
+                return a.getIntsCount() == rank ? (int) a.getInts(rank - 1) : NO_AXIS;
+            }
+        }
+        return 0;
+    }
+
+    private NodeProto soleConsumer(String value, String opType) {
+        List<NodeProto> readers = consumers.getOrDefault(value, List.of());
+        if (readers.size() != 1) {
+            return null;
+        }
+        NodeProto node = readers.get(0);
+        boolean standard = node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx");
+        return standard && node.getOpType().equals(opType) && node.getOutputCount() == 1 ? node : null;
+    }
+
+    private static boolean isScalar(TensorProto t, int dataType, int value) {
+        if (t == null || t.getDataType() != dataType || TensorShapes.elements(t) != 1 || t.getRawData().isEmpty()) {
+            return false;
+        }
+        ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        return dataType == DataType.UINT8_VALUE ? (raw.get() & 0xFF) == value : raw.remaining() == 4 && raw.getInt() == value;
     }
 
     /** 2^b - 1 levels for b = 2..8 bits. */
@@ -108,17 +328,17 @@ public final class DecodeChains {
     }
 
     /** The one axis a scale of the codes' rank varies along (-1 when it has one element), else NO_AXIS. */
-    private static int broadcastAxis(TensorProto scale, TensorProto codes) {
-        if (scale.getDimsCount() == 0) {
+    private static int broadcastAxis(TensorProto scale, int[] dims) {
+        if (TensorShapes.elements(scale) == 1 && scale.getDimsCount() <= dims.length) {
             return -1;
         }
-        if (scale.getDimsCount() != codes.getDimsCount()) {
+        if (scale.getDimsCount() != dims.length) {
             return NO_AXIS;
         }
         int axis = -1;
         for (int i = 0; i < scale.getDimsCount(); i++) {
             if (scale.getDims(i) != 1) {
-                if (axis >= 0 || scale.getDims(i) != codes.getDims(i)) {
+                if (axis >= 0 || scale.getDims(i) != dims[i]) {
                     return NO_AXIS;
                 }
                 axis = i;
@@ -167,11 +387,22 @@ public final class DecodeChains {
 
     /**
      * Removes the decode nodes of the layers' encoded weights, and the initializers nothing else reads, so
-     * the weights can be supplied another way (graph inputs, float initializers) under their own names.
+     * the weights can be supplied another way (graph inputs, float initializers) under their own names. An
+     * integer kernel is put back as the float Conv or MatMul it stands for, in its place.
      */
     public static void remove(GraphProto.Builder graph, Collection<Layer> layers) {
         Set<String> decoded = new HashSet<>();
-        layers.stream().filter(Layer::encoded).forEach(l -> decoded.addAll(l.encoding().decodeOutputs()));
+        Map<String, List<NodeProto>> restored = new HashMap<>();
+        for (Layer l : layers) {
+            if (l.encoded()) {
+                decoded.addAll(l.encoding().decodeOutputs());
+                IntegerUnit unit = l.encoding().unit();
+                if (unit != null) {
+                    decoded.addAll(unit.outputs());
+                    restored.put(unit.kernel().getOutput(0), unit.floatNodes());
+                }
+            }
+        }
         if (decoded.isEmpty()) {
             return;
         }
@@ -180,7 +411,12 @@ public final class DecodeChains {
         Set<String> readByOthers = new HashSet<>();
         graph.getOutputList().forEach(o -> readByOthers.add(o.getName()));
         for (NodeProto node : graph.getNodeList()) {
-            if (node.getOutputCount() == 1 && decoded.contains(node.getOutput(0))) {
+            List<NodeProto> instead = node.getOutputCount() == 1 ? restored.get(node.getOutput(0)) : null;
+            if (instead != null) {
+                readByDecode.addAll(node.getInputList());
+                kept.addAll(instead);
+                instead.forEach(n -> readByOthers.addAll(n.getInputList()));
+            } else if (node.getOutputCount() == 1 && decoded.contains(node.getOutput(0))) {
                 readByDecode.addAll(node.getInputList());
             } else {
                 kept.add(node);

@@ -25,7 +25,8 @@ public final class LayerFinder {
 
     private final Map<String, TensorProto> initializers = new HashMap<>();
     private final Map<String, NodeProto> producers = new HashMap<>();
-    private final DecodeChains decodeChains = new DecodeChains(initializers, producers);
+    private final Map<String, List<NodeProto>> consumers = new HashMap<>();
+    private final DecodeChains decodeChains = new DecodeChains(initializers, producers, consumers);
 
     private LayerFinder(GraphProto graph) {
         for (TensorProto t : graph.getInitializerList()) {
@@ -35,6 +36,9 @@ public final class LayerFinder {
             for (String output : node.getOutputList()) {
                 producers.put(output, node);
             }
+            for (String input : node.getInputList()) {
+                consumers.computeIfAbsent(input, k -> new ArrayList<>()).add(node);
+            }
         }
     }
 
@@ -43,6 +47,17 @@ public final class LayerFinder {
         List<Layer> layers = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (NodeProto node : graph.getNodeList()) {
+            WeightEncoding integer = finder.decodeChains.integerUnit(node);
+            if (integer != null && seen.add(integer.unit().weight())) {
+                IntegerUnit unit = integer.unit();
+                String path = LayerPaths.path(node, unit.weight(), layers.size());
+                List<String> via = unit.transpose() == null ? List.of() : List.of("Transpose");
+                int axis = unit.op().equals("Conv") ? 0 : unit.transpose() == null ? integer.dims().length - 1
+                        : integer.scaleAxis() >= 0 ? integer.scaleAxis() : transposedColumns(unit.transpose());
+                layers.add(new Layer(layers.size(), path, LayerPaths.source(node, unit.weight()), unit.weight(), false,
+                        node.getName(), unit.op(), 1, unit.input(), unit.output(), integer.dims(), axis, via, integer));
+                continue;
+            }
             for (int input : weightInputs(node)) {
                 if (input >= node.getInputCount()) {
                     continue;
@@ -57,6 +72,16 @@ public final class LayerFinder {
             }
         }
         return LayerPaths.unique(layers);
+    }
+
+    /** The stored axis of a 2-D weight that a MatMul's output columns come from through a Transpose. */
+    private static int transposedColumns(NodeProto transpose) {
+        for (AttributeProto a : transpose.getAttributeList()) {
+            if (a.getName().equals("perm") && a.getIntsCount() == 2) {
+                return (int) a.getInts(1);
+            }
+        }
+        return 0;
     }
 
     /** Which inputs of a node may be a weight: the kernel of convolutions, either operand of a product. */
@@ -122,7 +147,7 @@ public final class LayerFinder {
             }
             WeightEncoding encoding = decodeChains.encodingOf(name);
             if (encoding != null) {
-                int[] dims = TensorShapes.dims(initializers.get(encoding.codes()));
+                int[] dims = encoding.dims();
                 return new Source(name, dims, true, false, storedAxis(axis, dims.length, chain), via, encoding);
             }
             if (!PASS_THROUGH.contains(producer.getOpType()) || producer.getInputCount() == 0) {

@@ -9,6 +9,8 @@ import io.qsvit.model.DecodeChains;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
+import io.qsvit.model.PackedCodes;
+import io.qsvit.model.TensorShapes;
 import io.qsvit.model.TensorData;
 import io.qsvit.model.WeightEncoding;
 
@@ -69,7 +71,7 @@ public final class LayerWeights {
         DecodeChains.remove(graph, model.layers());
         for (Layer layer : model.layers()) {
             if (layer.encoded()) {
-                graph.addInitializer(Decode.floats(layer.tensorName(), layer.dims(), weights.floats(layer)));
+                graph.addInitializer(DequantizeForm.floats(layer.tensorName(), layer.dims(), weights.floats(layer)));
             }
         }
         return new OnnxModel(model.model().proto().toBuilder().setGraph(graph).build(), model.model().file());
@@ -82,13 +84,15 @@ public final class LayerWeights {
     QuantizedTensor stored(Layer layer) {
         WeightEncoding encoding = layer.encoding();
         TensorProto codeTensor = tensor(encoding.codes());
-        int containerBits = containerBits(codeTensor);
-        boolean signed = isSigned(codeTensor);
-        Codes codes = codes(codeTensor, (int) layer.params(), containerBits, signed);
+        int count = (int) layer.params();
+        int containerBits = encoding.packed() ? 8 : containerBits(codeTensor);
+        boolean signed = !encoding.packed() && isSigned(codeTensor);
+        Codes codes = encoding.packed() ? packed(codeTensor, count, encoding.packedBits(), layer) : codes(codeTensor, count, containerBits, signed);
         float[] scales = TensorData.floats(tensor(encoding.scale()), model);
         boolean perChannel = encoding.scaleAxis() >= 0;
         if (encoding.pow2()) {
-            float[] table = TensorData.floats(tensor(encoding.table()), model);
+            TensorProto tableTensor = tensor(encoding.table());
+            float[] table = encoding.integerLevels() ? unitLevels(tableTensor, scales, layer) : TensorData.floats(tableTensor, model);
             int bits = Integer.numberOfTrailingZeros(table.length + 1);
             if (!Arrays.equals(table, Pow2Levels.table(bits))) {
                 throw new UserInputException(model.file() + ": weight '" + layer.tensorName() + "' is decoded from a "
@@ -99,11 +103,83 @@ public final class LayerWeights {
         }
         int[] zeroPoints = new int[encoding.zeroPoint().isEmpty() ? 0 : scales.length];
         if (zeroPoints.length > 0) {
-            Codes zero = codes(tensor(encoding.zeroPoint()), zeroPoints.length, containerBits, signed);
-            Arrays.setAll(zeroPoints, zero::get);
+            TensorProto zeroTensor = tensor(encoding.zeroPoint());
+            int[] zero = switch (zeroTensor.getDataType()) {
+                case OnnxDataType.INT32 -> int32s(zeroTensor);
+                case OnnxDataType.FLOAT -> integral(TensorData.floats(zeroTensor, model), layer);
+                default -> intsOf(codes(zeroTensor, (int) TensorShapes.elements(zeroTensor), containerBits, signed));
+            };
+            if (zero.length != zeroPoints.length && zero.length != 1) {
+                throw new UserInputException(model.file() + ": weight '" + layer.tensorName() + "' has " + zero.length
+                        + " zero points for " + scales.length + " scales");
+            }
+            Arrays.setAll(zeroPoints, i -> zero[zero.length == 1 ? 0 : i]);
         }
-        return QuantizedTensor.uniform(new Scheme.Uniform(containerBits, signed, perChannel), layer.dims(),
-                encoding.scaleAxis(), scales, zeroPoints, codes);
+        // packed codes are unsigned with a zero point (the bias of symmetric codes): read as asymmetric, same values
+        return QuantizedTensor.uniform(new Scheme.Uniform(encoding.packed() ? encoding.packedBits() : containerBits,
+                        signed || zeroPoints.length == 0, perChannel), layer.dims(), encoding.scaleAxis(), scales,
+                zeroPoints, codes);
+    }
+
+    /**
+     * The unit levels an integer kernel's int32 levels stand for: level / 2^(n-1), with the scales times 2^(n-1)
+     * in place, both exact (powers of two), so the dequantized values are the pow2 decode's bit for bit.
+     */
+    private float[] unitLevels(TensorProto levelsTensor, float[] scales, Layer layer) {
+        int[] levels = int32s(levelsTensor);
+        int bits = Integer.numberOfTrailingZeros(levels.length + 1);
+        int top = Pow2Levels.magnitudes(Math.max(bits, Scheme.Pow2.MIN_BITS)) - 1;
+        float[] table = new float[levels.length];
+        for (int i = 0; i < levels.length; i++) {
+            table[i] = Math.scalb((float) levels[i], -top);
+        }
+        for (int c = 0; c < scales.length; c++) {
+            scales[c] = Math.scalb(scales[c], top);
+        }
+        return table;
+    }
+
+    private int[] int32s(TensorProto t) {
+        ByteBuffer raw = TensorData.rawBytes(t, model, 4 * TensorShapes.elements(t));
+        if (raw == null) {
+            throw new UserInputException(model.file() + ": '" + t.getName() + "' is not in raw or external data");
+        }
+        int[] values = new int[raw.remaining() / 4];
+        raw.asIntBuffer().get(values);
+        return values;
+    }
+
+    /** Zero points stored as floats (for a Sub of float codes): whole numbers within the codes' range. */
+    private int[] integral(float[] values, Layer layer) {
+        int[] ints = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != Math.rint(values[i]) || values[i] < 0 || values[i] > 65535) {
+                throw new UserInputException(model.file() + ": weight '" + layer.tensorName() + "' has zero point "
+                        + values[i] + ", not a code");
+            }
+            ints[i] = (int) values[i];
+        }
+        return ints;
+    }
+
+    private static int[] intsOf(Codes codes) {
+        int[] values = new int[codes.length()];
+        Arrays.setAll(values, codes::get);
+        return values;
+    }
+
+    private Codes packed(TensorProto tensor, int count, int bits, Layer layer) {
+        ByteBuffer raw = TensorData.rawBytes(tensor, model, PackedCodes.bytes(count, bits));
+        if (raw == null) {
+            throw new UserInputException(model.file() + ": codes '" + tensor.getName() + "' are not in raw or "
+                    + "external data, the forms qsvit writes");
+        }
+        int[] values = PackedCodes.unpack(raw, count, bits);
+        Codes codes = Codes.allocate(count, 8, false);
+        for (int i = 0; i < count; i++) {
+            codes.set(i, values[i]);
+        }
+        return codes;
     }
 
     private TensorProto tensor(String name) {

@@ -9,6 +9,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import io.qsvit.model.Group;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
+import io.qsvit.model.SpikeValues;
 import io.qsvit.model.opset.OpsetConverter;
 
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ public final class QuantizedArtifacts {
     public static final String FORM_KEY = "qsvit.form";
     /** Earlier quantizations of a model quantized again: a JSON array of {setting, form}, oldest first. */
     public static final String HISTORY_KEY = "qsvit.history";
+    public static final String RUNTIME_KEY = "qsvit.runtime";
 
     /** The two forms, by the names apply gives their folders and {@value #FORM_KEY} gives the models. */
     public enum Form {
@@ -48,10 +50,14 @@ public final class QuantizedArtifacts {
 
     private final ModelProto simulated;
     private final ModelProto real;
+    private final Runtime runtime;
+    private final Map<String, RuntimeForm> forms;
 
-    private QuantizedArtifacts(ModelProto simulated, ModelProto real) {
+    private QuantizedArtifacts(ModelProto simulated, ModelProto real, Runtime runtime, Map<String, RuntimeForm> forms) {
         this.simulated = simulated;
         this.real = real;
+        this.runtime = runtime;
+        this.forms = forms;
     }
 
     public ModelProto simulated() {
@@ -66,10 +72,38 @@ public final class QuantizedArtifacts {
         return form == Form.REAL ? real : simulated;
     }
 
+    public Runtime runtime() {
+        return runtime;
+    }
+
+    /** The run-time form of every quantized layer of the real model, by layer path, in model order. */
+    public Map<String, RuntimeForm> forms() {
+        return forms;
+    }
+
+    /** As {@link #build(ModelLayers, Setting, String, Runtime)} for {@link Runtime#DEFAULT}. */
     public static QuantizedArtifacts build(ModelLayers model, Setting setting, String settingJson) {
+        return build(model, setting, settingJson, Runtime.DEFAULT);
+    }
+
+    public static QuantizedArtifacts build(ModelLayers model, Setting setting, String settingJson, Runtime runtime) {
         if (model.layers().stream().anyMatch(Layer::encoded)) {
             throw new IllegalArgumentException("weights of a real artifact are codes: build from LayerWeights.decodedModel");
         }
+        QuantizedArtifacts artifacts = assemble(model, setting, settingJson, runtime);
+        int needed = requiredOpset(model.model().proto().getGraph(), artifacts.real.getGraph());
+        if (needed <= OpsetConverter.opset(model.model().proto())) {
+            return artifacts;
+        }
+        // The decode nodes are written in the op-set they need: raise the source first, then add them to it (the
+        // converter would read them as nodes of the old op-set). The simulated model keeps the source's op-set.
+        ModelProto raised = OpsetConverter.upgrade(model.model().proto(), needed);
+        ModelLayers again = ModelLayers.of(new io.qsvit.model.OnnxModel(raised, model.model().file()), setting.grouping());
+        QuantizedArtifacts real = assemble(again, setting, settingJson, runtime);
+        return new QuantizedArtifacts(artifacts.simulated, real.real, runtime, real.forms);
+    }
+
+    private static QuantizedArtifacts assemble(ModelLayers model, Setting setting, String settingJson, Runtime runtime) {
         ModelProto source = model.model().proto();
         GraphProto.Builder sim = source.getGraph().toBuilder();
         GraphProto.Builder real = source.getGraph().toBuilder();
@@ -78,26 +112,46 @@ public final class QuantizedArtifacts {
             initializerIndex.put(sim.getInitializer(i).getName(), i);
         }
         Map<String, Integer> constantIndex = new HashMap<>();
+        Map<String, NodeProto> producers = new HashMap<>();
+        Map<String, Integer> readers = new HashMap<>();
         for (int i = 0; i < sim.getNodeCount(); i++) {
-            if (sim.getNode(i).getOpType().equals("Constant")) {
-                constantIndex.put(sim.getNode(i).getOutput(0), i);
+            NodeProto node = sim.getNode(i);
+            if (node.getOpType().equals("Constant")) {
+                constantIndex.put(node.getOutput(0), i);
             }
+            node.getOutputList().forEach(o -> producers.put(o, node));
+            node.getInputList().forEach(in -> readers.merge(in, 1, Integer::sum));
         }
+        SpikeValues spikes = new SpikeValues(source.getGraph());
         List<Job> jobs = new ArrayList<>();
         for (Group group : model.groups()) {
             Scheme scheme = setting.schemeOf(group);
             if (!(scheme instanceof Scheme.Float32)) {
-                group.layers().forEach(layer -> jobs.add(new Job(layer, scheme)));
+                for (Layer layer : group.layers()) {
+                    NodeProto consumer = producers.get(layer.output());
+                    NodeProto transpose = null;
+                    if (consumer != null && layer.via().equals(List.of("Transpose"))) {
+                        NodeProto t = producers.get(consumer.getInput(layer.weightInput()));
+                        boolean sole = t != null && t.getOpType().equals("Transpose") && readers.get(t.getOutput(0)) == 1
+                                && readers.get(layer.tensorName()) == 1;
+                        transpose = sole ? t : null;
+                    }
+                    jobs.add(new Job(layer, scheme, runtime, consumer, transpose, spikes.isSpiking(layer.dataInput())));
+                }
             }
         }
+        jobs.sort(java.util.Comparator.comparingInt(job -> job.layer.index()));
         // quantize in parallel (read-only on the source model), assemble in order: same bytes every run
         LayerWeights weights = LayerWeights.of(model.model());
         Map<Long, Map<Integer, float[]>> scratch = new ConcurrentHashMap<>();
-        List<Done> done = jobs.parallelStream().map(job -> job.run(weights, scratch)).toList();
-        int opset = requiredOpset(jobs, done);
+        Map<String, TensorProto> shared = new ConcurrentHashMap<>();
+        List<Done> done = jobs.parallelStream().map(job -> job.run(weights, scratch, shared)).toList();
         int decodeNodes = 0;
+        Map<String, List<NodeProto>> replacements = new HashMap<>();
+        Map<String, RuntimeForm> forms = new LinkedHashMap<>();
         for (Done d : done) {
             Layer layer = d.layer;
+            forms.put(layer.path(), d.decode.form);
             if (layer.fromConstant()) {
                 int index = constantIndex.get(layer.tensorName());
                 sim.setNode(index, withValue(sim.getNode(index), d.values));
@@ -112,29 +166,59 @@ public final class QuantizedArtifacts {
             for (NodeProto node : d.decode.nodes) {
                 real.addNode(decodeNodes++, node); // inputs are initializers: valid at the graph's start
             }
+            replacements.putAll(d.decode.replacements);
         }
-        ModelProto simulated = withMetadata(source.toBuilder().setGraph(sim).build(), settingJson, Form.SIMULATED);
+        if (!replacements.isEmpty()) {
+            List<NodeProto> nodes = new ArrayList<>();
+            for (int i = 0; i < real.getNodeCount(); i++) {
+                NodeProto node = real.getNode(i);
+                // the decode nodes at the start may re-create a replaced output (the int8 Transpose): keep them
+                List<NodeProto> instead = i >= decodeNodes && node.getOutputCount() == 1
+                        ? replacements.get(node.getOutput(0)) : null;
+                if (instead != null) {
+                    nodes.addAll(instead);
+                } else {
+                    nodes.add(node);
+                }
+            }
+            real.clearNode().addAllNode(nodes);
+        }
+        new java.util.TreeMap<>(shared).values().forEach(real::addInitializer);
+        ModelProto simulated = withMetadata(source.toBuilder().setGraph(sim).build(), settingJson, Form.SIMULATED, null);
         ModelProto realModel = source.toBuilder().setGraph(withoutComputedInputs(real)).build();
-        realModel = OpsetConverter.upgrade(realModel, Math.max(opset, OpsetConverter.opset(realModel)));
-        return new QuantizedArtifacts(simulated, withMetadata(realModel, settingJson, Form.REAL));
+        return new QuantizedArtifacts(simulated, withMetadata(realModel, settingJson, Form.REAL, runtime), runtime,
+                java.util.Collections.unmodifiableMap(forms));
     }
 
     /**
-     * The op-set the decode nodes need: DequantizeLinear came at 10, its per-channel axis at 13, 4-bit and
-     * 16-bit codes at 21. A model below it is raised by the converter.
+     * The op-set the nodes a real model adds to its source need: ConvInteger, MatMulInteger and Slice with its
+     * bounds as inputs came at 10, BitShift at 11, the bitwise operators (packed codes) at 18, 4- and 16-bit
+     * tensors at 21; DequantizeLinear (earlier artifacts) at 10, its per-channel axis at 13.
      */
-    private static int requiredOpset(List<Job> jobs, List<Done> done) {
+    private static int requiredOpset(GraphProto source, GraphProto real) {
         int opset = OpsetConverter.MIN_OPSET;
-        for (Done d : done) {
-            for (NodeProto node : d.decode.nodes) {
-                if (node.getOpType().equals("DequantizeLinear")) {
-                    boolean perChannel = node.getAttributeList().stream().anyMatch(a -> a.getName().equals("axis"));
-                    opset = Math.max(opset, perChannel ? 13 : 10);
-                }
+        java.util.Set<NodeProto> own = new java.util.HashSet<>(source.getNodeList());
+        for (NodeProto node : real.getNodeList()) {
+            if (own.contains(node)) {
+                continue;
+            }
+            switch (node.getOpType()) {
+                case "ConvInteger", "MatMulInteger", "Slice" -> opset = Math.max(opset, 10); // Slice: starts as inputs
+                case "BitShift" -> opset = Math.max(opset, 11);
+                case "BitwiseAnd", "BitwiseOr" -> opset = Math.max(opset, 18);
+                case "DequantizeLinear" -> opset = Math.max(opset,
+                        node.getAttributeList().stream().anyMatch(a -> a.getName().equals("axis")) ? 13 : 10);
+                default -> { }
             }
         }
-        boolean wide = jobs.stream().anyMatch(job -> job.scheme.containerBits() != 8);
-        return wide ? OpsetConverter.MAX_OPSET : opset;
+        for (TensorProto t : real.getInitializerList()) {
+            int type = t.getDataType();
+            if (type == OnnxDataType.INT4 || type == OnnxDataType.UINT4 || type == OnnxDataType.INT16
+                    || type == OnnxDataType.UINT16) {
+                opset = OpsetConverter.MAX_OPSET;
+            }
+        }
+        return opset;
     }
 
     /**
@@ -151,25 +235,28 @@ public final class QuantizedArtifacts {
         return graph;
     }
 
-    /** One layer to quantize under one scheme. */
-    private record Job(Layer layer, Scheme scheme) {
+    /** One layer to quantize under one scheme, and how it will run. */
+    private record Job(Layer layer, Scheme scheme, Runtime runtime, NodeProto consumer, NodeProto transpose,
+                       boolean spikes) {
         /**
          * @param scratch per thread, one float array per tensor size, reused within one build: a 55M-weight
          *                model then allocates a few arrays instead of one per tensor
          */
-        Done run(LayerWeights stored, Map<Long, Map<Integer, float[]>> scratch) {
+        Done run(LayerWeights stored, Map<Long, Map<Integer, float[]>> scratch, Map<String, TensorProto> shared) {
             Map<Integer, float[]> mine = scratch.computeIfAbsent(Thread.currentThread().getId(), id -> new HashMap<>());
             float[] weights = stored.floats(layer, mine.get((int) layer.params()));
             QuantizedTensor q = Quantizer.quantize(layer.path(), weights, layer.dims(), layer.channelAxis(), scheme);
             q.dequantizeInto(weights);
             mine.put(weights.length, weights); // reused by this thread's next tensor of the same size
-            return new Done(layer, Decode.floats(layer.tensorName(), layer.dims(), weights), Decode.of(layer, q));
+            RuntimeForm form = RuntimeRule.choose(runtime, layer, q, consumer, transpose, spikes);
+            LayerDecode decode = form == RuntimeForm.INTEGER ? IntegerForm.of(layer, q, consumer, transpose, shared)
+                    : DequantizeForm.of(layer, q, shared);
+            return new Done(layer, scheme, DequantizeForm.floats(layer.tensorName(), layer.dims(), weights), decode);
         }
     }
 
-
-    /** A quantized layer: its simulated float tensor and the tensors and nodes that decode it. */
-    private record Done(Layer layer, TensorProto values, Decode decode) {
+    /** A quantized layer: its simulated float tensor and what the real model holds for it. */
+    private record Done(Layer layer, Scheme scheme, TensorProto values, LayerDecode decode) {
     }
 
     private static NodeProto withValue(NodeProto constant, TensorProto value) {
@@ -179,7 +266,7 @@ public final class QuantizedArtifacts {
         return b.build();
     }
 
-    private static ModelProto withMetadata(ModelProto model, String settingJson, Form form) {
+    private static ModelProto withMetadata(ModelProto model, String settingJson, Form form, Runtime runtime) {
         Map<String, String> props = new LinkedHashMap<>();
         model.getMetadataPropsList().forEach(p -> props.put(p.getKey(), p.getValue()));
         if (props.containsKey(SETTING_KEY)) { // quantized before: the file keeps what was done to it
@@ -187,6 +274,9 @@ public final class QuantizedArtifacts {
         }
         props.put(SETTING_KEY, settingJson);
         props.put(FORM_KEY, form.id());
+        if (runtime != null) {
+            props.put(RUNTIME_KEY, runtime.id());
+        }
         ModelProto.Builder b = model.toBuilder().clearMetadataProps();
         props.forEach((k, v) -> b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return b.build();

@@ -1,5 +1,7 @@
 package io.qsvit.quant;
 
+import io.qsvit.model.PackedCodes;
+
 /**
  * What one weight tensor costs under a scheme, a pure function of scheme, shape and channel axis.
  *
@@ -7,8 +9,10 @@ package io.qsvit.quant;
  * @param scales       number of scales: one per channel, one per tensor, none for float32
  * @param weightBits   params * bits, the figure the papers report (float32 counts 32)
  * @param overheadBits 32 per scale, plus bits per zero point (asymmetric), plus 32 per pow2 table entry
- * @param storageBytes what a real artifact stores: the codes at container width (4-bit packed two per byte),
- *                     4 bytes per scale, zero points at container width, 4 bytes per pow2 table entry
+ * @param storageBytes what a real artifact stores: codes of b < 8 bits packed b bits each in groups of eight
+ *                     ({@link io.qsvit.model.PackedCodes}), 8-bit codes one byte each, 9- to 16-bit codes two bytes;
+ *                     4 bytes per scale; 4 bytes per zero point (asymmetric codes, and packed symmetric ones,
+ *                     whose bias is their zero point); 4 bytes per pow2 table entry
  */
 public record TensorCost(Scheme scheme, long params, int scales, long weightBits, long overheadBits,
                          long storageBytes) {
@@ -20,12 +24,16 @@ public record TensorCost(Scheme scheme, long params, int scales, long weightBits
             return new TensorCost(scheme, params, 0, params * 32, 0, params * 4);
         }
         int scales = axis < 0 ? 1 : shape[axis];
-        int container = scheme.containerBits();
+        boolean packed = scheme.bits() < 8;
+        int stored = packed ? scheme.bits() : scheme.bits() == 8 ? 8 : 16;
         long overheadBits = 32L * scales;
-        long storageBytes = bytes(params, container) + 4L * scales;
-        if (scheme instanceof Scheme.Uniform uniform && !uniform.symmetric()) {
+        long storageBytes = (packed ? PackedCodes.bytes(params, stored) : params * (stored / 8)) + 4L * scales;
+        boolean asymmetric = scheme instanceof Scheme.Uniform uniform && !uniform.symmetric();
+        if (asymmetric) {
             overheadBits += (long) scheme.bits() * scales;
-            storageBytes += bytes(scales, container);
+        }
+        if (asymmetric || packed && scheme instanceof Scheme.Uniform) {
+            storageBytes += 4L * scales; // float zero points (int32 for an integer kernel): Sub of float codes
         }
         if (scheme instanceof Scheme.Pow2) {
             // the decode table is stored once per tensor, shared by all its channels
@@ -36,8 +44,4 @@ public record TensorCost(Scheme scheme, long params, int scales, long weightBits
         return new TensorCost(scheme, params, scales, params * scheme.bits(), overheadBits, storageBytes);
     }
 
-    /** Bytes for count elements of the given bit width, packed, rounded up to whole bytes. */
-    private static long bytes(long count, int bits) {
-        return (count * bits + 7) / 8;
-    }
 }

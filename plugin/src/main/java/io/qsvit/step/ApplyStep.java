@@ -23,13 +23,18 @@ import io.qsvit.model.Grouping;
 import io.qsvit.quant.LayerWeights;
 import io.qsvit.quant.MemoryAccount;
 import io.qsvit.quant.QuantizedArtifacts;
+import io.qsvit.quant.Runtime;
+import io.qsvit.quant.RuntimeRule;
 import io.qsvit.quant.Setting;
+import io.qsvit.model.WeightEncoding;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -43,8 +48,11 @@ import java.util.stream.Stream;
  */
 public final class ApplyStep {
     public static final String NAME = "apply";
-    /** 2: the real model is raised by the op-set converter to the op-set its decode nodes need (10, 13 or 21). */
-    public static final int ALGORITHM_VERSION = 2;
+    /**
+     * 3: codes packed at their own bit width and the run-time form chosen per layer (--runtime); the real model
+     * raised by the op-set converter to the op-set its decode nodes need.
+     */
+    public static final int ALGORITHM_VERSION = 3;
     public static final String SIMULATED = "simulated";
     public static final String REAL = "real";
     public static final String SETTING_FILE = "setting.json";
@@ -62,19 +70,21 @@ public final class ApplyStep {
      * @param modelPath   an ONNX file, a folder holding {@code model.onnx}, or an apply output folder (its real
      *                    model: the codes decode to the weights it computes with, which are quantized again)
      * @param settingPath a setting file, or a folder holding {@value #SETTING_FILE} (explore's or apply's output)
-     * @param djlServing  also make both model folders DJL Serving model folders ({@link DjlServing}); without
-     *                    it the output is exactly what it was before the option existed (same cache key, same bytes)
+     * @param djlServing  also make both model folders DJL Serving model folders ({@link DjlServing}); the models
+     *                    and results are the same either way
      */
     public static ArtifactFolder.Outcome run(Path modelPath, Path settingPath, Path out, boolean djlServing) {
-        return run(modelPath, settingPath, out, djlServing, Preprocessing.NONE);
+        return run(modelPath, settingPath, out, djlServing, Preprocessing.NONE, Runtime.DEFAULT);
     }
 
     /**
-     * @param served how the DJL Serving folders' translator preprocesses images (written to serving.properties
-     *               and, unless it is the {@code none} preset, recorded as a parameter)
+     * @param served  how the DJL Serving folders' translator preprocesses images (written to serving.properties
+     *                and, unless it is the {@code none} preset, recorded as a parameter)
+     * @param runtime what the real model is written for: {@link Runtime#PORTABLE} (standard operators, dequantize
+     *                form) or {@link Runtime#ORT_CPU} (integer kernels where {@link RuntimeRule} finds them faster)
      */
     public static ArtifactFolder.Outcome run(Path modelPath, Path settingPath, Path out, boolean djlServing,
-                                             Preprocessing served) {
+                                             Preprocessing served, Runtime runtime) {
         OnnxModel loaded = ModelInput.load(modelPath); // also an apply output folder: its real model, as evaluate reads it
         Setting setting = Setting.read(settingFile(settingPath));
         ModelLayers layers = layersToQuantize(loaded, setting.grouping());
@@ -94,16 +104,17 @@ public final class ApplyStep {
                 parameters.put("serving_preprocessing", served.parameters());
             }
         }
+        parameters.put("runtime", runtime.id());
         StepContext context = new StepContext(NAME, ALGORITHM_VERSION, parameters, inputs);
         return ArtifactFolder.publish(out, context, (folder, timings) -> {
-            QuantizedArtifacts artifacts = quantize(layers, setting);
+            QuantizedArtifacts artifacts = quantize(layers, setting, runtime);
             // the two files are independent: write them side by side
             CompletableFuture<Path> simulated = CompletableFuture.supplyAsync(
                     () -> OnnxWriter.write(artifacts.simulated(), model, folder.resolve(SIMULATED)));
             OnnxWriter.write(artifacts.real(), model, folder.resolve(REAL));
             join(simulated);
             Files.writeString(folder.resolve(SETTING_FILE), json(setting) + "\n");
-            Map<String, Object> results = results(layers, setting, artifacts.real(), folder.resolve(REAL));
+            Map<String, Object> results = results(layers, setting, artifacts, folder.resolve(REAL));
             if (servedImage != null) { // after the results: the real model's measured size is the model's alone
                 DjlServing.write(folder.resolve(SIMULATED), servedImage, served);
                 DjlServing.write(folder.resolve(REAL), servedImage, served);
@@ -124,7 +135,11 @@ public final class ApplyStep {
      * models apply writes, for callers that keep them in memory (the Tribuo adapter).
      */
     public static QuantizedArtifacts quantize(ModelLayers layers, Setting setting) {
-        return QuantizedArtifacts.build(layers, setting, json(setting));
+        return quantize(layers, setting, Runtime.DEFAULT);
+    }
+
+    public static QuantizedArtifacts quantize(ModelLayers layers, Setting setting, Runtime runtime) {
+        return QuantizedArtifacts.build(layers, setting, json(setting), runtime);
     }
 
     /** A setting file, or the setting.json in a folder (an explore or apply output), as a pipeline passes it. */
@@ -139,8 +154,9 @@ public final class ApplyStep {
         return inside;
     }
 
-    private static Map<String, Object> results(ModelLayers layers, Setting setting, ModelProto real, Path realFolder)
-            throws IOException {
+    private static Map<String, Object> results(ModelLayers layers, Setting setting, QuantizedArtifacts artifacts,
+                                               Path realFolder) throws IOException {
+        ModelProto real = artifacts.real();
         MemoryAccount memory = setting.memory(layers);
         Map<String, Object> groups = new LinkedHashMap<>();
         for (Group g : layers.groups()) {
@@ -169,11 +185,57 @@ public final class ApplyStep {
         file.put("other_tensors_bytes", otherTensors);
         file.put("graph_bytes", graphBytes);
         file.put("ratio_to_accounted", (double) measured / accounted);
+        long stored = storedWeightBytes(real);
+        file.put("weights_bytes", stored);
+        file.put("weights_ratio_to_accounted", memory.storageBytes() == 0 ? 1.0 : (double) stored / memory.storageBytes());
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("groups", groups);
         results.put("weights", weights);
         results.put("real_model", file);
+        results.put("runtime", runtime(artifacts));
         return results;
+    }
+
+    /** The run time the real model is written for, the rule, and each quantized layer's form. */
+    private static Map<String, Object> runtime(QuantizedArtifacts artifacts) {
+        Map<String, Object> runtime = new LinkedHashMap<>();
+        runtime.put("name", artifacts.runtime().id());
+        runtime.put("rule", RuntimeRule.describe(artifacts.runtime()));
+        if (artifacts.runtime() == Runtime.ORT_CPU) {
+            runtime.put("measured", RuntimeRule.MEASURED);
+        }
+        Map<String, Long> counts = new TreeMap<>();
+        Map<String, String> layers = new LinkedHashMap<>();
+        artifacts.forms().forEach((path, form) -> {
+            layers.put(path, form.id());
+            counts.merge(form.id(), 1L, Long::sum);
+        });
+        runtime.put("forms", counts);
+        runtime.put("layers", layers);
+        return runtime;
+    }
+
+    /**
+     * Bytes the real file holds for its quantized weights: every encoded layer's codes, scales, zero points and
+     * level table, as read back by the layer finder (what the accounting's storage bytes count).
+     */
+    private static long storedWeightBytes(ModelProto real) {
+        Map<String, TensorProto> tensors = new java.util.HashMap<>();
+        real.getGraph().getInitializerList().forEach(t -> tensors.put(t.getName(), t));
+        Set<String> counted = new HashSet<>();
+        long bytes = 0;
+        for (Layer layer : io.qsvit.model.LayerFinder.find(real.getGraph())) {
+            if (!layer.encoded()) {
+                continue;
+            }
+            WeightEncoding e = layer.encoding();
+            for (String name : List.of(e.codes(), e.scale(), e.zeroPoint(), e.table())) {
+                if (!name.isEmpty() && counted.add(name)) {
+                    bytes += TensorShapes.byteSize(tensors.get(name));
+                }
+            }
+        }
+        return bytes;
     }
 
     /** Bytes of tensors that are not quantizable weights (biases, normalisation), stored as they were. */

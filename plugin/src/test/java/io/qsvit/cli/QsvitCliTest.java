@@ -120,16 +120,27 @@ class QsvitCliTest {
     @Test
     void inspectListsARealArtifactLikeItsFloatModel(@TempDir Path dir) throws IOException {
         Path setting = Files.writeString(dir.resolve("s.yaml"), "default: uniform4\ngroups: {stage3.block1: pow2-4, head: float32}\n");
-        assertEquals(0, run("apply", "--model", sdtv2(), "--setting", setting.toString(), "--out", dir.resolve("out").toString()).exit());
-        Run real = run("inspect", dir.resolve("out/real").toString(), "--json");
+        assertEquals(0, run("apply", "--model", sdtv2(), "--setting", setting.toString(), "--out", dir.resolve("out").toString(),
+                "--runtime", "ort-cpu").exit());
+        Run real = run("inspect", dir.resolve("out/real").toString(), "--json"); // integer kernels read as their float layers
         assertEquals(0, real.exit(), real.err());
         JsonNode fromReal = new ObjectMapper().readTree(real.out());
         JsonNode fromFloat = new ObjectMapper().readTree(run("inspect", sdtv2(), "--json").out());
-        assertEquals(21, fromReal.get("opset").asInt()); // 4-bit codes
+        assertEquals(18, fromReal.get("opset").asInt()); // packed 4-bit codes: the bitwise operators of 18
         assertEquals(fromFloat.get("params"), fromReal.get("params"));
         assertEquals(fromFloat.get("macs_per_image"), fromReal.get("macs_per_image"));
         assertEquals(fromFloat.get("groups"), fromReal.get("groups")); // 33 layers in 10 groups, every field alike
         assertEquals(10, fromReal.get("groups").size());
+    }
+
+    @Test
+    void applyRefusesAnUnknownRuntime(@TempDir Path dir) throws IOException {
+        Path setting = Files.writeString(dir.resolve("s.yaml"), "default: uniform8\n");
+        Run run = run("apply", "--model", sdtv2(), "--setting", setting.toString(), "--out", dir.resolve("out").toString(),
+                "--runtime", "gpu");
+        assertEquals(1, run.exit());
+        assertEquals("qsvit: error: unknown runtime 'gpu'; choose one of portable, ort-cpu", run.err().strip());
+        assertFalse(Files.exists(dir.resolve("out")));
     }
 
     @Test

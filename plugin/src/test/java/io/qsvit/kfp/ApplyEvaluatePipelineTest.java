@@ -117,8 +117,8 @@ class ApplyEvaluatePipelineTest {
                 dir.resolve("unused"), Runs.javaMain(Qsvit.class), new PrintWriter(new StringWriter()))
                 .run(Map.of("shards", "4")));
         assertEquals("the pipeline has no parameter 'shards'; it has: batch, channel_order, crop, data_uri, divide_by, "
-                + "djl_serving, exif, format, layout, limit, mean, model_uri, preset, resize, seed, setting_uri, split, std, "
-                + "threads", e.getMessage());
+                + "djl_serving, exif, format, layout, limit, mean, model_uri, preset, resize, runtime, seed, setting_uri, "
+                + "split, std, threads", e.getMessage());
     }
 
     @Test

@@ -52,7 +52,8 @@ class ComponentBuilderTest {
                 + "\"--std\",\"{{$.inputs.parameters['std']}}\","
                 + "\"--channel-order\",\"{{$.inputs.parameters['channel_order']}}\","
                 + "\"--divide-by\",\"{{$.inputs.parameters['divide_by']}}\","
-                + "\"--layout\",\"{{$.inputs.parameters['layout']}}\",\"--exif\",\"{{$.inputs.parameters['exif']}}\"]",
+                + "\"--layout\",\"{{$.inputs.parameters['layout']}}\",\"--exif\",\"{{$.inputs.parameters['exif']}}\","
+                + "\"--runtime\",\"{{$.inputs.parameters['runtime']}}\"]",
                 apply.executor().at("/container/args").toString());
     }
 

@@ -66,7 +66,8 @@ class DecodeChainsTest {
         assertEquals(0, layer.channelAxis());
         assertEquals(List.of("Transpose"), layer.via());
         assertFalse(layer.fromConstant());
-        assertEquals(new WeightEncoding("fc.weight.qcodes", "fc.weight.qscale", "fc.weight.qzero", "", 0, List.of("fc.weight")),
+        assertEquals(new WeightEncoding("fc.weight.qcodes", 0, new int[] {4, 8}, "fc.weight.qscale", "fc.weight.qzero", "", 0,
+                List.of("fc.weight"), false, null),
                 layer.encoding());
     }
 

@@ -41,7 +41,7 @@ class LayerWeightsTest {
     }
 
     private static TensorProto floats(String name, int[] dims, float... values) {
-        return Decode.floats(name, dims, values);
+        return DequantizeForm.floats(name, dims, values);
     }
 
     /** The one layer of {@code x @ w}, w decoded by the graph's nodes. */

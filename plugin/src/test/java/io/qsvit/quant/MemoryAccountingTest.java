@@ -21,19 +21,20 @@ class MemoryAccountingTest {
         assertEquals(64, cost.scales());
         assertEquals(73728, cost.weightBits());
         assertEquals(64 * 32, cost.overheadBits());
-        assertEquals(9216 + 256, cost.storageBytes());
+        // packed 4 bits each (2304 groups of 8 codes in 4 bytes), a scale and the codes' bias (a float zero point) per channel
+        assertEquals(9216 + 256 + 256, cost.storageBytes());
     }
 
     @Test
     void asymmetricAlsoPaysZeroPoints() {
         TensorCost cost = cost("uniform4-asym", CONV, 0);
         assertEquals(64 * 32 + 64 * 4, cost.overheadBits());
-        assertEquals(9216 + 256 + 32, cost.storageBytes());
-        // 12 bits sit in a 16-bit container: codes 2 bytes each, zero points too
+        assertEquals(9216 + 256 + 256, cost.storageBytes());
+        // 12 bits sit in a 16-bit container: codes 2 bytes each; zero points are floats
         TensorCost wide = cost("uniform12-asym", new int[] {10, 7}, 0);
         assertEquals(840, wide.weightBits());
         assertEquals(10 * 32 + 10 * 12, wide.overheadBits());
-        assertEquals(140 + 40 + 20, wide.storageBytes());
+        assertEquals(140 + 40 + 40, wide.storageBytes());
     }
 
     @Test
@@ -41,8 +42,8 @@ class MemoryAccountingTest {
         assertEquals(32, cost("uniform8-tensor", CONV, 0).overheadBits());
         assertEquals(18432 + 4, cost("uniform8-tensor", CONV, 0).storageBytes());
         assertEquals(1, cost("uniform8", CONV, -1).scales());
-        // an odd count of 4-bit codes rounds up to a whole byte
-        assertEquals(2 + 4, cost("uniform4-tensor", new int[] {3}, 0).storageBytes());
+        // three 4-bit codes fill one group of eight: 4 bytes, then the scale and the zero point
+        assertEquals(4 + 4 + 4, cost("uniform4-tensor", new int[] {3}, 0).storageBytes());
     }
 
     @Test
@@ -50,7 +51,7 @@ class MemoryAccountingTest {
         TensorCost cost = cost("pow2-3", CONV, 0);
         assertEquals(18432 * 3, cost.weightBits());
         assertEquals(64 * 32 + 7 * 32, cost.overheadBits());
-        assertEquals(9216 + 256 + 28, cost.storageBytes());
+        assertEquals(6912 + 256 + 28, cost.storageBytes()); // 3 bits each: 2304 groups of 3 bytes
         assertEquals(255 * 4 + 4 + 18432, cost("pow2-8-tensor", CONV, 1).storageBytes());
     }
 
@@ -72,7 +73,7 @@ class MemoryAccountingTest {
         assertEquals(4000, account.totalParams());
         assertEquals(8000 + 4000 + 64000, account.weightBits());
         assertEquals(64, account.overheadBits());
-        assertEquals(1004 + 504 + 8000, account.storageBytes());
+        assertEquals(1004 + 508 + 8000, account.storageBytes());
         assertEquals(16000, account.float32Bytes());
         assertEquals(19.0, account.effectiveBits());
         assertEquals(1 - 76064.0 / 128000, account.savingVsFloat32(), 1e-15);
@@ -87,7 +88,7 @@ class MemoryAccountingTest {
         assertEquals(19172, account.totalParams());
         assertEquals(73728 + 20480 + 300, account.weightBits());
         assertEquals(2048 + 32 + 224, account.overheadBits());
-        assertEquals(9472 + 2560 + 82, account.storageBytes());
+        assertEquals(9728 + 2560 + 71, account.storageBytes());
         assertEquals(94508.0 / 19172, account.effectiveBits(), 1e-12);
     }
 

@@ -122,7 +122,7 @@ class ApplyStepTest {
                 .map(StringStringEntryProto::getValue).findFirst().orElseThrow();
         assertEquals("pow2-4", JSON.readTree(setting).at("/groups/stage3.block2").asText());
         assertEquals(Files.readString(out.resolve("setting.json")).strip(), setting);
-        assertEquals(21, OnnxModel.load(out.resolve("real")).opset()); // 4-bit codes
+        assertEquals(21, OnnxModel.load(out.resolve("real")).opset()); // 12-bit codes, stored as INT16
         assertEquals(17, OnnxModel.load(out.resolve("simulated")).opset());
     }
 
@@ -174,8 +174,8 @@ class ApplyStepTest {
         JsonNode plain = withoutTimings(dir.resolve("plain"));
         JsonNode served = withoutTimings(dir.resolve("served"));
         assertEquals(plain.get("results"), served.get("results")); // the real model's measured size is the model's
-        assertEquals("{}", plain.get("parameters").toString());
-        assertEquals("{\"djl_serving\":true}", served.get("parameters").toString());
+        assertEquals("{\"runtime\":\"portable\"}", plain.get("parameters").toString()); // defaults filled in
+        assertEquals("{\"djl_serving\":true,\"runtime\":\"portable\"}", served.get("parameters").toString());
         assertEquals(Digests.of(TranslatorJar.bytes()), served.at("/inputs/djl_translator").asText());
         assertFalse(plain.get("cache_key").equals(served.get("cache_key")));
     }

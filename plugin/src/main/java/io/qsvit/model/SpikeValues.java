@@ -1,4 +1,4 @@
-package io.qsvit.eval;
+package io.qsvit.model;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -12,7 +12,7 @@ import java.util.Set;
  * to float), possibly moved around by operators that only rearrange or select values. A layer whose input
  * carries spikes does accumulates (AC) on its weights; any other layer multiplies and accumulates (MAC).
  */
-final class SpikeInputs {
+public final class SpikeValues {
     private static final Set<String> THRESHOLDS = Set.of("Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Equal");
     /** Operators whose outputs are made of their (first) input's values: spikes stay spikes. */
     private static final Set<String> REARRANGING = Set.of("Reshape", "Transpose", "Flatten", "Squeeze", "Unsqueeze",
@@ -21,7 +21,7 @@ final class SpikeInputs {
     private final Map<String, NodeProto> producers = new HashMap<>();
     private final Map<String, Boolean> memo = new HashMap<>();
 
-    SpikeInputs(GraphProto graph) {
+    public SpikeValues(GraphProto graph) {
         for (NodeProto node : graph.getNodeList()) {
             for (String output : node.getOutputList()) {
                 producers.put(output, node);
@@ -29,7 +29,8 @@ final class SpikeInputs {
         }
     }
 
-    boolean isSpiking(String value) {
+    /** True when {@code value} holds only spikes (0 or 1) by construction. */
+    public boolean isSpiking(String value) {
         Boolean known = memo.get(value);
         if (known != null) {
             return known;
