@@ -3,7 +3,10 @@ package io.qsvit.eval;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.qsvit.Folders;
 import io.qsvit.UserInputException;
+import io.qsvit.model.InlineModel;
+import io.qsvit.model.OnnxModel;
 import io.qsvit.eval.data.LabeledImages;
 import io.qsvit.eval.data.LoadedData;
 import org.tribuo.Prediction;
@@ -18,6 +21,8 @@ import org.tribuo.interop.onnx.LabelTransformer;
 import org.tribuo.interop.onnx.ONNXExternalModel;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,7 +56,28 @@ public record ClassMetrics(double accuracy, @JsonProperty("macro_f1") double mac
     public record ConfusionTable(List<String> labels, long[][] counts) {
     }
 
-    public static ClassMetrics evaluate(Path modelFile, String inputName, LoadedData data, float[][] scores) {
+    public static ClassMetrics evaluate(OnnxModel onnx, String inputName, LoadedData data, float[][] scores) {
+        if (!InlineModel.hasExternalData(onnx.proto())) {
+            return evaluate(onnx.file(), inputName, data, scores);
+        }
+        // Tribuo gives ONNX Runtime the file's bytes, and ONNX Runtime then looks for external data in the
+        // working directory: Tribuo gets the same model with its weights inline instead
+        Path folder = null;
+        try {
+            folder = Files.createTempDirectory("qsvit-tribuo");
+            Path inline = folder.resolve(OnnxModel.MODEL_FILE);
+            try (var out = Files.newOutputStream(inline)) {
+                InlineModel.of(onnx).writeTo(out);
+            }
+            return evaluate(inline, inputName, data, scores);
+        } catch (IOException e) {
+            throw new UserInputException("cannot stage " + onnx.file() + " for Tribuo: " + e.getMessage());
+        } finally {
+            Folders.deleteRecursively(folder);
+        }
+    }
+
+    static ClassMetrics evaluate(Path modelFile, String inputName, LoadedData data, float[][] scores) {
         LabeledImages images = data.images();
         int classes = scores[0].length;
         List<Label> labels = new ArrayList<>();
