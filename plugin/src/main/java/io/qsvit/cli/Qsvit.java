@@ -2,6 +2,7 @@ package io.qsvit.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.qsvit.UsageException;
 import io.qsvit.UserInputException;
 import io.qsvit.artifact.Cache;
 import io.qsvit.artifact.ToolVersion;
@@ -25,8 +26,10 @@ import java.nio.file.Path;
 public final class Qsvit implements Runnable {
     /** How commands print JSON for machines. */
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    /** Exit code of a bad input (a usage error is picocli's 2). */
+    /** Exit code of a bad input: a file or folder the options name is missing, malformed or refused. */
     public static final int EXIT_BAD_INPUT = 1;
+    /** Exit code of a usage error: the command line itself is wrong (picocli's code for it). */
+    public static final int EXIT_USAGE = 2;
     /** Exit code of a failure that is our fault, not the user's. */
     public static final int EXIT_INTERNAL_ERROR = 70;
 
@@ -54,7 +57,19 @@ public final class Qsvit implements Runnable {
         Qsvit root = new Qsvit();
         CommandLine commandLine = new CommandLine(root);
         commandLine.setExecutionStrategy(parsed -> root.executeWithCache(commandLine, parsed));
+        // a usage error is one line too; --help shows the usage
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("qsvit: error: " + e.getMessage().lines().findFirst().orElse("")
+                    + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+            return EXIT_USAGE;
+        });
         return commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof UsageException) {
+                cmd.getErr().println("qsvit: error: " + e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName()
+                        + " --help')");
+                return EXIT_USAGE;
+            }
             if (e instanceof UserInputException) {
                 cmd.getErr().println("qsvit: error: " + e.getMessage());
                 return EXIT_BAD_INPUT;

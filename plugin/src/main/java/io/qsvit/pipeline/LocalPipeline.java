@@ -3,6 +3,7 @@ package io.qsvit.pipeline;
 import io.qsvit.Folders;
 import io.qsvit.UserInputException;
 import io.qsvit.artifact.ArtifactFolder;
+import io.qsvit.artifact.OutputLock;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,6 +39,21 @@ public final class LocalPipeline {
         if (Files.exists(root) && !Files.isDirectory(root)) {
             throw new UserInputException("output " + out + " exists and is not a folder");
         }
+        boolean created = !Files.exists(root);
+        // a second run into the same --out fails here, before any work
+        try (OutputLock lock = OutputLock.acquire(root, out)) {
+            lock.sweepInside(StepFolders::isStaging); // hidden step folders of a killed run
+            return runLocked(plan, model, data, config, out, root, progress);
+        } catch (RuntimeException e) {
+            if (created) {
+                deleteIfEmpty(root); // nothing half-written: not even an empty --out
+            }
+            throw e;
+        }
+    }
+
+    private static List<StepRun> runLocked(List<PipelineStep> plan, Path model, Path data, PipelineConfig config, Path out,
+                                           Path root, Consumer<StepRun> progress) {
         for (PipelineStep step : plan) {
             StepFolders.checkReplaceable(root.resolve(step.name()), step.name());
         }
@@ -76,6 +92,14 @@ public final class LocalPipeline {
             if (!before.add(step.name())) {
                 throw new IllegalArgumentException("step " + step.name() + " appears twice");
             }
+        }
+    }
+
+    private static void deleteIfEmpty(Path folder) {
+        try {
+            Files.deleteIfExists(folder);
+        } catch (java.io.IOException e) {
+            // not empty (another process wrote there meanwhile), or not ours to remove
         }
     }
 
