@@ -96,6 +96,21 @@ public final class ArtifactFolder {
         }
     }
 
+    /**
+     * The first way a published folder no longer matches its own {@value StepMetadata#FILE} (a file missing,
+     * added or changed against the digests listed there), or empty when it is intact. Checks an output another
+     * step consumes as the cache checks its entries.
+     */
+    public static Optional<String> problem(Path folder) {
+        String key;
+        try {
+            key = JSON.readTree(folder.resolve(StepMetadata.FILE).toFile()).path("cache_key").asText("");
+        } catch (IOException | RuntimeException e) {
+            return Optional.of(StepMetadata.FILE + " cannot be read");
+        }
+        return ArtifactCheck.problem(folder, key);
+    }
+
     private static Path createTemp(Path target, Path shownAs) {
         try {
             Files.createDirectories(target.getParent());
