@@ -140,5 +140,6 @@ public final class OnnxModel {
             throw new UserInputException(file + " uses op-set " + opset + " of the default domain; qsvit reads "
                     + MIN_OPSET + " to " + MAX_OPSET);
         }
+        GraphCheck.check(proto.getGraph(), file);
     }
 }
