@@ -46,7 +46,7 @@ public final class InputLimits {
     public static int threads(String name, int threads) {
         int max = maxThreads();
         if (threads < 1 || threads > max) {
-            throw new UsageException(name + " must be 1 to " + max + " (" + THREADS_PER_PROCESSOR + " per processor, "
+            throw new UserInputException(name + " must be 1 to " + max + " (" + THREADS_PER_PROCESSOR + " per processor, "
                     + Runtime.getRuntime().availableProcessors() + " processors), not " + threads);
         }
         return threads;
@@ -55,7 +55,7 @@ public final class InputLimits {
     /** Checks a batch size given as {@code name}. */
     public static int batch(String name, int batch) {
         if (batch < 1 || batch > MAX_BATCH) {
-            throw new UsageException(name + " must be 1 to " + MAX_BATCH + " images, not " + batch);
+            throw new UserInputException(name + " must be 1 to " + MAX_BATCH + " images, not " + batch);
         }
         return batch;
     }

@@ -86,7 +86,8 @@ public final class OutputLock implements AutoCloseable {
             if (e instanceof UserInputException user) {
                 throw user;
             }
-            throw new UserInputException("cannot lock output folder " + shownAs + ": " + e.getMessage());
+            throw new UserInputException("cannot write output folder " + shownAs + ": "
+                    + (e instanceof IOException io ? ArtifactFolder.describe(io) : e.getMessage()));
         }
     }
 

@@ -1,7 +1,6 @@
 package io.qsvit.cli;
 
 import io.qsvit.InputLimits;
-import io.qsvit.UsageException;
 import io.qsvit.UserInputException;
 import io.qsvit.bench.ApplyBenchmark;
 import io.qsvit.bench.DataPathBenchmark;
@@ -79,23 +78,23 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (repeats < 1) {
-            throw new UsageException("--repeats must be at least 1, not " + repeats);
+            throw new UserInputException("--repeats must be at least 1, not " + repeats);
         }
         InputLimits.threads("--threads", threads);
         InputLimits.batch("--batch", batch);
         if (pytorch && suite == Suite.apply) {
-            throw new UsageException("--pytorch belongs to the evaluate suite: add --suite evaluate or --suite all");
+            throw new UserInputException("--pytorch belongs to the evaluate suite: add --suite evaluate or --suite all");
         }
         if (pytorch && limit != null) {
-            throw new UsageException("--pytorch checks PyTorch against the manifest's count on all the images: leave out --limit");
+            throw new UserInputException("--pytorch checks PyTorch against the manifest's count on all the images: leave out --limit");
         }
         if (suite != Suite.search && (bounds != null || sensitivity != null || maxDrop != null)) {
-            throw new UsageException("--bounds, --sensitivity and --max-drop belong to the search suite: add --suite search");
+            throw new UserInputException("--bounds, --sensitivity and --max-drop belong to the search suite: add --suite search");
         }
         PrintWriter out = spec.commandLine().getOut();
         if (suite == Suite.search) {
             if (bounds == null || pytorch) {
-                throw new UsageException("--suite search needs --bounds (and takes no --pytorch)");
+                throw new UserInputException("--suite search needs --bounds (and takes no --pytorch)");
             }
             Path folder = work != null ? Files.createDirectories(work) : Files.createTempDirectory("qsvit-bench");
             SearchBenchmark.run(new SearchBenchmark.Options(model, data, bounds, sensitivity, maxDrop, limit, threads), folder, out);

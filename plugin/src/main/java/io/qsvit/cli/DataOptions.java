@@ -1,6 +1,6 @@
 package io.qsvit.cli;
 
-import io.qsvit.UsageException;
+import io.qsvit.UserInputException;
 import io.qsvit.eval.EvaluationData;
 import io.qsvit.eval.data.DataFormat;
 import io.qsvit.eval.data.IdxDataset;
@@ -29,7 +29,7 @@ final class DataOptions {
 
     EvaluationData request() {
         if (seed != null && limit == null) {
-            throw new UsageException("--seed chooses a stratified subset and needs --limit");
+            throw new UserInputException("--seed chooses a stratified subset and needs --limit");
         }
         return new EvaluationData(data, DataFormat.parse(format), split, limit, seed);
     }

@@ -1,6 +1,5 @@
 package io.qsvit.cli;
 
-import io.qsvit.UsageException;
 import io.qsvit.UserInputException;
 import io.qsvit.artifact.ArtifactFolder;
 import io.qsvit.search.Budget;
@@ -124,13 +123,13 @@ final class ExploreCommand implements Callable<Integer> {
         return switch (strategy) {
             case "guided" -> ExploreStep.Strategy.GUIDED;
             case "heterogeneous" -> ExploreStep.Strategy.HETEROGENEOUS;
-            default -> throw new UsageException("unknown strategy '" + strategy + "'; one of guided, heterogeneous");
+            default -> throw new UserInputException("unknown strategy '" + strategy + "'; one of guided, heterogeneous");
         };
     }
 
     private Budget budget() {
         if (budgetBits != null && budgetBytes != null) {
-            throw new UsageException("--budget-bits and --budget-bytes exclude each other");
+            throw new UserInputException("--budget-bits and --budget-bytes exclude each other");
         }
         return budgetBits == null && budgetBytes == null ? null : new Budget(budgetBits, budgetBytes);
     }
@@ -144,7 +143,7 @@ final class ExploreCommand implements Callable<Integer> {
             try {
                 stages.add(Integer.parseInt(part.trim()));
             } catch (NumberFormatException e) {
-                throw new UsageException("--racing takes image counts separated by commas, or off; got '" + racing + "'");
+                throw new UserInputException("--racing takes image counts separated by commas, or off; got '" + racing + "'");
             }
         }
         return stages;

@@ -1,6 +1,6 @@
 package io.qsvit.cli;
 
-import io.qsvit.UsageException;
+import io.qsvit.UserInputException;
 import io.qsvit.kfp.ContainerImage;
 import io.qsvit.kfp.SpecCompiler;
 import picocli.CommandLine;
@@ -50,7 +50,7 @@ final class KfpCompileCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (parallelism < 0) {
-            throw new UsageException("--parallelism must be 0 (no limit) or more, got " + parallelism);
+            throw new UserInputException("--parallelism must be 0 (no limit) or more, got " + parallelism);
         }
         ContainerImage container = ContainerImage.fromBuild();
         SpecCompiler.Options options = new SpecCompiler.Options(image == null ? container : container.withImage(image), parallelism);

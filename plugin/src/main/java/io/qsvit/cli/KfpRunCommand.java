@@ -1,7 +1,6 @@
 package io.qsvit.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.qsvit.UsageException;
 import io.qsvit.UserInputException;
 import io.qsvit.kfp.CommandMapping;
 import io.qsvit.kfp.ContainerImage;
@@ -50,7 +49,7 @@ final class KfpRunCommand implements Callable<Integer> {
         for (String param : params) {
             int eq = param.indexOf('=');
             if (eq <= 0) {
-                throw new UsageException("--param takes NAME=VALUE, got '" + param + "'");
+                throw new UserInputException("--param takes NAME=VALUE, got '" + param + "'");
             }
             values.put(param.substring(0, eq), param.substring(eq + 1));
         }

@@ -1,7 +1,7 @@
 package io.qsvit.cli;
 
+import io.qsvit.UserInputException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.qsvit.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,7 +26,7 @@ final class KfpShardsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (count < 1) {
-            throw new UsageException("--count must be 1 or more, got " + count);
+            throw new UserInputException("--count must be 1 or more, got " + count);
         }
         List<String> shards = new ArrayList<>();
         for (int i = 0; i < count; i++) {

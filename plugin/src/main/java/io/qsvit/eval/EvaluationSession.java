@@ -17,6 +17,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import io.qsvit.Progress;
 import io.qsvit.UserInputException;
 import io.qsvit.eval.data.ImageShape;
 import io.qsvit.eval.data.LabeledImages;
@@ -198,6 +199,7 @@ public final class EvaluationSession implements AutoCloseable {
         ImageBatches batches = new ImageBatches(data, batch);
         Map<String, OnnxTensor> feeds = new HashMap<>(fed);
         try {
+            Progress.Task progress = Progress.task("evaluating", data.size(), "images");
             for (int start = 0; start < data.size(); start += batch) {
                 int n = batches.sizeAt(start);
                 try (OnnxTensor images = batches.tensorAt(start)) {
@@ -213,6 +215,7 @@ public final class EvaluationSession implements AutoCloseable {
                         }
                     }
                 }
+                progress.advance(n);
             }
         } catch (OrtException e) {
             throw new UserInputException("ONNX Runtime failed to evaluate " + model.model().file() + ": "

@@ -1,6 +1,5 @@
 package io.qsvit.search;
 
-import io.qsvit.UsageException;
 import io.qsvit.UserInputException;
 
 import java.util.LinkedHashMap;
@@ -29,7 +28,7 @@ public record AccuracyRequirement(Double maxDrop, Double targetAccuracy) {
     /** The requirement bounds was given, unless the user overrides it (at most one override). */
     public static AccuracyRequirement of(Bounds.Requirement fromBounds, Double maxDrop, Double targetAccuracy) {
         if (maxDrop != null && targetAccuracy != null) {
-            throw new UsageException("--max-drop and --target-accuracy exclude each other");
+            throw new UserInputException("--max-drop and --target-accuracy exclude each other");
         }
         if (maxDrop != null || targetAccuracy != null) {
             return new AccuracyRequirement(maxDrop, targetAccuracy);

@@ -1,6 +1,5 @@
 package io.qsvit.search;
 
-import io.qsvit.UsageException;
 import io.qsvit.UserInputException;
 
 import java.util.LinkedHashMap;
@@ -19,10 +18,10 @@ public record Budget(Double effectiveBits, Long memoryBytes) {
             throw new UserInputException("a budget is either effective bits or bytes, not both");
         }
         if (effectiveBits != null && !(effectiveBits > 0 && effectiveBits <= 32)) {
-            throw new UsageException("--budget-bits must be above 0 and at most 32, got " + effectiveBits);
+            throw new UserInputException("--budget-bits must be above 0 and at most 32, got " + effectiveBits);
         }
         if (memoryBytes != null && memoryBytes <= 0) {
-            throw new UsageException("--budget-bytes must be positive, got " + memoryBytes);
+            throw new UserInputException("--budget-bytes must be positive, got " + memoryBytes);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.qsvit.search;
 
-import io.qsvit.UsageException;
 import io.qsvit.UserInputException;
 
 import java.util.LinkedHashMap;
@@ -25,17 +24,17 @@ public record Requirement(Double maxDrop, Double targetAccuracy, double toleranc
             throw new UserInputException("give exactly one of --max-drop and --target-accuracy");
         }
         if (maxDrop != null && !(maxDrop >= 0 && maxDrop < 1)) {
-            throw new UsageException("--max-drop is a fraction of accuracy in [0, 1) (0.01 = one point), got " + maxDrop);
+            throw new UserInputException("--max-drop is a fraction of accuracy in [0, 1) (0.01 = one point), got " + maxDrop);
         }
         if (targetAccuracy != null && !(targetAccuracy > 0 && targetAccuracy <= 1)) {
-            throw new UsageException("--target-accuracy is a fraction in (0, 1], got " + targetAccuracy);
+            throw new UserInputException("--target-accuracy is a fraction in (0, 1], got " + targetAccuracy);
         }
         if (!(toleranceHigh >= 0 && toleranceHigh < 1) || !(toleranceLow >= 0 && toleranceLow < 1)) {
             throw new UserInputException("tolerances are fractions of accuracy in [0, 1), got --tolerance-high "
                     + toleranceHigh + " and --tolerance-low " + toleranceLow);
         }
         if (!(toleranceLow > toleranceHigh)) {
-            throw new UsageException("--tolerance-low (" + toleranceLow + ") must exceed --tolerance-high ("
+            throw new UserInputException("--tolerance-low (" + toleranceLow + ") must exceed --tolerance-high ("
                     + toleranceHigh + "): the low bound is the looser one");
         }
     }

@@ -1,6 +1,6 @@
 package io.qsvit.search;
 
-import io.qsvit.UsageException;
+import io.qsvit.UserInputException;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,7 +14,7 @@ public record Shard(int index, int count) {
 
     public Shard {
         if (count < 1 || index < 0 || index >= count) {
-            throw new UsageException("shard " + index + "/" + count + " does not exist: shards of n are 0/n .. "
+            throw new UserInputException("shard " + index + "/" + count + " does not exist: shards of n are 0/n .. "
                     + "(n-1)/n");
         }
     }
@@ -23,7 +23,7 @@ public record Shard(int index, int count) {
     public static Shard parse(String text) {
         Matcher m = TEXT.matcher(text);
         if (!m.matches()) {
-            throw new UsageException("--shard takes i/n (shard i of n, 0 <= i < n, e.g. 0/4), got '" + text + "'");
+            throw new UserInputException("--shard takes i/n (shard i of n, 0 <= i < n, e.g. 0/4), got '" + text + "'");
         }
         return new Shard(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
     }

@@ -18,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Exit codes (1: a file or folder the options name is bad; 2: the command line is wrong), each a single line,
- * for every command; and the limits on what qsvit parses and starts ({@link InputLimits}).
+ * Exit codes (2: what picocli refuses while parsing the command line; 1: anything qsvit itself checks, option
+ * values and files alike), each a single line, for every command; and the limits on what qsvit parses and starts
+ * ({@link InputLimits}).
  */
 class UsageAndLimitsTest {
     @TempDir
@@ -39,18 +40,21 @@ class UsageAndLimitsTest {
     }
 
     @Test
-    void threadAndBatchCountsOutsideTheirRangeAreUsageErrors() {
+    void threadAndBatchCountsOutsideTheirRangeAreOneLineErrors() {
         int max = InputLimits.maxThreads();
         int cores = Runtime.getRuntime().availableProcessors();
         for (String threads : List.of("0", "-1", "100000")) {
-            oneLine(QsvitCliTest.run("evaluate", "--model", sdtv2(), "--data", data(), "--threads", threads), 2,
+            oneLine(QsvitCliTest.run("evaluate", "--model", sdtv2(), "--data", data(), "--threads", threads), 1,
                     "qsvit: error: --threads must be 1 to " + max + " (4 per processor, " + cores + " processors), not "
-                            + threads + " (see 'qsvit evaluate --help')");
+                            + threads);
         }
         for (String batch : List.of("0", "-5", "70000")) {
-            oneLine(QsvitCliTest.run("evaluate", "--model", sdtv2(), "--data", data(), "--batch", batch), 2,
-                    "qsvit: error: --batch must be 1 to 65536 images, not " + batch + " (see 'qsvit evaluate --help')");
+            oneLine(QsvitCliTest.run("evaluate", "--model", sdtv2(), "--data", data(), "--batch", batch), 1,
+                    "qsvit: error: --batch must be 1 to 65536 images, not " + batch);
         }
+        // a value picocli cannot parse is a usage error
+        oneLine(QsvitCliTest.run("evaluate", "--model", sdtv2(), "--data", data(), "--threads", "many"), 2,
+                "qsvit: error: Invalid value for option '--threads': 'many' is not an int (see 'qsvit evaluate --help')");
         for (String step : List.of("sensitivity", "bounds", "explore")) {
             QsvitCliTest.Run run = QsvitCliTest.run(step, "--model", sdtv2(), "--data", data(), "--out",
                     dir.resolve(step).toString(), "--threads", "0", "--sensitivity", dir.toString(), "--bounds", dir.toString());
@@ -62,7 +66,7 @@ class UsageAndLimitsTest {
                 run = QsvitCliTest.run(step, "--model", sdtv2(), "--data", data(), "--out", dir.resolve(step).toString(),
                         "--threads", "0", "--sensitivity", dir.toString(), "--max-drop", "0.01");
             }
-            assertEquals(2, run.exit(), step + ": " + run.err());
+            assertEquals(1, run.exit(), step + ": " + run.err());
             assertTrue(run.err().startsWith("qsvit: error: --threads must be 1 to "), step + ": " + run.err());
             assertFalse(Files.exists(dir.resolve(step)));
         }
@@ -84,7 +88,7 @@ class UsageAndLimitsTest {
     }
 
     @Test
-    void everyCommandGivesAUsageErrorForAnUnknownOptionAndABadInputErrorForAMissingFile() {
+    void everyCommandGivesExit2ForAnUnknownOptionAndExit1ForAMissingFile() {
         List<String> commands = new ArrayList<>(Qsvit.commandLine().getSubcommands().keySet());
         commands.remove("help");
         for (String command : commands) {

@@ -58,7 +58,7 @@ class OnnxModelTest {
 
     @Test
     void modelWithoutQuantizableLayers() throws IOException {
-        ModelProto relu = TestGraphs.model(GraphProto.newBuilder()
+        ModelProto relu = TestGraphs.model(GraphProto.newBuilder().addInput(TestGraphs.floatValue("x", -1, 8))
                 .addNode(TestGraphs.node("Relu", "r", new String[] {"x"}, "y")).build(), 13);
         Path file = Files.write(dir.resolve("relu.onnx"), relu.toByteArray());
         OnnxModel model = OnnxModel.load(file);

@@ -1,10 +1,10 @@
-package io.qsvit.step;
+package io.qsvit.cli;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.qsvit.Examples;
 import io.qsvit.UserInputException;
-import io.qsvit.cli.QsvitCliTest;
+import io.qsvit.step.ApplyStep;
 import io.qsvit.model.TestGraphs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
