@@ -1,0 +1,29 @@
+package io.qsvit.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.qsvit.eval.data.NpyDataset;
+
+import java.nio.file.Path;
+
+/** A pair of NumPy arrays (images.npy, labels.npy), as evaluate --format npy reads a folder. */
+class NpyFuzzTest {
+    static final FuzzFiles FILES = new FuzzFiles("npy");
+
+    @FuzzTest(maxDuration = "10s")
+    void read(byte[] input) {
+        Parts data = new Parts(input);
+        Path folder = FILES.fresh();
+        Path labels = FuzzFiles.write(folder.resolve("labels.npy"), data.part());
+        Path images = FuzzFiles.write(folder.resolve("images.npy"), data.rest());
+        FuzzProperty.check(() -> NpyDataset.load(images, labels), read -> {
+            FuzzProperty.require(read.imageSize() > 0, "a shape");
+            for (int i = 0; i < read.size(); i++) {
+                FuzzProperty.require(read.label(i) >= 0, "labels are class ids");
+            }
+        });
+    }
+
+    public static void fuzzerTestOneInput(byte[] input) {
+        new NpyFuzzTest().read(input);
+    }
+}
