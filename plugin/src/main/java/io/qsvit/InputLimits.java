@@ -112,4 +112,24 @@ public final class InputLimits {
             }
         }
     }
+
+    /**
+     * Text taken from an input, made fit for a one-line message: control characters shown as escapes, no
+     * surrounding blanks, at most {@code max} characters.
+     */
+    public static String excerpt(String text, int max) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length() && out.length() < max; i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                out.append("\\n");
+            } else if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        String line = out.toString().strip();
+        return line.length() < max || out.length() < max ? line : line + "...";
+    }
 }

@@ -72,7 +72,8 @@ public final class Qsvit implements Runnable {
         });
         return commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof UserInputException) {
-                cmd.getErr().println("qsvit: error: " + e.getMessage());
+                // one line, whatever text from an input the message quotes
+                cmd.getErr().println("qsvit: error: " + String.valueOf(e.getMessage()).replace("\r", "\\r").replace("\n", "\\n"));
                 return EXIT_BAD_INPUT;
             }
             cmd.getErr().println("qsvit: internal error: " + e);

@@ -40,7 +40,7 @@ class CacheFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void readDamagedEntries(byte[] input) {
         Parts data = new Parts(input);
         Path root = FILES.fresh();

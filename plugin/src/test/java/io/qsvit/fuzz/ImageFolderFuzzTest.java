@@ -11,7 +11,7 @@ class ImageFolderFuzzTest {
     static final FuzzFiles FILES = new FuzzFiles("images");
     static final String[] IMAGE_NAMES = {"a.png", "a.jpg", "a.bmp", "a.gif", "a.webp"};
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void read(byte[] input) {
         Parts data = new Parts(input);
         Path folder = FILES.fresh();

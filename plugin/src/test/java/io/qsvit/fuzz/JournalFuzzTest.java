@@ -9,7 +9,7 @@ import java.nio.file.Path;
 class JournalFuzzTest {
     static final FuzzFiles FILES = new FuzzFiles("journal");
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void open(byte[] bytes) {
         Path file = FuzzFiles.write(FILES.fresh().resolve(".out.journal"), bytes);
         FuzzProperty.check(() -> {

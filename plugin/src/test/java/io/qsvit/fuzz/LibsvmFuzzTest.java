@@ -10,7 +10,7 @@ import java.nio.file.Path;
 class LibsvmFuzzTest {
     static final FuzzFiles FILES = new FuzzFiles("libsvm");
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void read(byte[] bytes) {
         Path file = FuzzFiles.write(FILES.fresh().resolve("data.libsvm"), bytes);
         FuzzProperty.check(() -> LibsvmDataset.load(file, new ImageShape(1, 4, 4)), images -> {

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 class NpyFuzzTest {
     static final FuzzFiles FILES = new FuzzFiles("npy");
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void read(byte[] input) {
         Parts data = new Parts(input);
         Path folder = FILES.fresh();

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 class OnnxModelFuzzTest {
     static final FuzzFiles FILES = new FuzzFiles("onnx");
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void readAndFindLayers(byte[] bytes) {
         Path model = FuzzFiles.write(FILES.fresh().resolve("model.onnx"), bytes);
         FuzzProperty.check(() -> ModelLayers.of(OnnxModel.load(model), Grouping.QSVIT), layers -> {

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 class PipelineConfigFuzzTest {
     static final FuzzFiles FILES = new FuzzFiles("pipeline");
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void read(byte[] input) {
         Parts data = new Parts(input);
         String name = data.choice(2) == 0 ? "pipeline.yaml" : "pipeline.json";

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 class SettingFuzzTest {
     static final FuzzFiles FILES = new FuzzFiles("setting");
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void read(byte[] input) {
         Parts data = new Parts(input);
         String name = data.choice(2) == 0 ? "setting.yaml" : "setting.json";
