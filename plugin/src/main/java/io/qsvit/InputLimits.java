@@ -29,6 +29,8 @@ public final class InputLimits {
     public static final long DOCUMENT_BYTES = 256L << 20;
     /** One line of a journal or a libsvm file. */
     public static final int LINE_CHARS = 16 << 20;
+    /** Pixels of one decoded image (a 16k x 16k photo); checked from the file's header before decoding. */
+    public static final long IMAGE_PIXELS = 1L << 28;
     /** Images per ONNX Runtime call. */
     public static final int MAX_BATCH = 65_536;
     /** ONNX Runtime threads per processor: more only adds switching. */

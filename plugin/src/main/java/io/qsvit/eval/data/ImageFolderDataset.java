@@ -1,5 +1,6 @@
 package io.qsvit.eval.data;
 
+import io.qsvit.InputLimits;
 import io.qsvit.UserInputException;
 
 import javax.imageio.ImageIO;
@@ -60,9 +61,16 @@ public final class ImageFolderDataset {
     private static BufferedImage read(Path file, ImageShape shape) {
         BufferedImage image;
         try {
+            checkPixels(file);
             image = ImageIO.read(file.toFile());
         } catch (IOException e) {
             throw new UserInputException("cannot read image " + file + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            if (e instanceof UserInputException) {
+                throw e;
+            }
+            // ImageIO's decoders throw what they meet in a broken file (index errors, illegal arguments)
+            throw new UserInputException("cannot decode image " + file + " (" + e.getClass().getSimpleName() + ")");
         }
         if (image == null) {
             throw new UserInputException(file + " is not an image ImageIO can read (PNG, JPEG, BMP or GIF)");
@@ -72,6 +80,30 @@ public final class ImageFolderDataset {
                     + " (height x width) but the data needs " + shape.height() + "x" + shape.width());
         }
         return image;
+    }
+
+    /**
+     * Refuses, from the header alone, an image that would decode into more than {@link InputLimits#IMAGE_PIXELS}
+     * pixels: a small file can declare a huge canvas.
+     */
+    private static void checkPixels(Path file) throws IOException {
+        try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            var readers = in == null ? java.util.Collections.<javax.imageio.ImageReader>emptyIterator() : ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return; // ImageIO.read says it is no image
+            }
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > InputLimits.IMAGE_PIXELS) {
+                    throw new UserInputException(file + " declares " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                            + " pixels; images of at most " + InputLimits.IMAGE_PIXELS + " pixels are read");
+                }
+            } finally {
+                reader.dispose();
+            }
+        }
     }
 
     /** Entries not starting with '.', sorted by name (String order, independent of locale and file system). */

@@ -1,5 +1,6 @@
 package io.qsvit.eval.data;
 
+import io.qsvit.InputLimits;
 import io.qsvit.UserInputException;
 
 import java.io.BufferedReader;
@@ -49,8 +50,24 @@ public final class LibsvmDataset {
     public static LabeledImages load(Path file, ImageShape shape, IndexBase base) {
         Parser parser = new Parser(file, shape, base);
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                parser.line(line);
+            StringBuilder line = new StringBuilder();
+            int lineNumber = 1;
+            for (int c = reader.read(); ; c = reader.read()) {
+                if (c == '\n' || c < 0) {
+                    if (c >= 0 || !line.isEmpty()) {
+                        parser.line(line.toString());
+                    }
+                    if (c < 0) {
+                        break;
+                    }
+                    line.setLength(0);
+                    lineNumber++;
+                } else if (line.length() == InputLimits.LINE_CHARS) {
+                    throw new UserInputException(file + ": line " + lineNumber + " is longer than " + InputLimits.LINE_CHARS
+                            + " characters");
+                } else if (c != '\r') {
+                    line.append((char) c);
+                }
             }
         } catch (NoSuchFileException e) {
             throw new UserInputException("libsvm file not found: " + file);
