@@ -37,6 +37,9 @@ final class GraphCheck {
         }
         Map<String, Integer> producer = new HashMap<>();
         for (int n = 0; n < graph.getNodeCount(); n++) {
+            if (graph.getNode(n).getOutputCount() == 0) { // as ONNX's checker: a node computes something
+                throw new UserInputException(file + ": node '" + name(graph, n) + "' has no output");
+            }
             for (String output : graph.getNode(n).getOutputList()) {
                 if (output.isEmpty()) {
                     continue;
