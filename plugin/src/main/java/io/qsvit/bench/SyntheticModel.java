@@ -1,6 +1,8 @@
 package io.qsvit.bench;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
@@ -39,8 +41,15 @@ final class SyntheticModel {
             }
             in = c;
         }
+        // declared input and output: a graph reading an undeclared value is refused when read (GraphCheck)
+        m.graph.addInput(value("image")).addOutput(value(m.previous));
         return ModelProto.newBuilder().setIrVersion(8).setProducerName("qsvit benchmark")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(17)).setGraph(m.graph).build();
+    }
+
+    private static ValueInfoProto value(String name) {
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))).build();
     }
 
     private void conv(String path, int out, int in, int k) {

@@ -86,7 +86,9 @@ public record IdxArray(int[] shape, byte[] data) {
             if (shape[i] < 0) {
                 throw new UserInputException(source + ": IDX dimension " + i + " is negative");
             }
-            expected = Math.min(Long.MAX_VALUE / 2, expected * Math.max(shape[i], 0));
+            // saturating: a product past Long.MAX_VALUE is "too large", never a wrapped-around small number
+            expected = expected == 0 || shape[i] == 0 ? 0
+                    : expected > Long.MAX_VALUE / shape[i] ? Long.MAX_VALUE : expected * shape[i];
         }
         if (expected > MAX_DATA) {
             throw new UserInputException(source + ": IDX shape " + Arrays.toString(shape) + " declares " + expected
