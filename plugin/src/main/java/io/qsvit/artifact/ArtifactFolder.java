@@ -27,6 +27,8 @@ import java.util.stream.Stream;
  */
 public final class ArtifactFolder {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** A publish writes into the hidden folder {@code .NAME.tmp-*} beside {@code NAME}. */
+    static final String TEMP_INFIX = ".tmp-";
 
     /**
      * Writes a step's files into a (temporary) folder and returns its results for the metadata. Measurements
@@ -51,6 +53,17 @@ public final class ArtifactFolder {
 
     public static Outcome publish(Path out, StepContext context, Writer writer, Cache cache) {
         Path target = out.toAbsolutePath().normalize();
+        // a second run into the same folder fails here, before any work; a run's step staging is covered by the run's
+        try (OutputLock outputLock = OutputLock.covered(target) ? null : OutputLock.acquire(target, out)) {
+            if (outputLock != null) {
+                String temporary = "." + target.getFileName() + TEMP_INFIX;
+                outputLock.sweep(name -> name.startsWith(temporary)); // left by a killed run
+            }
+            return publishLocked(out, target, context, writer, cache);
+        }
+    }
+
+    private static Outcome publishLocked(Path out, Path target, StepContext context, Writer writer, Cache cache) {
         String key = context.cacheKey();
         Cache.Lock lock = cache.lock(key);
         try {
@@ -83,10 +96,25 @@ public final class ArtifactFolder {
         }
     }
 
+    /**
+     * The first way a published folder no longer matches its own {@value StepMetadata#FILE} (a file missing,
+     * added or changed against the digests listed there), or empty when it is intact. Checks an output another
+     * step consumes as the cache checks its entries.
+     */
+    public static Optional<String> problem(Path folder) {
+        String key;
+        try {
+            key = JSON.readTree(folder.resolve(StepMetadata.FILE).toFile()).path("cache_key").asText("");
+        } catch (IOException | RuntimeException e) {
+            return Optional.of(StepMetadata.FILE + " cannot be read");
+        }
+        return ArtifactCheck.problem(folder, key);
+    }
+
     private static Path createTemp(Path target, Path shownAs) {
         try {
             Files.createDirectories(target.getParent());
-            Path temp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".tmp-");
+            Path temp = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + TEMP_INFIX);
             if (Files.getFileStore(temp).supportsFileAttributeView("posix")) {
                 // temporary folders are private; the published artifact is readable like any other output
                 Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));

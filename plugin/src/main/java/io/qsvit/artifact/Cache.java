@@ -49,7 +49,7 @@ public final class Cache {
     private Cache(Path folder, Consumer<String> warnings, Duration settled) {
         this.folder = folder;
         this.warnings = warnings;
-        this.memo = folder == null ? null : new DigestMemo(folder.resolve("v1").resolve("digests"), settled);
+        this.memo = folder == null ? null : new DigestMemo(folder.resolve("v1").resolve("digests"), settled, warnings);
     }
 
     /** A cache in this folder (created); {@code warnings} hears of corrupted entries, one line each. */

@@ -11,38 +11,45 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Digests of input files (models, data) remembered in the cache folder by the file's identity: absolute path,
  * size, modification and status-change times, and file key (device and inode). A re-run then does not read
  * unchanged inputs again to compute its cache keys; any write to a file changes its status-change time, so
- * a changed file is read again. One small file per input path, replaced by an atomic rename.
+ * a changed file is read again. One small file per input path, replaced by an atomic rename, holding the
+ * identity, the digest and a checksum of both: a memo whose checksum does not match (damaged, or edited to
+ * name another file's digest) is reported, removed and the file read again, as a corrupted cache entry is.
  * <p>File times are coarse (milliseconds on Linux, seconds on some file systems), so a file changed twice
  * within one tick keeps its times: a digest is only remembered for a file whose times are older than
  * {@link #SETTLED}, when a later write can no longer carry the same times.
  */
 final class DigestMemo {
     static final Duration SETTLED = Duration.ofSeconds(2);
+    /** A memo is three short lines; anything larger is not one. */
+    private static final long MAX_BYTES = 64 * 1024;
 
     private final Path folder;
     private final Duration settled;
+    private final Consumer<String> warnings;
 
-    DigestMemo(Path folder, Duration settled) {
+    DigestMemo(Path folder, Duration settled, Consumer<String> warnings) {
         this.folder = folder;
         this.settled = settled;
+        this.warnings = warnings;
     }
 
     String digestOf(Path file) {
         Path absolute = file.toAbsolutePath().normalize();
         String identity = identity(absolute);
         Path memo = folder.resolve(Digests.of(absolute.toString().getBytes(StandardCharsets.UTF_8)));
-        String remembered = read(memo, identity);
+        String remembered = read(memo, identity, absolute);
         if (remembered != null) {
             return remembered;
         }
         String digest = Digests.ofFile(absolute);
         if (identity != null && identity.equals(identity(absolute))) { // unchanged while it was read
-            write(memo, identity + "\n" + digest + "\n");
+            write(memo, text(identity, digest));
         }
         return digest;
     }
@@ -63,17 +70,34 @@ final class DigestMemo {
         }
     }
 
-    private static String read(Path memo, String identity) {
+    /** The memo's content: identity, digest, and the checksum of both. */
+    static String text(String identity, String digest) {
+        String body = identity + "\n" + digest + "\n";
+        return body + Digests.of(body.getBytes(StandardCharsets.UTF_8)) + "\n";
+    }
+
+    private String read(Path memo, String identity, Path file) {
         if (identity == null || !Files.isRegularFile(memo)) {
             return null;
         }
+        List<String> lines;
         try {
-            List<String> lines = Files.readAllLines(memo, StandardCharsets.UTF_8);
-            boolean valid = lines.size() == 2 && Objects.equals(lines.get(0), identity) && lines.get(1).matches("[0-9a-f]{64}");
-            return valid ? lines.get(1) : null;
-        } catch (IOException e) {
+            if (Files.size(memo) > MAX_BYTES) {
+                lines = List.of();
+            } else {
+                lines = Files.readAllLines(memo, StandardCharsets.UTF_8);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            lines = List.of();
+        }
+        boolean intact = lines.size() == 3 && lines.get(1).matches("[0-9a-f]{64}")
+                && text(lines.get(0), lines.get(1)).equals(String.join("\n", lines) + "\n");
+        if (!intact) {
+            warnings.accept("remembered digest of " + file + " is damaged; reading the file again");
+            deleteQuietly(memo);
             return null;
         }
+        return Objects.equals(lines.get(0), identity) ? lines.get(1) : null;
     }
 
     private void write(Path memo, String text) {

@@ -7,7 +7,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Places a folder's files under another folder: hard links where the file system allows, copies elsewhere. */
+/**
+ * Places a folder's files under another folder: models ({@code *.onnx}) as hard links where the file system
+ * allows, everything else as copies. Model readers refuse external data files with other hard links (their
+ * other names might be outside the model's folder, {@link io.qsvit.model.ExternalFiles}), so a model's side
+ * files are copied; the other files besides models are small.
+ */
 final class FileLinks {
     private FileLinks() {
     }
@@ -21,7 +26,7 @@ final class FileLinks {
         for (Path file : files) {
             Path target = to.resolve(from.relativize(file).toString());
             Files.createDirectories(target.getParent());
-            if (linking) {
+            if (linking && file.getFileName().toString().endsWith(".onnx")) {
                 try {
                     Files.createLink(target, file);
                     continue;

@@ -1,6 +1,8 @@
 package io.qsvit.bench;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
@@ -65,6 +67,8 @@ final class SyntheticModel {
     static ModelProto build(double scale) {
         SyntheticModel m = new SyntheticModel(false);
         m.stages(scale);
+        // declared input and output: a graph reading an undeclared value is refused when read (GraphCheck)
+        m.graph.addInput(unshaped("image")).addOutput(unshaped(m.previous));
         return ModelProto.newBuilder().setIrVersion(8).setProducerName("qsvit benchmark")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(17)).setGraph(m.graph).build();
     }
@@ -85,6 +89,12 @@ final class SyntheticModel {
             }
             in = c;
         }
+    }
+
+    /** A float tensor of unknown shape. */
+    private static ValueInfoProto unshaped(String name) {
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))).build();
     }
 
     private void conv(String path, int out, int in, int k) {

@@ -1,5 +1,6 @@
 package io.qsvit.cli;
 
+import io.qsvit.InputLimits;
 import io.qsvit.UserInputException;
 import io.qsvit.bench.ApplyBenchmark;
 import io.qsvit.bench.DataPathBenchmark;
@@ -108,9 +109,11 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (repeats < 1 || threads < 1 || batch < 1) {
-            throw new UserInputException("--repeats, --threads and --batch must be at least 1");
+        if (repeats < 1) {
+            throw new UserInputException("--repeats must be at least 1, not " + repeats);
         }
+        InputLimits.threads("--threads", threads);
+        InputLimits.batch("--batch", batch);
         if (pytorch && suite == Suite.apply) {
             throw new UserInputException("--pytorch belongs to the evaluate suite: add --suite evaluate or --suite all");
         }

@@ -58,7 +58,7 @@ final class BoundsCommand implements Callable<Integer> {
     public Integer call() {
         Requirement requirement = new Requirement(maxDrop, targetAccuracy, toleranceHigh, toleranceLow);
         BoundsStep.Result result = BoundsStep.run(new BoundsStep.Request(sensitivity, model, data.request(), requirement,
-                runtime.batch, runtime.threads()), out);
+                runtime.batch(), runtime.threads()), out);
         PrintWriter console = spec.commandLine().getOut();
         BoundsReport report = result.report();
         console.printf(Locale.ROOT, "bounds: %s (required accuracy %.4f, float32 %.4f)%n",

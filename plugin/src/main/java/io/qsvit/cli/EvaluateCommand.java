@@ -51,7 +51,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int cores = runtime.threads();
-        EvaluateStep.Request request = new EvaluateStep.Request(model, baseline, data.request(), energyTable, runtime.batch, cores);
+        EvaluateStep.Request request = new EvaluateStep.Request(model, baseline, data.request(), energyTable, runtime.batch(), cores);
         if (out == null) {
             EvaluateStep.Result result = EvaluateStep.measure(request);
             print(result.model(), result.baseline());

@@ -94,7 +94,7 @@ final class ExploreCommand implements Callable<Integer> {
     public Integer call() {
         ExploreStep.Request request = new ExploreStep.Request(model, data.request(), bounds, sensitivity, strategy(),
                 maxDrop, targetAccuracy, budget(), stages(), space == null ? SearchSpace.SPIKEHQ : SearchSpace.parse(space),
-                probeImages, racingSeed, energyTable, runtime.batch,
+                probeImages, racingSeed, energyTable, runtime.batch(),
                 runtime.threads());
         ExploreStep.Result result = ExploreStep.run(request, out);
         PrintWriter console = spec.commandLine().getOut();

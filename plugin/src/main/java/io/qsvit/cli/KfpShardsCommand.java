@@ -1,7 +1,7 @@
 package io.qsvit.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qsvit.UserInputException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

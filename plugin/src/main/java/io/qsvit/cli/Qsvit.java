@@ -2,6 +2,7 @@ package io.qsvit.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.qsvit.Progress;
 import io.qsvit.UserInputException;
 import io.qsvit.artifact.Cache;
 import io.qsvit.artifact.ToolVersion;
@@ -25,8 +26,16 @@ import java.nio.file.Path;
 public final class Qsvit implements Runnable {
     /** How commands print JSON for machines. */
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    /** Exit code of a bad input (a usage error is picocli's 2). */
+    /**
+     * Exit code of a bad input: anything qsvit itself checks and refuses, an option's value (--threads 0, two
+     * options that exclude each other) as much as a file or folder the options name.
+     */
     public static final int EXIT_BAD_INPUT = 1;
+    /**
+     * Exit code of a usage error: what picocli refuses while parsing the command line (an unknown option, a
+     * missing required option, a value of the wrong type such as --batch x).
+     */
+    public static final int EXIT_USAGE = 2;
     /** Exit code of a failure that is our fault, not the user's. */
     public static final int EXIT_INTERNAL_ERROR = 70;
 
@@ -54,9 +63,17 @@ public final class Qsvit implements Runnable {
         Qsvit root = new Qsvit();
         CommandLine commandLine = new CommandLine(root);
         commandLine.setExecutionStrategy(parsed -> root.executeWithCache(commandLine, parsed));
+        // a usage error is one line too; --help shows the usage
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("qsvit: error: " + e.getMessage().lines().findFirst().orElse("")
+                    + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+            return EXIT_USAGE;
+        });
         return commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof UserInputException) {
-                cmd.getErr().println("qsvit: error: " + e.getMessage());
+                // one line, whatever text from an input the message quotes
+                cmd.getErr().println("qsvit: error: " + String.valueOf(e.getMessage()).replace("\r", "\\r").replace("\n", "\\n"));
                 return EXIT_BAD_INPUT;
             }
             cmd.getErr().println("qsvit: internal error: " + e);
@@ -66,6 +83,20 @@ public final class Qsvit implements Runnable {
 
     /** Runs the command with the cache the options choose, and puts the previous one back afterwards. */
     private int executeWithCache(CommandLine commandLine, ParseResult parsed) {
+        // progress lines for logs: on standard error when no person watches a terminal (a terminal gets bars)
+        PrintWriter progressOut = commandLine.getErr();
+        var previousProgress = Progress.printTo(System.console() != null ? null : line -> {
+            progressOut.println(line);
+            progressOut.flush();
+        });
+        try {
+            return executeWithCacheAndProgress(commandLine, parsed);
+        } finally {
+            Progress.printTo(previousProgress);
+        }
+    }
+
+    private int executeWithCacheAndProgress(CommandLine commandLine, ParseResult parsed) {
         if (cacheDir == null && !noCache) {
             return new CommandLine.RunLast().execute(parsed); // the shared default, created when a step first needs it
         }

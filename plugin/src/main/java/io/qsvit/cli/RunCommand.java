@@ -45,7 +45,10 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PipelineConfig settings = config == null ? PipelineConfig.DEFAULTS : PipelineConfig.read(config);
         PrintWriter console = spec.commandLine().getOut();
-        List<LocalPipeline.StepRun> runs = LocalPipeline.run(PipelineSteps.plan(settings), model, data, settings, out, run -> {
+        List<LocalPipeline.StepRun> runs = LocalPipeline.run(PipelineSteps.plan(settings), model, data, settings, out, step -> {
+            console.printf(Locale.ROOT, "%-12s started%n", step);
+            console.flush();
+        }, run -> {
             console.printf(Locale.ROOT, "%-12s %-9s %7.2f s  %s%n", run.step(), word(run.outcome()), run.seconds(),
                     out.resolve(run.step()));
             console.flush();

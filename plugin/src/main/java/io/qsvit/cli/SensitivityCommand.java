@@ -63,7 +63,7 @@ final class SensitivityCommand implements Callable<Integer> {
             schemes.forEach(s -> columns.add(Scheme.parse(s.strip())));
         }
         SensitivityStep.Request request = new SensitivityStep.Request(model, data.request(), columns,
-                Grouping.by(Granularity.parse(granularity)), shard == null ? null : Shard.parse(shard), runtime.batch,
+                Grouping.by(Granularity.parse(granularity)), shard == null ? null : Shard.parse(shard), runtime.batch(),
                 runtime.threads());
         SensitivityStep.Result result;
         try (SweepProgress progress = SweepProgress.of("sensitivity", spec.commandLine().getErr())) {

@@ -3,9 +3,12 @@ package io.qsvit.eval;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.qsvit.Folders;
 import io.qsvit.UserInputException;
 import io.qsvit.eval.data.Dataset;
 import io.qsvit.eval.data.ImageShape;
+import io.qsvit.model.InlineModel;
+import io.qsvit.model.OnnxModel;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
@@ -18,6 +21,8 @@ import org.tribuo.interop.onnx.LabelTransformer;
 import org.tribuo.interop.onnx.ONNXExternalModel;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,8 +56,29 @@ public record ClassMetrics(double accuracy, @JsonProperty("macro_f1") double mac
     public record ConfusionTable(List<String> labels, long[][] counts) {
     }
 
-    public static ClassMetrics evaluate(Path modelFile, String inputName, Dataset data, float[][] scores) {
-        Dataset images = data;
+    public static ClassMetrics evaluate(OnnxModel onnx, String inputName, Dataset data, float[][] scores) {
+        if (!InlineModel.hasExternalData(onnx.proto())) {
+            return evaluate(onnx.file(), inputName, data, scores);
+        }
+        // Tribuo gives ONNX Runtime the file's bytes, and ONNX Runtime then looks for external data in the
+        // working directory: Tribuo gets the same model with its weights inline instead
+        Path folder = null;
+        try {
+            folder = Files.createTempDirectory("qsvit-tribuo");
+            Path inline = folder.resolve(OnnxModel.MODEL_FILE);
+            try (var out = Files.newOutputStream(inline)) {
+                InlineModel.of(onnx).writeTo(out);
+            }
+            return evaluate(inline, inputName, data, scores);
+        } catch (IOException e) {
+            throw new UserInputException("cannot stage " + onnx.file() + " for Tribuo: " + e.getMessage());
+        } finally {
+            Folders.deleteRecursively(folder);
+        }
+    }
+
+    static ClassMetrics evaluate(Path modelFile, String inputName, Dataset images, float[][] scores) {
+        Dataset data = images;
         int features = data.shape().size();
         int classes = scores[0].length;
         List<Label> labels = new ArrayList<>();

@@ -17,6 +17,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import io.qsvit.Progress;
 import io.qsvit.UserInputException;
 import io.qsvit.eval.data.Dataset;
 import io.qsvit.eval.data.SampleShape;
@@ -215,6 +216,7 @@ public final class EvaluationSession implements AutoCloseable {
         Map<String, Double> rateSums = new LinkedHashMap<>();
         Map<String, OnnxTensor> feeds = new HashMap<>(fed);
         try (InputBatches batches = new InputBatches(data, batch)) {
+            Progress.Task progress = Progress.task("evaluating", data.size(), "images");
             for (int b = 0; b < batches.count(); b++) {
                 try (InputBatches.Next next = batches.next()) {
                     int start = next.start();
@@ -230,6 +232,7 @@ public final class EvaluationSession implements AutoCloseable {
                             }
                         }
                     }
+                    progress.advance(n);
                 }
             }
         } catch (OrtException e) {

@@ -25,11 +25,11 @@ public record Component(StepDeclaration step, List<Parameter> parameters, List<S
     }
 
     public String componentKey() {
-        return "comp-" + name();
+        return KfpNames.componentKey(name());
     }
 
     public String executorLabel() {
-        return "exec-" + name();
+        return KfpNames.executorLabel(name());
     }
 
     public Slot input(String name) {

@@ -78,8 +78,14 @@ public final class ComponentBuilder {
                     .filter(o -> o.option().equals(name)).findFirst().orElse(null);
             if (input != null) {
                 inputs.add(new Slot(input.name(), input.type(), input.list(), !option.required(), description));
-                if (!input.list()) { // a list is passed by kfp exec, one option per artifact
+                if (input.list()) {
+                    continue; // a list is passed by kfp exec, one option per artifact
+                }
+                if (option.required()) {
                     args.add(name).add(Placeholders.inputArtifactPath(input.name()));
+                } else {
+                    // an unbound optional artifact has no path: without IfPresent, kfp.local passes the text "null"
+                    args.add(IfPresent.of(input.name(), List.of(name, Placeholders.inputArtifactPath(input.name()))).text());
                 }
             } else if (output != null) {
                 outputs.add(new Slot(output.name(), output.type(), false, false, description));
@@ -101,7 +107,7 @@ public final class ComponentBuilder {
             outputs.add(new Slot(derived.name(), derived.type(), false, false, derivedDescription(derived)));
         }
         return new Component(step, List.copyOf(parameters), List.copyOf(inputs), List.copyOf(outputs),
-                List.copyOf(parameterOutputs), definition("exec-" + step.componentName(), parameters, inputs, outputs,
+                List.copyOf(parameterOutputs), definition(KfpNames.executorLabel(step.componentName()), parameters, inputs, outputs,
                 parameterOutputs), executor(args));
     }
 
@@ -145,7 +151,8 @@ public final class ComponentBuilder {
     }
 
     private static String description(OptionSpec option) {
-        String text = String.join(" ", option.description());
+        // picocli descriptions are format strings: "%%" is a percent sign, "%n" a line break
+        String text = String.join(" ", option.description()).replace("%n", " ").replace("%%", "%");
         if (option.defaultValue() != null) {
             text = text.replace("${DEFAULT-VALUE}", option.defaultValue());
         }

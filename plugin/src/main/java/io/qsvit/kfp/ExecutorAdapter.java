@@ -19,7 +19,7 @@ import java.util.List;
 /**
  * {@code qsvit kfp exec}: runs one step inside a Kubeflow container and speaks the launcher's contract around
  * it. Before: list inputs (a ParallelFor's collected artifacts, which no placeholder can name) become one
- * option per artifact; options whose value is unset (an empty string, or a placeholder the launcher left
+ * option per artifact; IfPresent clauses a launcher left unresolved are resolved; options whose value is unset (an empty string, or a placeholder the launcher left
  * because an optional input was not bound) are left out; boolean parameters become flags. After: the
  * outputs for the UI are derived from the step's folder, and the ExecutorOutput JSON goes to
  * {@code outputs.outputFile}, where the launcher reads artifact metadata from.
@@ -41,11 +41,15 @@ public final class ExecutorAdapter {
                         + String.join(", ", StepDeclarations.STEPS.stream().map(StepDeclaration::commandName).toList())));
         CommandSpec command = ComponentBuilder.command(root, step);
         List<String> args = new ArrayList<>(step.command());
-        args.addAll(present(stepArgs.subList(1, stepArgs.size()), command));
-        for (ArtifactInput list : step.inputs()) {
-            if (list.list()) {
-                for (Path path : input.inputPaths(list.name())) {
-                    args.add(list.option());
+        args.addAll(present(conditionsResolved(stepArgs.subList(1, stepArgs.size()), input), command));
+        for (ArtifactInput artifact : step.inputs()) {
+            List<Path> paths = input.inputPaths(artifact.name());
+            // a list, which no placeholder can name; or an optional artifact whose IfPresent the driver dropped
+            // although it is bound (Kubeflow 2.17.0 tested only parameters, kubeflow/pipelines PR 14175)
+            boolean dropped = !artifact.list() && paths.size() == 1 && !args.contains(artifact.option());
+            if (artifact.list() || dropped) {
+                for (Path path : paths) {
+                    args.add(artifact.option());
                     args.add(path.toString());
                 }
             }
@@ -56,6 +60,25 @@ public final class ExecutorAdapter {
         }
         writeExecutorOutput(step, input);
         return 0;
+    }
+
+    /**
+     * Resolves IfPresent clauses a launcher passed through unresolved (Kubeflow before 2.17 left them to the
+     * container): an artifact input is present when the executor input lists it, a parameter when it has a
+     * value; the clause's own placeholders are then taken from the executor input.
+     */
+    static List<String> conditionsResolved(List<String> args, ExecutorInput input) {
+        List<String> out = new ArrayList<>();
+        for (String arg : args) {
+            if (!IfPresent.isClause(arg)) {
+                out.add(arg);
+                continue;
+            }
+            for (String item : IfPresent.parse(arg).resolve(name -> LocalRunner.given(input.json(), name))) {
+                out.add(LocalRunner.resolve(item, input.json()));
+            }
+        }
+        return out;
     }
 
     /** The arguments with unset options left out and boolean parameters turned into flags. */

@@ -215,7 +215,13 @@ public final class LocalRunner {
 
         List<String> line = new ArrayList<>();
         container.path("command").forEach(c -> line.add(resolve(c.asText(), input)));
-        container.path("args").forEach(c -> line.add(resolve(c.asText(), input)));
+        for (JsonNode arg : container.path("args")) {
+            if (IfPresent.isClause(arg.asText())) { // as Kubeflow's driver resolves it, for parameters and artifacts
+                IfPresent.parse(arg.asText()).resolve(name -> given(input, name)).forEach(t -> line.add(resolve(t, input)));
+            } else {
+                line.add(resolve(arg.asText(), input));
+            }
+        }
         for (RuntimeArtifact a : produced.values()) {
             Files.createDirectories(Path.of(a.uri()).getParent());
         }
@@ -266,6 +272,13 @@ public final class LocalRunner {
             outputs.parameters().put(e.getKey(), value);
         }
         return outputs;
+    }
+
+    /** Whether a task received an input: an artifact bound to it, or a parameter value (defaults included). */
+    static boolean given(JsonNode executorInput, String name) {
+        JsonNode inputs = executorInput.path("inputs");
+        JsonNode parameter = inputs.path("parameterValues").get(name);
+        return (parameter != null && !parameter.isNull()) || !inputs.path("artifacts").path(name).path("artifacts").isEmpty();
     }
 
     /** Replaces placeholders as Kubeflow's launcher does (getPlaceholders); an unknown one stays as it is. */

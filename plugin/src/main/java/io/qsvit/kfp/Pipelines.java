@@ -75,14 +75,15 @@ public final class Pipelines {
 
     /**
      * A component's own spec: a pipeline of its one task, inputs and outputs passed straight through, the form
-     * Kubeflow's compiler gives a single component (loadable with {@code kfp.components.load_component_from_file}).
+     * Kubeflow's compiler gives a single component: {@code pipelineInfo.name} is the component's name, so
+     * {@code kfp.components.load_component_from_file} finds its executor and loads a container component.
      */
     static ObjectNode single(Component c, String description, String sdkVersion) {
         ObjectNode spec = KfpJson.object();
         spec.putObject("components").set(c.componentKey(), c.definition());
         spec.putObject("deploymentSpec").putObject("executors").set(c.executorLabel(), c.executor());
         ObjectNode info = spec.putObject("pipelineInfo");
-        info.put("name", "qsvit-" + c.name());
+        info.put("name", c.name()); // as Kubeflow's compiler names it: the loader then finds exec-<name>
         info.put("description", description);
         ObjectNode task = KfpJson.object();
         task.putObject("cachingOptions").put("enableCache", true);

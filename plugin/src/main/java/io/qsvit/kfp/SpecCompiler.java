@@ -90,7 +90,7 @@ public final class SpecCompiler {
                 default -> {
                     StepDeclaration step = stepsOf(target).get(0);
                     String description = String.join(" ",
-                            ComponentBuilder.command(root, step).usageMessage().description());
+                            ComponentBuilder.command(root, step).usageMessage().description()).replace("%%", "%");
                     yield Pipelines.single(components.get(step), description, sdkVersion);
                 }
             };

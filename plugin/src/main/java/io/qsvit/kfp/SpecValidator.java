@@ -149,7 +149,24 @@ public final class SpecValidator {
         }
         List<String> texts = new ArrayList<>();
         container.path("command").forEach(t -> texts.add(t.asText()));
-        container.path("args").forEach(t -> texts.add(t.asText()));
+        for (JsonNode arg : container.path("args")) {
+            if (!IfPresent.isClause(arg.asText())) {
+                texts.add(arg.asText());
+                optionalOutsideIfPresent(label, arg.asText(), component);
+                continue;
+            }
+            try {
+                IfPresent clause = IfPresent.parse(arg.asText());
+                JsonNode inputs = component.path("inputDefinitions");
+                if (!inputs.path("artifacts").has(clause.inputName()) && !inputs.path("parameters").has(clause.inputName())) {
+                    problems.add(label + ": IfPresent names no declared input '" + clause.inputName() + "'");
+                }
+                texts.addAll(clause.then());
+                texts.addAll(clause.orElse());
+            } catch (UserInputException e) {
+                problems.add(label + ": " + e.getMessage());
+            }
+        }
         for (String text : texts) {
             Matcher any = Placeholders.ANY.matcher(text);
             while (any.find()) {
@@ -163,6 +180,17 @@ public final class SpecValidator {
                     continue;
                 }
                 placeholder(label, placeholder, named.group(1), named.group(2), named.group(3), component);
+            }
+        }
+    }
+
+    /** An optional input artifact may be unbound, and then has no path: only an IfPresent clause may name it. */
+    private void optionalOutsideIfPresent(String label, String arg, JsonNode component) {
+        Matcher named = Placeholders.NAMED.matcher(arg);
+        while (named.find()) {
+            if (named.group(1).equals("inputs.artifacts") && component.path("inputDefinitions").path("artifacts")
+                    .path(named.group(2)).path("isOptional").asBoolean()) {
+                problems.add(label + ": optional input artifact '" + named.group(2) + "' is used outside an IfPresent clause");
             }
         }
     }

@@ -158,7 +158,7 @@ public final class DecodeChains {
         TensorProto table = initializer(gather, 0);
         NodeProto cast = producer(gather.getInput(1), "Cast");
         if (!isFloat(table) || table.getDimsCount() != 1 || !isLevelCount(table.getDims(0)) || cast == null
-                || intAttribute(cast, "to", 0) != DataType.INT64_VALUE) {
+                || cast.getInputCount() != 1 || intAttribute(cast, "to", 0) != DataType.INT64_VALUE) {
             return null;
         }
         List<String> outputs = new ArrayList<>();

@@ -22,38 +22,46 @@ public record ExternalData(Path file, String location, long offset, long length)
         return tensor.getDataLocation() == TensorProto.DataLocation.EXTERNAL;
     }
 
-    /** Where a tensor's external data lies, checked to exist and to be long enough. */
+    /**
+     * Where a tensor's external data lies, checked to be a regular file inside the model's folder (by its real
+     * path: no link leads out, see {@link ExternalFiles}) and to be long enough.
+     */
     public static ExternalData of(TensorProto tensor, Path folder, Path model) {
         String location = null;
         long offset = 0;
         long length = -1;
+        boolean lengthGiven = false;
         for (StringStringEntryProto entry : tensor.getExternalDataList()) {
             switch (entry.getKey()) {
                 case "location" -> location = entry.getValue();
                 case "offset" -> offset = parseLong(entry.getValue(), tensor, model);
-                case "length" -> length = parseLong(entry.getValue(), tensor, model);
+                case "length" -> {
+                    length = parseLong(entry.getValue(), tensor, model);
+                    lengthGiven = true;
+                }
                 default -> { } // "checksum" and future keys do not change where the bytes are
             }
         }
         if (location == null || location.isEmpty()) {
             throw new UserInputException(model + ": tensor '" + tensor.getName() + "' is external but names no location");
         }
-        Path file = folder.resolve(location).normalize();
-        if (Path.of(location).isAbsolute() || !file.startsWith(folder.normalize())) {
-            throw new UserInputException(model + ": external data location '" + location + "' of tensor '"
-                    + tensor.getName() + "' leaves the model's folder");
+        if (offset < 0 || (lengthGiven && length < 0)) {
+            throw new UserInputException(model + ": tensor '" + tensor.getName() + "' has a negative external data "
+                    + (offset < 0 ? "offset (" + offset + ")" : "length (" + length + ")"));
         }
-        if (!Files.isRegularFile(file)) {
-            throw new UserInputException(model + ": external data file '" + location + "' of tensor '"
-                    + tensor.getName() + "' is missing");
+        long expected = TensorShapes.byteSize(tensor);
+        if (lengthGiven && length != expected) {
+            throw new UserInputException(model + ": tensor '" + tensor.getName() + "' has " + length
+                    + " bytes of external data where its type and shape need " + expected);
         }
-        long needed = length >= 0 ? length : TensorShapes.byteSize(tensor);
-        long size = size(file);
-        if (offset < 0 || offset + needed > size) {
+        Path file = ExternalFiles.inside(folder, location, "external data file '" + location + "' of tensor '"
+                + tensor.getName() + "'", model);
+        long size = ExternalFiles.size(file, model);
+        if (expected > size - offset) { // the file is inside the folder: its size may be said
             throw new UserInputException(model + ": external data file '" + location + "' is too short for tensor '"
-                    + tensor.getName() + "': it needs " + needed + " bytes at offset " + offset + ", the file has " + size);
+                    + tensor.getName() + "': it needs " + expected + " bytes at offset " + offset + ", the file has " + size);
         }
-        return new ExternalData(file, location, offset, needed);
+        return new ExternalData(file, location, offset, expected);
     }
 
     static void check(TensorProto tensor, Path folder, Path model) {
@@ -82,14 +90,6 @@ public record ExternalData(Path file, String location, long offset, long length)
             throw new UserInputException("cannot read external data file '" + location + "': " + e.getMessage());
         }
         return buffer.flip();
-    }
-
-    private static long size(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            throw new UserInputException("cannot read external data file " + file + ": " + e.getMessage());
-        }
     }
 
     private static long parseLong(String value, TensorProto tensor, Path model) {

@@ -154,5 +154,6 @@ public final class OnnxModel {
                     : " uses op-set " + opset + " of the default domain") + "; qsvit reads " + OpsetConverter.MIN_OPSET
                     + " to " + MAX_OPSET);
         }
+        GraphCheck.check(proto.getGraph(), file);
     }
 }

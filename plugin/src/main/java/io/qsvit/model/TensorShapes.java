@@ -2,6 +2,7 @@ package io.qsvit.model;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import io.qsvit.UserInputException;
 
 import java.util.List;
 
@@ -10,26 +11,34 @@ public final class TensorShapes {
     private TensorShapes() {
     }
 
+    /** The dims as ints; a dim a model may hold but no tensor can have (negative, over 2^31 - 1) is the user's error. */
     public static int[] dims(TensorProto tensor) {
-        return toInts(tensor.getDimsList());
-    }
-
-    static int[] toInts(List<Long> dims) {
+        List<Long> dims = tensor.getDimsList();
         int[] out = new int[dims.size()];
         for (int i = 0; i < out.length; i++) {
             long d = dims.get(i);
             if (d < 0 || d > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("dimension " + d + " out of range");
+                throw new UserInputException("tensor '" + tensor.getName() + "' has dimension " + d + ", outside 0 to "
+                        + Integer.MAX_VALUE);
             }
             out[i] = (int) d;
         }
         return out;
     }
 
+    /** Element count, checked: no negative dim, no product past {@code Long.MAX_VALUE}. */
     public static long elements(TensorProto tensor) {
         long n = 1;
         for (long d : tensor.getDimsList()) {
-            n *= d;
+            if (d < 0) {
+                throw new UserInputException("tensor '" + tensor.getName() + "' has dimension " + d + ", outside 0 to "
+                        + Integer.MAX_VALUE);
+            }
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                throw new UserInputException("tensor '" + tensor.getName() + "' has more elements than any file can hold");
+            }
         }
         return n;
     }
@@ -45,6 +54,9 @@ public final class TensorShapes {
     /** Bytes of the tensor's data as raw_data holds it (4-bit types packed two to a byte). */
     public static long byteSize(TensorProto tensor) {
         long n = elements(tensor);
+        if (n > Long.MAX_VALUE / 16) {
+            throw new UserInputException("tensor '" + tensor.getName() + "' has more elements than any file can hold");
+        }
         return switch (tensor.getDataType()) {
             case DataType.INT4_VALUE, DataType.UINT4_VALUE -> (n + 1) / 2;
             case DataType.BOOL_VALUE, DataType.INT8_VALUE, DataType.UINT8_VALUE, DataType.FLOAT8E4M3FN_VALUE,

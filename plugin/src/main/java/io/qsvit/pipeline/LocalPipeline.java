@@ -3,6 +3,7 @@ package io.qsvit.pipeline;
 import io.qsvit.Folders;
 import io.qsvit.UserInputException;
 import io.qsvit.artifact.ArtifactFolder;
+import io.qsvit.artifact.OutputLock;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,17 +34,39 @@ public final class LocalPipeline {
      */
     public static List<StepRun> run(List<PipelineStep> plan, Path model, Path data, PipelineConfig config, Path out,
                                     Consumer<StepRun> progress) {
+        return run(plan, model, data, config, out, step -> { }, progress);
+    }
+
+    /** As above; {@code starting} is told each step's name as it starts. */
+    public static List<StepRun> run(List<PipelineStep> plan, Path model, Path data, PipelineConfig config, Path out,
+                                    Consumer<String> starting, Consumer<StepRun> progress) {
         checkOrder(plan);
         Path root = out.toAbsolutePath().normalize();
         if (Files.exists(root) && !Files.isDirectory(root)) {
             throw new UserInputException("output " + out + " exists and is not a folder");
         }
+        boolean created = !Files.exists(root);
+        // a second run into the same --out fails here, before any work
+        try (OutputLock lock = OutputLock.acquire(root, out)) {
+            lock.sweepInside(StepFolders::isStaging); // hidden step folders of a killed run
+            return runLocked(plan, model, data, config, out, root, starting, progress);
+        } catch (RuntimeException e) {
+            if (created) {
+                deleteIfEmpty(root); // nothing half-written: not even an empty --out
+            }
+            throw e;
+        }
+    }
+
+    private static List<StepRun> runLocked(List<PipelineStep> plan, Path model, Path data, PipelineConfig config, Path out,
+                                           Path root, Consumer<String> starting, Consumer<StepRun> progress) {
         for (PipelineStep step : plan) {
             StepFolders.checkReplaceable(root.resolve(step.name()), step.name());
         }
         Map<String, Path> done = new LinkedHashMap<>();
         List<StepRun> runs = new ArrayList<>();
         for (PipelineStep step : plan) {
+            starting.accept(step.name());
             long start = System.nanoTime();
             Map<String, Path> inputs = new LinkedHashMap<>();
             step.reads().forEach(read -> inputs.put(read, done.get(read)));
@@ -76,6 +99,14 @@ public final class LocalPipeline {
             if (!before.add(step.name())) {
                 throw new IllegalArgumentException("step " + step.name() + " appears twice");
             }
+        }
+    }
+
+    private static void deleteIfEmpty(Path folder) {
+        try {
+            Files.deleteIfExists(folder);
+        } catch (java.io.IOException e) {
+            // not empty (another process wrote there meanwhile), or not ours to remove
         }
     }
 

@@ -2,6 +2,7 @@ package io.qsvit.pipeline;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.qsvit.ConfigFiles;
+import io.qsvit.InputLimits;
 import io.qsvit.UserInputException;
 import io.qsvit.eval.data.DataFormat;
 import io.qsvit.eval.data.IdxDataset;
@@ -28,8 +29,8 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
         }
         schema = SCHEMA;
         data = data != null ? data : new Data(null, null, null, null, null, null, null, null, null, null, null, null, null);
-        batch = batch != null ? positive("batch", batch) : EvaluateStep.DEFAULT_BATCH;
-        threads = threads != null ? positive("threads", threads) : Runtime.getRuntime().availableProcessors();
+        batch = batch != null ? InputLimits.batch("batch", batch) : EvaluateStep.DEFAULT_BATCH;
+        threads = threads != null ? InputLimits.threads("threads", threads) : Runtime.getRuntime().availableProcessors();
         requirement = requirement != null ? requirement : new Requirement(null, null);
         sensitivity = sensitivity != null ? sensitivity : new Sensitivity(null, null, null);
         bounds = bounds != null ? bounds : new Bounds(null, null);

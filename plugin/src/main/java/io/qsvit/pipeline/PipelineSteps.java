@@ -46,7 +46,7 @@ public final class PipelineSteps {
                     : named.stream().map(Scheme::parse).toList();
             SensitivityStep.Request sweep = new SensitivityStep.Request(request.model(), request.data(config.sensitivity()),
                     precisions, Grouping.QSVIT, null, config.batch(), config.threads());
-            return SensitivityStep.run(sweep, request.out(), SweepListener.NONE).outcome();
+            return SensitivityStep.run(sweep, request.out(), SweepListener.logging("sensitivity")).outcome();
         });
     }
 

@@ -20,6 +20,8 @@ import java.util.stream.Stream;
  */
 final class StepFolders {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NEXT = ".next-";
+    private static final String OLD = ".old-";
 
     private StepFolders() {
     }
@@ -36,11 +38,19 @@ final class StepFolders {
                 + "; remove it or choose another --out");
     }
 
+    /**
+     * Whether a hidden name in a run's folder is one of its step folders in passing: a staging folder, a previous
+     * output being replaced, or a publish's temporary folder for a staging folder.
+     */
+    static boolean isStaging(String name) {
+        return name.startsWith(".") && (name.contains(NEXT) || name.contains(OLD));
+    }
+
     /** A new, empty hidden folder for the step to publish into. */
     static Path staging(Path out, String step) {
         try {
             Files.createDirectories(out);
-            return Files.createTempDirectory(out, "." + step + ".next-");
+            return Files.createTempDirectory(out, "." + step + NEXT);
         } catch (IOException e) {
             throw new UserInputException("cannot write output folder " + out + ": " + e.getMessage());
         }
@@ -51,7 +61,7 @@ final class StepFolders {
         try {
             Path previous = null;
             if (Files.exists(folder)) {
-                previous = Files.createTempDirectory(folder.getParent(), "." + folder.getFileName() + ".old-").resolve("output");
+                previous = Files.createTempDirectory(folder.getParent(), "." + folder.getFileName() + OLD).resolve("output");
                 Files.move(folder, previous, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(staging, folder, StandardCopyOption.ATOMIC_MOVE);

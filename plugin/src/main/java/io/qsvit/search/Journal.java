@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qsvit.InputLimits;
 import io.qsvit.UserInputException;
 import io.qsvit.artifact.Digests;
 
@@ -57,7 +58,7 @@ public final class Journal implements AutoCloseable {
             Map<String, JsonNode> entries = new LinkedHashMap<>();
             List<String> problems = new ArrayList<>();
             List<String> kept = new ArrayList<>();
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            List<String> lines = lines(channel, file);
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i);
                 JsonNode entry = verified(line);
@@ -80,6 +81,28 @@ public final class Journal implements AutoCloseable {
             closeQuietly(channel);
             throw e;
         }
+    }
+
+    /**
+     * The journal's lines, within {@link InputLimits#DOCUMENT_BYTES}; bytes that are not UTF-8 are decoded as
+     * replacement characters, so such a line fails its checksum and is dropped like any corrupted one.
+     */
+    private static List<String> lines(FileChannel channel, Path file) throws IOException {
+        long size = channel.size();
+        if (size > InputLimits.DOCUMENT_BYTES) {
+            throw new UserInputException("journal " + file + " is " + size + " bytes, over the " + InputLimits.DOCUMENT_BYTES
+                    + " a journal may have; remove it to start over");
+        }
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) size);
+        while (bytes.hasRemaining() && channel.read(bytes, bytes.position()) >= 0) {
+            // read it all
+        }
+        String text = new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+            lines.remove(lines.size() - 1); // the newline that ends the last line
+        }
+        return lines;
     }
 
     /** Messages about lines that were dropped when the journal was opened. */

@@ -1,5 +1,7 @@
 package io.qsvit.search;
 
+import io.qsvit.Progress;
+
 import io.qsvit.artifact.Digests;
 import io.qsvit.eval.Accuracy;
 import io.qsvit.eval.data.Dataset;
@@ -7,6 +9,7 @@ import io.qsvit.quant.Setting;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +27,8 @@ public final class JournaledEvaluator {
     private final Journal journal;
     private final Set<String> asked = new HashSet<>();
     private long imagesEvaluated;
+    private int fresh;
+    private final long start = System.nanoTime();
 
     public JournaledEvaluator(TrialEvaluator evaluator, Dataset images, Journal journal) {
         this.evaluator = evaluator;
@@ -51,6 +56,9 @@ public final class JournaledEvaluator {
                     : images.select(IntStream.range(from, to).toArray());
             trial = evaluator.evaluate(setting, range);
             journal.append(key, trial);
+            fresh++;
+            Progress.line(String.format(Locale.ROOT, "explore: evaluation %d (images %d-%d of %d): accuracy %.4f, %.0f s so far",
+                    fresh, from, to, images.size(), trial.accuracy(), (System.nanoTime() - start) / 1e9));
         }
         if (asked.add(key)) {
             imagesEvaluated += to - from;

@@ -10,6 +10,7 @@ import io.qsvit.UserInputException;
 import io.qsvit.model.Group;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
+import io.qsvit.eval.RuntimeCheck;
 import io.qsvit.model.OnnxModel;
 import io.qsvit.model.OnnxWriter;
 import io.qsvit.model.TensorShapes;
@@ -113,6 +114,9 @@ public final class ApplyStep {
                     () -> OnnxWriter.write(artifacts.simulated(), model, folder.resolve(SIMULATED)));
             OnnxWriter.write(artifacts.real(), model, folder.resolve(REAL));
             join(simulated);
+            // loaded as evaluate will load them: a model the next step would refuse is never published
+            RuntimeCheck.loads(folder.resolve(REAL).resolve(OnnxModel.MODEL_FILE), "the real model apply wrote");
+            RuntimeCheck.loads(folder.resolve(SIMULATED).resolve(OnnxModel.MODEL_FILE), "the simulated model apply wrote");
             Files.writeString(folder.resolve(SETTING_FILE), json(setting) + "\n");
             Map<String, Object> results = results(layers, setting, artifacts, folder.resolve(REAL));
             if (servedImage != null) { // after the results: the real model's measured size is the model's alone

@@ -2,6 +2,7 @@ package io.qsvit.step;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qsvit.Progress;
 import io.qsvit.UserInputException;
 import io.qsvit.artifact.ArtifactFolder;
 import io.qsvit.artifact.Digests;
@@ -22,6 +23,7 @@ import io.qsvit.search.TrialEvaluator;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -103,8 +105,12 @@ public final class BoundsStep {
         BoundsReport.Applied applied = new BoundsReport.Applied(baseline.accuracy(), requirement.maxDrop(),
                 requirement.targetAccuracy(), required, requirement.toleranceHigh(), requirement.toleranceLow(),
                 highThreshold, lowThreshold);
-        return new BoundsReport(applied, bounds.groups(), BoundsReport.Base.of(high, evaluator.evaluate(high), required),
-                BoundsReport.Base.of(low, evaluator.evaluate(low), required));
+        Trial highTrial = evaluator.evaluate(high);
+        Progress.line(String.format(Locale.ROOT, "bounds: 1/2 bSettingH: accuracy %.4f", highTrial.accuracy()));
+        Trial lowTrial = evaluator.evaluate(low);
+        Progress.line(String.format(Locale.ROOT, "bounds: 2/2 bSettingL: accuracy %.4f", lowTrial.accuracy()));
+        return new BoundsReport(applied, bounds.groups(), BoundsReport.Base.of(high, highTrial, required),
+                BoundsReport.Base.of(low, lowTrial, required));
     }
 
     private static boolean sameDataParameters(EvaluationData data, JsonNode sweptParameters) {

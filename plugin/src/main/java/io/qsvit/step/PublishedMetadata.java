@@ -3,13 +3,17 @@ package io.qsvit.step;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qsvit.UserInputException;
+import io.qsvit.artifact.ArtifactFolder;
 import io.qsvit.artifact.StepMetadata;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Reads the metadata of another step's output folder that a step consumes, checking which step wrote it. */
+/**
+ * Reads the metadata of another step's output folder that a step consumes, checking which step wrote it and
+ * that every file is still the one its metadata lists.
+ */
 public final class PublishedMetadata {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -32,6 +36,10 @@ public final class PublishedMetadata {
             throw new UserInputException(file + " is not the metadata of qsvit " + step + " (algorithm version "
                     + algorithmVersion + ")");
         }
+        // what another step wrote is checked as the cache checks its entries: a changed file is not trusted
+        ArtifactFolder.problem(folder).ifPresent(problem -> {
+            throw new UserInputException(folder + " is not the output qsvit " + step + " published: " + problem);
+        });
         return metadata;
     }
 }

@@ -267,8 +267,8 @@ class QsvitCliTest {
     @Test
     void missingRequiredOptionIsAUsageError() {
         Run run = run("evaluate", "--model", sdtv2());
-        assertEquals(2, run.exit());
-        assertTrue(run.err().startsWith("Missing required option: '--data=<data>'"), run.err());
+        assertEquals(Qsvit.EXIT_USAGE, run.exit());
+        assertEquals("qsvit: error: Missing required option: '--data=<data>' (see 'qsvit evaluate --help')\n", run.err());
     }
 
     @Test
@@ -289,10 +289,10 @@ class QsvitCliTest {
         assertEquals("qsvit: error: --pytorch belongs to the evaluate suite: add --suite evaluate or --suite all\n",
                 pytorch.err());
         Run limited = run("benchmark", "--suite", "all", "--pytorch", "--limit", "10");
-        assertEquals("qsvit: error: --pytorch checks PyTorch against the manifest's count on all the images: leave out --limit\n",
-                limited.err());
+        assertEquals("qsvit: error: --pytorch checks PyTorch against the manifest's count on all the images: leave out "
+                + "--limit\n", limited.err());
         Run repeats = run("benchmark", "--repeats", "0");
-        assertEquals("qsvit: error: --repeats, --threads and --batch must be at least 1\n", repeats.err());
+        assertEquals("qsvit: error: --repeats must be at least 1, not 0\n", repeats.err());
     }
 
     /** Writes a t10k IDX pair of {@code n} blank h x w images with the given labels. */

@@ -29,7 +29,7 @@ class RunCommandTest {
     }
 
     static List<String> outcomes(QsvitCliTest.Run run) {
-        return run.out().lines().filter(l -> l.startsWith("apply ") || l.startsWith("evaluate "))
+        return run.out().lines().filter(l -> (l.startsWith("apply ") || l.startsWith("evaluate ")) && !l.endsWith(" started"))
                 .map(l -> l.split(" +")[0] + " " + l.split(" +")[1]).toList();
     }
 

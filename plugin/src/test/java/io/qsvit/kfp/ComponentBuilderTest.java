@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Components come from the picocli model: names, types, defaults and the exact container command line. */
 class ComponentBuilderTest {
@@ -101,5 +103,74 @@ class ComponentBuilderTest {
     void optionNamesBecomeIdentifiers() {
         assertEquals("max_drop", ComponentBuilder.parameterName("--max-drop"));
         assertEquals("energy_table", ComponentBuilder.parameterName("--energy-table"));
+    }
+
+    @Test
+    void aComponentFileIsNamedAsKubeflowsCompilerNamesIt() {
+        // rule: pipelineInfo.name is the component's name, and its component and executor are comp-/exec- + that name
+        for (StepDeclaration step : StepDeclarations.STEPS) {
+            var spec = Specs.parse(Specs.compile(Qsvit.commandLine(), step.componentName()));
+            String name = spec.at("/pipelineInfo/name").asText();
+            assertEquals(step.componentName(), name);
+            assertEquals(List.of("exec-" + name), iterable(spec.at("/deploymentSpec/executors").fieldNames()));
+            assertEquals(List.of("comp-" + name), iterable(spec.at("/components").fieldNames()));
+            assertEquals("exec-" + name, spec.at("/components/comp-" + name + "/executorLabel").asText());
+        }
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> out = new ArrayList<>();
+        names.forEachRemaining(out::add);
+        return out;
+    }
+
+    @Test
+    void namesAreMadeKubernetesSafeAsTheSdkDoes() {
+        // kfp/dsl/utils.py maybe_rename_for_k8s, on the same inputs
+        assertEquals("sensitivity-merge", KfpNames.forK8s("sensitivity-merge"));
+        assertEquals("my-step-2", KfpNames.forK8s("My Step__2"));
+        assertEquals("a-b", KfpNames.forK8s("--A..--b--"));
+        assertEquals("exec-shard-plan", KfpNames.executorLabel("shard_plan"));
+        assertEquals("comp-shard-plan", KfpNames.componentKey("Shard Plan"));
+    }
+
+    @Test
+    void anOptionalArtifactInputIsWrappedInIfPresentExactlyAsTheSdkWritesIt() {
+        Component evaluate = new ComponentBuilder(Qsvit.commandLine(), IMAGE).build(StepDeclarations.EVALUATE);
+        List<String> args = new ArrayList<>();
+        evaluate.executor().at("/container/args").forEach(a -> args.add(a.asText()));
+        // the text KFP 2.15.2's compiler writes for dsl.IfPresentPlaceholder(input_name='baseline', then=[...])
+        assertTrue(args.contains("{\"IfPresent\": {\"InputName\": \"baseline\", \"Then\": [\"--baseline\", "
+                + "\"{{$.inputs.artifacts['baseline'].path}}\"]}}"), args.toString());
+        assertFalse(args.contains("--baseline"));
+        // required artifacts stay plain
+        int model = args.indexOf("--model");
+        assertEquals("{{$.inputs.artifacts['model'].path}}", args.get(model + 1));
+        // generic: every optional input artifact of every step, none by name
+        for (StepDeclaration step : StepDeclarations.STEPS) {
+            Component c = new ComponentBuilder(Qsvit.commandLine(), IMAGE).build(step);
+            List<String> stepArgs = new ArrayList<>();
+            c.executor().at("/container/args").forEach(a -> stepArgs.add(a.asText()));
+            for (Component.Slot slot : c.inputs()) {
+                if (slot.optional() && !slot.list()) {
+                    long clauses = stepArgs.stream().filter(a -> IfPresent.isClause(a)
+                            && IfPresent.parse(a).inputName().equals(slot.name())).count();
+                    assertEquals(1, clauses, step.componentName() + "." + slot.name());
+                    assertFalse(stepArgs.contains(Placeholders.inputArtifactPath(slot.name())));
+                }
+            }
+        }
+    }
+
+    @Test
+    void ifPresentReadsBackWhatItWrites() {
+        IfPresent clause = new IfPresent("x", List.of("--x", "{{$.inputs.artifacts['x'].path}}"), List.of("--no-x"));
+        assertEquals(clause, IfPresent.parse(clause.text()));
+        assertEquals(List.of("--no-x"), clause.resolve(name -> false));
+        assertEquals(List.of("--x", "{{$.inputs.artifacts['x'].path}}"), clause.resolve("x"::equals));
+        assertEquals(List.of("a"), IfPresent.parse("{\"IfPresent\":{\"InputName\":\"x\",\"Then\":\"a\"}}").then());
+        assertEquals("IfPresent Then/Else holds a non-string item: {\"IfPresent\": {\"InputName\": \"x\", \"Then\": [1]}}",
+                assertThrows(UserInputException.class,
+                        () -> IfPresent.parse("{\"IfPresent\": {\"InputName\": \"x\", \"Then\": [1]}}")).getMessage());
     }
 }

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The adapter's side of Kubeflow's launcher contract: arguments in, paths from URIs. */
 class ExecutorAdapterTest {
@@ -68,5 +70,32 @@ class ExecutorAdapterTest {
                 LocalRunner.resolve("{{$.inputs.artifacts['model'].path}} {{$.inputs.artifacts['model'].uri}} "
                         + "{{$.outputs.artifacts['out'].path}} {{$.outputs.parameters['shards'].output_file}}", input));
         assertEquals("{{$.inputs.artifacts['baseline'].path}}", LocalRunner.resolve("{{$.inputs.artifacts['baseline'].path}}", input));
+    }
+
+    static final String BASELINE_CLAUSE = IfPresent.of("baseline",
+            List.of("--baseline", "{{$.inputs.artifacts['baseline'].path}}")).text();
+
+    @Test
+    void anIfPresentClauseALauncherLeftIsResolvedFromTheExecutorInput() {
+        // Kubeflow before 2.17 passes IfPresent through to the container; kfp exec resolves it itself
+        ExecutorInput bound = ExecutorInput.parse("""
+                {"inputs": {"artifacts": {"baseline": {"artifacts": [{"uri": "minio://b/float"}]}}}, "outputs": {}}""");
+        ExecutorInput unbound = ExecutorInput.parse("{\"inputs\": {\"artifacts\": {}}, \"outputs\": {}}");
+        assertEquals(List.of("--model", "/m", "--baseline", "/minio/b/float"),
+                ExecutorAdapter.conditionsResolved(List.of("--model", "/m", BASELINE_CLAUSE), bound));
+        assertEquals(List.of("--model", "/m"), ExecutorAdapter.conditionsResolved(List.of("--model", "/m", BASELINE_CLAUSE), unbound));
+    }
+
+    @Test
+    void theLocalRunnerResolvesIfPresentForArtifactsAndParameters() {
+        JsonNode input = ExecutorInput.parse("""
+                {"inputs": {"parameterValues": {"limit": "", "gone": null},
+                            "artifacts": {"model": {"artifacts": [{"uri": "/m"}]}, "baseline": {"artifacts": []}}},
+                 "outputs": {}}""").json();
+        assertTrue(LocalRunner.given(input, "model"));
+        assertTrue(LocalRunner.given(input, "limit")); // an empty string is a value
+        assertFalse(LocalRunner.given(input, "baseline"));
+        assertFalse(LocalRunner.given(input, "gone")); // null counts as absent, as in Kubeflow's driver
+        assertFalse(LocalRunner.given(input, "energy_table"));
     }
 }

@@ -125,4 +125,21 @@ class SpecValidatorTest {
         ((ObjectNode) spec.at("/root/inputDefinitions/parameters/batch")).put("defaultValue", 2.5);
         assertEquals(List.of("root.inputDefinitions.parameters.batch has a default that is not NUMBER_INTEGER"), problems(spec));
     }
+
+    @Test
+    void anOptionalArtifactOutsideIfPresentIsRefused() {
+        ObjectNode spec = spec();
+        evaluateArgs(spec).add("--baseline").add("{{$.inputs.artifacts['baseline'].path}}");
+        assertEquals(List.of("exec-evaluate: optional input artifact 'baseline' is used outside an IfPresent clause"),
+                problems(spec));
+    }
+
+    @Test
+    void anIfPresentClauseMustNameADeclaredInput() {
+        ObjectNode spec = spec();
+        evaluateArgs(spec).add(IfPresent.of("nope", List.of("--nope")).text());
+        evaluateArgs(spec).add("{\"IfPresent\": 3}");
+        assertEquals(List.of("exec-evaluate: IfPresent names no declared input 'nope'",
+                "exec-evaluate: IfPresent argument has no InputName: {\"IfPresent\": 3}"), problems(spec));
+    }
 }

@@ -143,4 +143,20 @@ class LayerFinderTest {
         return new Layer(0, path, Layer.PathSource.NODE_NAME, path + ".weight", false, path, op, 1, "x", path + ".out",
                 new int[] {4, 4}, 0, List.of(), null);
     }
+
+    @Test
+    void aRuleThatBacktracksWithoutEndIsStoppedWithOneLine() {
+        // (.*x){25}y against 28 x's tries every split of them into 25 parts before it fails (26 s unguarded here)
+        GroupRule evil = GroupRule.of("(.*x){25}y", "g", null);
+        String longPath = "x".repeat(28) + "!";
+        long start = System.nanoTime();
+        io.qsvit.UserInputException e = org.junit.jupiter.api.Assertions.assertThrows(io.qsvit.UserInputException.class,
+                () -> evil.groupOf(longPath));
+        assertTrue((System.nanoTime() - start) / 1e9 < 3, "stopped near its 1 s deadline");
+        assertEquals("grouping rule '(.*x){25}y' takes over 1 s to match path '" + longPath + "'; simplify it", e.getMessage());
+        assertEquals("g", GroupRule.of("(x+)y", "g", null).groupOf("xxy"), "a rule that matches quickly is unaffected");
+        assertEquals("grouping rule 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' is 1001 characters long; rules of at most 1000 are read",
+                org.junit.jupiter.api.Assertions.assertThrows(io.qsvit.UserInputException.class,
+                        () -> GroupRule.of("x".repeat(1001), "g", null)).getMessage());
+    }
 }

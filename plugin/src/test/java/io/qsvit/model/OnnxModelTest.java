@@ -15,6 +15,7 @@ import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class OnnxModelTest {
@@ -84,7 +85,7 @@ class OnnxModelTest {
 
     @Test
     void modelWithoutQuantizableLayers() throws IOException {
-        ModelProto relu = TestGraphs.model(GraphProto.newBuilder()
+        ModelProto relu = TestGraphs.model(GraphProto.newBuilder().addInput(TestGraphs.floatValue("x", -1, 8))
                 .addNode(TestGraphs.node("Relu", "r", new String[] {"x"}, "y")).build(), 13);
         Path file = Files.write(dir.resolve("relu.onnx"), relu.toByteArray());
         OnnxModel model = OnnxModel.load(file);
@@ -127,5 +128,111 @@ class OnnxModelTest {
         Path escaping = externalModel("../weights.bin", null);
         assertEquals(escaping + ": external data location '../weights.bin' of tensor 'encoder.fc.weight' leaves the model's folder",
                 error(escaping));
+    }
+
+    /** A readable file outside the model's folder: its bytes must never reach an artifact, its size never a message. */
+    private Path secret() throws IOException {
+        byte[] bytes = new byte[1221];
+        Arrays.fill(bytes, (byte) 7);
+        return Files.write(Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-outside")).resolve("secret"), bytes);
+    }
+
+    @Test
+    void aSymbolicLinkToAFileOutsideTheFolderIsRefused() throws IOException {
+        Files.createSymbolicLink(dir.resolve("weights.bin"), secret());
+        Path model = externalModel("weights.bin", null);
+        assertEquals(model + ": external data file 'weights.bin' of tensor 'encoder.fc.weight' is a link that leads out "
+                + "of the model's folder (or to nothing); copy the file into the folder", error(model));
+    }
+
+    @Test
+    void aFolderLinkOnTheWayOutIsRefusedAndTheOutsideFileIsNotDescribed() throws IOException {
+        Path secret = secret();
+        Files.createSymbolicLink(dir.resolve("sub"), secret.getParent());
+        Path model = externalModel("sub/secret", null);
+        String message = error(model);
+        assertEquals(model + ": external data file 'sub/secret' of tensor 'encoder.fc.weight' is a link that leads out "
+                + "of the model's folder (or to nothing); copy the file into the folder", message);
+        assertFalse(message.contains("1221"));
+        // a link to a missing outside file gets the same message: no telling whether an outside file exists
+        Path ghost = externalModel("sub/nothing-here", null);
+        assertEquals(ghost + ": external data file 'sub/nothing-here' of tensor 'encoder.fc.weight' is a link that leads "
+                + "out of the model's folder (or to nothing); copy the file into the folder", error(ghost));
+        // nor does ".." through the link reach it
+        Path dots = externalModel("sub/../x", null);
+        assertEquals(dots + ": external data location 'sub/../x' of tensor 'encoder.fc.weight' leaves the model's folder",
+                error(dots));
+    }
+
+    @Test
+    void aLinkThatStaysInsideTheFolderIsFollowed() throws IOException {
+        byte[] side = new byte[16 + 128];
+        System.arraycopy(TestGraphs.mlp().getGraph().getInitializer(0).getRawData().toByteArray(), 0, side, 16, 128);
+        Files.createDirectories(dir.resolve("blobs"));
+        Files.write(dir.resolve("blobs/abc"), side);
+        Files.createSymbolicLink(dir.resolve("weights.bin"), Path.of("blobs/abc"));
+        OnnxModel model = OnnxModel.load(externalModel("weights.bin", null));
+        assertArrayEquals(TensorData.floats(TestGraphs.mlp().getGraph().getInitializer(0), model),
+                TensorData.floats(model.proto().getGraph().getInitializer(0), model));
+    }
+
+    @Test
+    void aFileWithOtherHardLinksIsRefused() throws IOException {
+        Path secret = secret();
+        try {
+            Files.createLink(dir.resolve("weights.bin"), secret);
+        } catch (IOException e) {
+            return; // another file system: no hard link between the two folders can exist there either
+        }
+        Path model = externalModel("weights.bin", null);
+        String message = error(model);
+        assertEquals(model + ": external data file 'weights.bin' of tensor 'encoder.fc.weight' has other hard links, so it "
+                + "may be a file from outside the model's folder; copy it into the folder", message);
+        assertFalse(message.contains("1221"));
+    }
+
+    @Test
+    void aSpecialFileIsRefused() throws IOException, InterruptedException {
+        Process mkfifo = new ProcessBuilder("mkfifo", dir.resolve("weights.bin").toString()).start();
+        assertEquals(0, mkfifo.waitFor());
+        Path model = externalModel("weights.bin", null);
+        assertEquals(model + ": external data file 'weights.bin' of tensor 'encoder.fc.weight' is not a regular file",
+                error(model));
+    }
+
+    private Path externalModelWith(String offset, String length) throws IOException {
+        Path model = externalModel("weights.bin", new byte[16 + 128]);
+        ModelProto proto = ModelProto.parseFrom(Files.readAllBytes(model));
+        TensorProto w = proto.getGraph().getInitializer(0).toBuilder().clearExternalData()
+                .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("weights.bin"))
+                .addExternalData(StringStringEntryProto.newBuilder().setKey("offset").setValue(offset))
+                .addExternalData(StringStringEntryProto.newBuilder().setKey("length").setValue(length)).build();
+        return Files.write(model, proto.toBuilder().setGraph(proto.getGraph().toBuilder().setInitializer(0, w)).build().toByteArray());
+    }
+
+    @Test
+    void negativeHugeOrWrongExternalLengthsAreRefused() throws IOException {
+        Path model = externalModelWith("16", "-5");
+        assertEquals(model + ": tensor 'encoder.fc.weight' has a negative external data length (-5)", error(model));
+        externalModelWith("-1", "128");
+        assertEquals(model + ": tensor 'encoder.fc.weight' has a negative external data offset (-1)", error(model));
+        externalModelWith("16", "9223372036854775807");
+        assertEquals(model + ": tensor 'encoder.fc.weight' has 9223372036854775807 bytes of external data where its "
+                + "type and shape need 128", error(model));
+        externalModelWith("9223372036854775807", "128");
+        assertEquals(model + ": external data file 'weights.bin' is too short for tensor 'encoder.fc.weight': it needs "
+                + "128 bytes at offset 9223372036854775807, the file has 144", error(model));
+    }
+
+    @Test
+    void hugeOrNegativeDimsAreAUserError() throws IOException {
+        for (long dim : new long[] {1099511627776L, -3}) {
+            ModelProto mlp = TestGraphs.mlp();
+            TensorProto w = mlp.getGraph().getInitializer(0).toBuilder().setDims(0, dim).build();
+            Path model = Files.write(dir.resolve("dims.onnx"),
+                    mlp.toBuilder().setGraph(mlp.getGraph().toBuilder().setInitializer(0, w)).build().toByteArray());
+            assertEquals("tensor 'encoder.fc.weight' has dimension " + dim + ", outside 0 to 2147483647",
+                    assertThrows(UserInputException.class, () -> ModelLayers.of(OnnxModel.load(model), Grouping.QSVIT)).getMessage());
+        }
     }
 }

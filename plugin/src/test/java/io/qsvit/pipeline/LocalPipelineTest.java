@@ -159,7 +159,8 @@ class LocalPipelineTest {
         Path out = dir.resolve("run");
         String message = assertThrows(UserInputException.class, () -> run(PipelineSteps.plan(config), config, out)).getMessage();
         assertEquals("setting names group 'stage9.block1', which the model does not have", message.substring(0, message.indexOf(" (")));
-        assertEquals(List.of(), list(out));
+        assertFalse(Files.exists(out), "the --out the run created is removed again, and its lock file is all that is left");
+        assertEquals(List.of(".run.lock", "cache", "pipeline.yaml", "setting.yaml"), list(dir));
     }
 
     @Test
@@ -196,5 +197,37 @@ class LocalPipelineTest {
                 () -> run(List.of(PipelineSteps.evaluate()), config, dir.resolve("run")));
         assertEquals("step evaluate reads apply, which does not run before it", e.getMessage());
         assertFalse(Files.exists(dir.resolve("run")));
+    }
+
+    @Test
+    void aSecondRunIntoTheSameOutFailsAtOnceAndAKilledRunsHiddenFoldersAreSwept() throws Exception {
+        PipelineConfig config = config("default: uniform8\n");
+        Path out = dir.resolve("run");
+        Path killed = Files.createDirectories(out.resolve(".apply.next-12345/real"));
+        Files.createDirectories(out.resolve("..apply.next-12345.tmp-678"));
+        Files.createDirectories(out.resolve(".evaluate.old-999/output"));
+        var other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        var held = new java.util.concurrent.CountDownLatch(1);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        var holder = other.submit(() -> {
+            try (io.qsvit.artifact.OutputLock lock = io.qsvit.artifact.OutputLock.acquire(out, out)) {
+                held.countDown();
+                release.await();
+            }
+            return null;
+        });
+        try {
+            held.await();
+            String message = assertThrows(UserInputException.class, () -> run(PipelineSteps.plan(config), config, out)).getMessage();
+            assertEquals("output folder " + out + " is being written by another run; wait for it to finish or choose "
+                    + "another --out", message);
+            assertTrue(Files.isDirectory(killed), "nothing touched while the other run holds it");
+        } finally {
+            release.countDown();
+            holder.get();
+            other.shutdown();
+        }
+        assertEquals(List.of(WRITTEN, WRITTEN), outcomes(run(PipelineSteps.plan(config), config, out)));
+        assertEquals(List.of("apply", "evaluate"), list(out));
     }
 }

@@ -67,7 +67,7 @@ class PipelineConfigTest {
     void badValuesAreOneLineErrorsNamingTheField() throws IOException {
         Map<String, String> cases = Map.of(
                 "schema: qsvit.pipeline/v2\n", "schema must be qsvit.pipeline/v1, not qsvit.pipeline/v2",
-                "batch: 0\n", "batch must be at least 1, not 0",
+                "batch: 0\n", "batch must be 1 to 65536 images, not 0",
                 "requirement: {max_drop: 1.5}\n", "requirement.max_drop must be between 0 and 1, not 1.5",
                 "sensitivity: {precisions: [uniform8, int4]}\n", "sensitivity.precisions: unknown quantization scheme 'int4': "
                         + "expected float32, uniform<bits>[-asym][-tensor] (2..16 bits) or pow2-<bits>[-tensor] (2..8 bits)",

@@ -206,6 +206,33 @@ class SensitivityStepTest {
     }
 
     @Test
+    void mergeRefusesAShardWhoseFilesNoLongerMatchItsMetadata() throws IOException {
+        Path s0 = own.resolve("s0");
+        Path s1 = own.resolve("s1");
+        SensitivityStep.run(request(new Shard(0, 2)), s0, new Recorder(0));
+        SensitivityStep.run(request(new Shard(1, 2)), s1, new Recorder(0));
+        // a shard's matrix edited after it was published: still valid JSON, one accuracy changed
+        Path file = s1.resolve(SensitivityMatrix.FILE);
+        String text = Files.readString(file);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"accuracy\" ?: ?0\\.(\\d)").matcher(text);
+        assertTrue(m.find(), text);
+        String digit = m.group(1).equals("9") ? "8" : "9";
+        Files.writeString(file, text.substring(0, m.start(1)) + digit + text.substring(m.end(1)));
+        Path cache = own.resolve("cache");
+        io.qsvit.artifact.Cache previous = io.qsvit.artifact.Cache.share(io.qsvit.artifact.Cache.at(cache, line -> { }));
+        try {
+            assertEquals(s1 + " is not the output qsvit sensitivity published: sensitivity.json does not match its digest",
+                    assertThrows(UserInputException.class, () -> SensitivityMerge.run(List.of(s0, s1), own.resolve("m"))).getMessage());
+        } finally {
+            io.qsvit.artifact.Cache.share(previous);
+        }
+        assertFalse(Files.exists(own.resolve("m")));
+        try (var entries = Files.list(cache.resolve("v1/entries"))) {
+            assertEquals(0, entries.count(), "nothing stored under the key of a whole run");
+        }
+    }
+
+    @Test
     void aStoppedRunResumesFromItsJournalAndEndsIdentical() throws IOException {
         Path out = own.resolve("out");
         Recorder stopped = new Recorder(4);

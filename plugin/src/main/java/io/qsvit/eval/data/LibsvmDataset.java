@@ -1,5 +1,6 @@
 package io.qsvit.eval.data;
 
+import io.qsvit.InputLimits;
 import io.qsvit.UserInputException;
 
 import java.io.IOException;
@@ -175,6 +176,9 @@ public final class LibsvmDataset implements Dataset {
                         line(line.toString(), lineStart, (int) (position + i - lineStart));
                         line.setLength(0);
                         lineStart = position + i + 1;
+                    } else if (line.length() == InputLimits.LINE_CHARS) {
+                        throw new UserInputException(file + ": line " + (lineNumber + 1) + " is longer than "
+                                + InputLimits.LINE_CHARS + " characters");
                     } else {
                         line.append((char) (buffer[i] & 0xff));
                     }

@@ -1,5 +1,6 @@
 package io.qsvit.eval.data;
 
+import io.qsvit.InputLimits;
 import io.qsvit.UserInputException;
 
 import java.io.IOException;
@@ -110,7 +111,8 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape, long dataOffse
     }
 
     private static UserInputException unparsable(Path file, String why, String dict) {
-        return new UserInputException(file + ": cannot parse the .npy header (" + why + "): " + dict);
+        return new UserInputException(file + ": cannot parse the .npy header (" + why + "): "
+                + InputLimits.excerpt(dict, 200));
     }
 
     /**

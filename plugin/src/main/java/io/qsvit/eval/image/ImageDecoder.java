@@ -1,5 +1,6 @@
 package io.qsvit.eval.image;
 
+import io.qsvit.InputLimits;
 import io.qsvit.UserInputException;
 
 import javax.imageio.ImageIO;
@@ -78,6 +79,12 @@ final class ImageDecoder {
         });
         try {
             reader.setInput(in, true, true);
+            // a small file can declare a huge canvas: refuse it from the header, before anything is allocated
+            long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+            if (pixels > InputLimits.IMAGE_PIXELS) {
+                throw new UserInputException(name + " declares " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                        + " pixels; images of at most " + InputLimits.IMAGE_PIXELS + " pixels are read");
+            }
             BufferedImage image = reader.read(0);
             if (problem[0] != null) {
                 throw new UserInputException("cannot decode image " + name + ": " + TRUNCATED + " (" + problem[0] + ")");

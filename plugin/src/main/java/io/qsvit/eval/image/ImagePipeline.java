@@ -1,5 +1,6 @@
 package io.qsvit.eval.image;
 
+import io.qsvit.InputLimits;
 import io.qsvit.UserInputException;
 import io.qsvit.eval.data.SampleShape;
 
@@ -70,6 +71,10 @@ public final class ImagePipeline {
     public void apply(Path file, float[] sample) {
         byte[] bytes;
         try {
+            if (Files.size(file) > InputLimits.DOCUMENT_BYTES) {
+                throw new UserInputException(file + " is " + Files.size(file) + " bytes; an image file may have at most "
+                        + InputLimits.DOCUMENT_BYTES);
+            }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new UserInputException("image file not found: " + file);
