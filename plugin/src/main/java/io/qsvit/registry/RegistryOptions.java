@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * How to reach registries: hosts allowed without verified TLS, the certificate authorities to trust, and where
+ * How to reach registries (flags first, then the environment: {@value #INSECURE_VARIABLE}, {@value #CA_VARIABLE}): hosts allowed without verified TLS, the certificate authorities to trust, and where
  * credentials come from. Credentials are looked up in this order: {@code username}/{@code password} given here
  * (command-line flags), then the environment ({@value #USERNAME_VARIABLE}, {@value #PASSWORD_VARIABLE}), then the
  * Docker configuration file ({@code REGISTRY_AUTH_FILE}, else {@code $DOCKER_CONFIG/config.json}, else
@@ -25,6 +25,10 @@ public record RegistryOptions(Set<String> insecureHosts, Path caFile, String use
                               List<Path> authFiles) {
     public static final String USERNAME_VARIABLE = "QSVIT_REGISTRY_USERNAME";
     public static final String PASSWORD_VARIABLE = "QSVIT_REGISTRY_PASSWORD";
+    /** Hosts to treat as {@code --insecure-registry}, separated by commas or spaces (for containers, where flags are fixed). */
+    public static final String INSECURE_VARIABLE = "QSVIT_INSECURE_REGISTRIES";
+    /** A PEM file of certificate authorities, as {@code --registry-ca}. */
+    public static final String CA_VARIABLE = "QSVIT_REGISTRY_CA";
 
     public RegistryOptions {
         TreeSet<String> hosts = new TreeSet<>();
@@ -41,7 +45,18 @@ public record RegistryOptions(Set<String> insecureHosts, Path caFile, String use
                                      Map<String, String> environment, String home) {
         String user = username != null ? username : environment.get(USERNAME_VARIABLE);
         String pass = password != null ? password : environment.get(PASSWORD_VARIABLE);
-        return new RegistryOptions(insecureHosts, caFile, user, pass, authFiles(environment, home));
+        Set<String> insecure = new TreeSet<>(insecureHosts);
+        String listed = environment.get(INSECURE_VARIABLE);
+        if (listed != null) {
+            for (String host : listed.split("[,\\s]+")) {
+                if (!host.isBlank()) {
+                    insecure.add(host);
+                }
+            }
+        }
+        String ca = environment.get(CA_VARIABLE);
+        Path trusted = caFile != null ? caFile : ca != null && !ca.isBlank() ? Path.of(ca) : null;
+        return new RegistryOptions(insecure, trusted, user, pass, authFiles(environment, home));
     }
 
     /** Options with nothing set: verified TLS, credentials from the default Docker configuration only. */

@@ -78,6 +78,7 @@ public final class GateStep {
             Map<String, Object> results = new LinkedHashMap<>();
             results.put("verdict", passed ? PASSED : FAILED);
             results.put("passed", passed);
+            results.put("failed_gates", checks.stream().filter(c -> !c.passed()).count());
             results.put("gates", checks.stream().map(ReleaseGates.Check::toMap).toList());
             results.put("evaluation", evaluation.toMap());
             return results;
