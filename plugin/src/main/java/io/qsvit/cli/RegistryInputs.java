@@ -24,6 +24,9 @@ import java.util.stream.Stream;
  * stay content digests, never references.
  */
 final class RegistryInputs {
+    /** Path options that name what a command writes, never something to pull. */
+    private static final java.util.Set<String> OUTPUTS = java.util.Set.of("--out", "--work");
+
     private RegistryInputs() {
     }
 
@@ -41,6 +44,10 @@ final class RegistryInputs {
             String text = given.isEmpty() ? null : given.get(given.size() - 1);
             if (!OciReference.isReference(text)) {
                 continue;
+            }
+            if (OUTPUTS.contains(option.longestName())) {
+                throw new UserInputException(option.longestName() + " is a local folder, not " + text
+                        + " (push it with qsvit push, or run --push)");
             }
             OciReference reference = OciReference.parse(text);
             if (pulls == null) {

@@ -42,10 +42,11 @@ class RetrainingExampleTest {
             Path config = dir.resolve("retrain.yaml");
             Files.writeString(config, """
                     schema: qsvit.pipeline/v1
-                    data: {limit: 200, seed: 1}
+                    data: {limit: 100, seed: 1}
                     requirement: {max_drop: 0.02}
+                    sensitivity: {precisions: [uniform8, uniform4]}
                     explore: {strategy: guided}
-                    evaluate: {limit: 400, seed: 1}
+                    evaluate: {limit: 200, seed: 1}
                     threads: 2
                     gate: {max_accuracy_drop: 0.05, max_energy_increase: 1.0, max_storage_increase: 1.0}
                     """);
@@ -75,7 +76,7 @@ class RetrainingExampleTest {
             }
             // the retrained model's run started from the release: most cells carried over, the rest raced
             JsonNode warm = JSON.readTree(work.resolve("v2/sensitivity/metadata.json").toFile()).at("/results/warm_start");
-            assertEquals(40, warm.path("cells_carried_over").asInt() + warm.path("cells_raced").asInt()
+            assertEquals(20, warm.path("cells_carried_over").asInt() + warm.path("cells_raced").asInt()
                     + warm.path("cells_measured").asInt(), warm.toString());
             assertTrue(warm.path("cells_carried_over").asInt() > 0, warm.toString());
             // the inputs are content digests, not references
