@@ -146,18 +146,18 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
                        @JsonProperty("max_energy_increase") Double maxEnergyIncrease,
                        @JsonProperty("max_storage_increase") Double maxStorageIncrease) {
         public Gate {
-            ReleaseGates defaults = ReleaseGates.DEFAULTS;
-            new ReleaseGates(maxAccuracyDrop != null ? maxAccuracyDrop : defaults.maxAccuracyDrop(),
-                    maxEnergyIncrease != null ? maxEnergyIncrease : defaults.maxEnergyIncrease(),
-                    maxStorageIncrease != null ? maxStorageIncrease : defaults.maxStorageIncrease()); // checks the values
+            gates(maxAccuracyDrop, maxEnergyIncrease, maxStorageIncrease); // checks the values
         }
 
         /** The gates, defaults filled in. */
         public ReleaseGates gates() {
+            return gates(maxAccuracyDrop, maxEnergyIncrease, maxStorageIncrease);
+        }
+
+        private static ReleaseGates gates(Double accuracy, Double energy, Double storage) {
             ReleaseGates d = ReleaseGates.DEFAULTS;
-            return new ReleaseGates(maxAccuracyDrop != null ? maxAccuracyDrop : d.maxAccuracyDrop(),
-                    maxEnergyIncrease != null ? maxEnergyIncrease : d.maxEnergyIncrease(),
-                    maxStorageIncrease != null ? maxStorageIncrease : d.maxStorageIncrease());
+            return new ReleaseGates(accuracy != null ? accuracy : d.maxAccuracyDrop(),
+                    energy != null ? energy : d.maxEnergyIncrease(), storage != null ? storage : d.maxStorageIncrease());
         }
     }
 
