@@ -57,6 +57,9 @@ public record OciReference(String host, String repository, String tag, String di
         if (!isReference(text)) {
             throw new UserInputException("'" + text + "' is not a registry reference: it must start with " + SCHEME);
         }
+        if (text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new UserInputException("a registry reference must not contain control characters (line breaks, tabs)");
+        }
         String rest = text.substring(SCHEME.length());
         Matcher m = SPLIT.matcher(rest);
         if (!m.matches()) {
