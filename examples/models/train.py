@@ -450,6 +450,9 @@ def main():
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--seed", type=int, default=2504)
     p.add_argument("--threads", type=int, default=os.cpu_count())
+    p.add_argument("--resume", metavar="CHECKPOINT",
+                   help="start from these weights (a checkpoint.pt) instead of a fresh initialisation: "
+                        "retraining, as an automated flow does when new data arrives")
     p.add_argument("--export-only", action="store_true",
                    help="skip training: load <out>/checkpoint.pt from an earlier run and export it again")
     args = p.parse_args()
@@ -470,6 +473,8 @@ def main():
     if args.export_only:
         model.load_state_dict(torch.load(checkpoint, map_location=device))
     else:
+        if args.resume:
+            model.load_state_dict(torch.load(args.resume, map_location=device))
         train(model, x_train, y_train, args, device)
         torch.save(model.state_dict(), checkpoint)
     train_seconds = time.time() - started
@@ -497,6 +502,7 @@ def main():
         "output": {"name": "logits", "shape": ["batch", 10]},
         "classes": CLASSES,
         "training": {"command": command, "seed": args.seed, "epochs": args.epochs, "batch": args.batch,
+                     "resumed_from": sha256(args.resume) if args.resume else None,
                      "lr": args.lr, "torch": torch.__version__, "device": str(device),
                      "seconds": round(train_seconds)},
         "accuracy_pytorch": {"fashion_mnist_test_10000": round(acc_full, 4),

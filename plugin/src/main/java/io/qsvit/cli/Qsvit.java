@@ -8,6 +8,7 @@ import io.qsvit.artifact.Cache;
 import io.qsvit.artifact.ToolVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
@@ -22,7 +23,7 @@ import java.nio.file.Path;
         description = "Mixed-precision post-training quantization of spiking vision transformers.",
         subcommands = {InspectCommand.class, RunCommand.class, SensitivityCommand.class, SensitivityMergeCommand.class,
                 BoundsCommand.class, ExploreCommand.class, ApplyCommand.class, EvaluateCommand.class, BenchmarkCommand.class,
-                KfpCommand.class, CommandLine.HelpCommand.class})
+                KfpCommand.class, PushCommand.class, PullCommand.class, GateCommand.class, CommandLine.HelpCommand.class})
 public final class Qsvit implements Runnable {
     /** How commands print JSON for machines. */
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -36,6 +37,8 @@ public final class Qsvit implements Runnable {
      * missing required option, a value of the wrong type such as --batch x).
      */
     public static final int EXIT_USAGE = 2;
+    /** Exit code of a release gate that failed (the new model is worse than the released one): nothing was pushed. */
+    public static final int EXIT_GATE_FAILED = 3;
     /** Exit code of a failure that is our fault, not the user's. */
     public static final int EXIT_INTERNAL_ERROR = 70;
 
@@ -48,6 +51,9 @@ public final class Qsvit implements Runnable {
 
     @Option(names = "--no-cache", scope = ScopeType.INHERIT, description = "Run every step; neither read nor fill the cache.")
     boolean noCache;
+
+    @Mixin
+    RegistryFlags registry = new RegistryFlags();
 
     @Override
     public void run() {
@@ -97,10 +103,10 @@ public final class Qsvit implements Runnable {
     }
 
     private int executeWithCacheAndProgress(CommandLine commandLine, ParseResult parsed) {
-        if (cacheDir == null && !noCache) {
-            return new CommandLine.RunLast().execute(parsed); // the shared default, created when a step first needs it
-        }
         PrintWriter err = commandLine.getErr();
+        if (cacheDir == null && !noCache) {
+            return executeWithInputs(err, parsed); // the shared default cache, created when a step first needs it
+        }
         Cache cache;
         try {
             cache = noCache ? Cache.disabled() : Cache.at(cacheDir, line -> {
@@ -113,10 +119,21 @@ public final class Qsvit implements Runnable {
         }
         Cache previous = Cache.share(cache);
         try {
-            return new CommandLine.RunLast().execute(parsed);
+            return executeWithInputs(err, parsed);
         } finally {
             Cache.share(previous);
         }
+    }
+
+    /** Replaces {@code oci://} references among the command's path options by the pulled folders, then runs it. */
+    private int executeWithInputs(PrintWriter err, ParseResult parsed) {
+        try {
+            RegistryInputs.resolve(parsed, registry, err);
+        } catch (UserInputException e) {
+            err.println("qsvit: error: " + e.getMessage());
+            return EXIT_BAD_INPUT;
+        }
+        return new CommandLine.RunLast().execute(parsed);
     }
 
     /** Prints the project version. */

@@ -5,11 +5,15 @@ import io.qsvit.artifact.ArtifactFolder;
 import io.qsvit.artifact.StepMetadata;
 import io.qsvit.pipeline.LocalPipeline;
 import io.qsvit.pipeline.PipelineConfig;
+import io.qsvit.pipeline.PipelineStep;
 import io.qsvit.pipeline.PipelineSteps;
+import io.qsvit.registry.OciReference;
+import io.qsvit.step.GateStep;
 import io.qsvit.step.EvaluateStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -41,11 +45,29 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", description = "Pipeline configuration (JSON or YAML, schema qsvit.pipeline/v1).")
     Path config;
 
+    @Option(names = "--release", paramLabel = "REF", description = "The released model this run may replace: "
+            + "oci://HOST/REPO:TAG (or @sha256:...), or a local run or apply output folder or ONNX file. Adds the gate "
+            + "step (the configuration's gate: limits) and, unless --cold, warm-starts sensitivity and explore from it.")
+    String release;
+
+    @Option(names = "--push", paramLabel = "REF", description = "After the run (and the gate, if any, passed), push "
+            + "--out as a run artifact to oci://HOST/REPO:TAG.")
+    String push;
+
+    @Option(names = "--cold", description = "Do not warm-start from --release: sweep and search from scratch.")
+    boolean cold;
+
+    @ParentCommand
+    Qsvit root;
+
     @Override
     public Integer call() throws IOException {
         PipelineConfig settings = config == null ? PipelineConfig.DEFAULTS : PipelineConfig.read(config);
         PrintWriter console = spec.commandLine().getOut();
-        List<LocalPipeline.StepRun> runs = LocalPipeline.run(PipelineSteps.plan(settings), model, data, settings, out, step -> {
+        OciReference pushTo = push == null ? null : OciReference.parse(push); // a bad reference fails before any work
+        Path released = release == null ? null : RegistryInputs.location(release, root.registry, spec.commandLine().getErr());
+        List<PipelineStep> plan = PipelineSteps.plan(settings, released, !cold);
+        List<LocalPipeline.StepRun> runs = LocalPipeline.run(plan, model, data, settings, out, step -> {
             console.printf(Locale.ROOT, "%-12s started%n", step);
             console.flush();
         }, run -> {
@@ -58,6 +80,20 @@ final class RunCommand implements Callable<Integer> {
                 runs.stream().mapToDouble(LocalPipeline.StepRun::seconds).sum(), cached);
         summary(console, out.resolve(EvaluateStep.NAME));
         console.flush();
+        if (released != null) {
+            GateStep.Result gate = GateStep.read(out.resolve(GateStep.NAME), null);
+            int code = GateCommand.report(console, gate);
+            if (code != 0) {
+                console.println("run: the release gate failed; nothing was pushed (report: "
+                        + out.resolve(GateStep.NAME).resolve(EvaluateStep.REPORT_FILE) + ")");
+                console.flush();
+                return code;
+            }
+        }
+        if (pushTo != null) {
+            console.println(PushCommand.describe(PushCommand.push(out, pushTo, root.registry)));
+            console.flush();
+        }
         return 0;
     }
 

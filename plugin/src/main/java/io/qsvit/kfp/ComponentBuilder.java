@@ -51,7 +51,8 @@ public final class ComponentBuilder {
 
     public Component build(StepDeclaration step) {
         CommandSpec command = command(root, step);
-        if (!command.positionalParameters().isEmpty()) {
+        // optional positional parameters are a people's shorthand (qsvit push DIR REF) that components do not use
+        if (command.positionalParameters().stream().anyMatch(p -> p.arity().min() > 0)) {
             throw new IllegalStateException("'qsvit " + step.commandName() + "' has positional parameters; components pass options only");
         }
         checkDeclaredOptionsExist(step, command);

@@ -74,6 +74,43 @@ public final class Pipelines {
     }
 
     /**
+     * A retraining flow: the five steps on a retrained model (one sensitivity pod), then the release gate against
+     * the released model ({@code release}: an {@code oci://} reference or a path the containers see), then, if the
+     * gate passed, a push of the run to {@code push_to}. A failed gate fails its task (exit 3), so nothing is
+     * pushed; the push component checks the gate's verdict again before it sends anything.
+     */
+    static ObjectNode retrain(Components components, String sdkVersion) {
+        PipelineBuilder b = new PipelineBuilder("qsvit-retrain", "Re-quantize a retrained spiking vision transformer "
+                + "(QSViT: sensitivity, bounds, guided exploration, apply, evaluate), gate it against the released "
+                + "model on the same images, and push the run to an OCI registry when the gate passes.", sdkVersion);
+        b.parameter("model_uri", ParameterType.STRING, null, MODEL_URI);
+        b.parameter("data_uri", ParameterType.STRING, null, DATA_URI);
+        Source pushTo = b.parameter("push_to", ParameterType.STRING, null,
+                "Where a run that passes the gate is pushed: oci://HOST/REPOSITORY:TAG.");
+        Source model = b.importer("import-model", "model_uri", MODEL);
+        Source data = b.importer("import-data", "data_uri", DATASET);
+        TaskHandle sweep = b.task("sensitivity", components.get(StepDeclarations.SENSITIVITY))
+                .bind("model", model).bind("data", data);
+        TaskHandle bounds = b.task("bounds", components.get(StepDeclarations.BOUNDS))
+                .bind("sensitivity", sweep.artifact("sensitivity")).bind("model", model).bind("data", data);
+        TaskHandle explore = b.task("explore", components.get(StepDeclarations.EXPLORE))
+                .bind("model", model).bind("data", data).bind("bounds", bounds.artifact("bounds"))
+                .bind("sensitivity", sweep.artifact("sensitivity"));
+        TaskHandle apply = b.task("apply", components.get(StepDeclarations.APPLY))
+                .bind("model", model).bind("setting", explore.artifact("exploration"));
+        TaskHandle evaluate = b.task("evaluate", components.get(StepDeclarations.EVALUATE))
+                .bind("model", apply.artifact("quantized_model")).bind("data", data).bind("baseline", model);
+        TaskHandle gate = b.task("gate", components.get(StepDeclarations.GATE))
+                .bind("model", apply.artifact("quantized_model")).bind("data", data);
+        b.task("push", components.get(StepDeclarations.PUSH))
+                .bind("sensitivity", sweep.artifact("sensitivity")).bind("bounds", bounds.artifact("bounds"))
+                .bind("exploration", explore.artifact("exploration")).bind("quantized_model", apply.artifact("quantized_model"))
+                .bind("evaluation", evaluate.artifact("evaluation")).bind("gate", gate.artifact("gate"))
+                .bind("to", pushTo);
+        return b.build();
+    }
+
+    /**
      * A component's own spec: a pipeline of its one task, inputs and outputs passed straight through, the form
      * Kubeflow's compiler gives a single component: {@code pipelineInfo.name} is the component's name, so
      * {@code kfp.components.load_component_from_file} finds its executor and loads a container component.

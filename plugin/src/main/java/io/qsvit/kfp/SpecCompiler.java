@@ -17,6 +17,7 @@ import java.util.Map;
 public final class SpecCompiler {
     public static final String APPLY_EVALUATE = "apply-evaluate";
     public static final String PIPELINE = "pipeline";
+    public static final String RETRAIN = "retrain";
     /** Concurrent sensitivity pods in the committed pipeline. */
     public static final int DEFAULT_PARALLELISM = 4;
 
@@ -41,12 +42,14 @@ public final class SpecCompiler {
         StepDeclarations.STEPS.forEach(s -> targets.add(s.componentName()));
         targets.add(APPLY_EVALUATE);
         targets.add(PIPELINE);
+        targets.add(RETRAIN);
         return targets;
     }
 
     /** The file a target is written to, relative to the specs folder. */
     public static String file(String target) {
-        return target.equals(APPLY_EVALUATE) || target.equals(PIPELINE) ? target + ".yaml" : "components/" + target + ".yaml";
+        return target.equals(APPLY_EVALUATE) || target.equals(PIPELINE) || target.equals(RETRAIN) ? target + ".yaml"
+                : "components/" + target + ".yaml";
     }
 
     /** The steps a target runs; it can be compiled when all of them are registered commands. */
@@ -55,9 +58,12 @@ public final class SpecCompiler {
             case APPLY_EVALUATE -> List.of(StepDeclarations.APPLY, StepDeclarations.EVALUATE);
             case PIPELINE -> {
                 List<StepDeclaration> steps = new ArrayList<>(StepDeclarations.STEPS);
+                steps.removeAll(List.of(StepDeclarations.GATE, StepDeclarations.PUSH));
                 steps.add(StepDeclarations.SHARDS);
                 yield steps;
             }
+            case RETRAIN -> List.of(StepDeclarations.SENSITIVITY, StepDeclarations.BOUNDS, StepDeclarations.EXPLORE,
+                    StepDeclarations.APPLY, StepDeclarations.EVALUATE, StepDeclarations.GATE, StepDeclarations.PUSH);
             default -> List.of(StepDeclarations.byCommand(target).orElseThrow(() -> new UserInputException(
                     "unknown target '" + target + "'; targets: " + String.join(", ", targets()))));
         };
@@ -87,6 +93,7 @@ public final class SpecCompiler {
             var spec = switch (target) {
                 case APPLY_EVALUATE -> Pipelines.applyEvaluate(components, sdkVersion);
                 case PIPELINE -> Pipelines.full(components, sdkVersion, options.parallelism());
+                case RETRAIN -> Pipelines.retrain(components, sdkVersion);
                 default -> {
                     StepDeclaration step = stepsOf(target).get(0);
                     String description = String.join(" ",

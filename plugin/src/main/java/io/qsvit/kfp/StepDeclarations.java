@@ -87,13 +87,44 @@ public final class StepDeclarations {
             .consoleOnly("--json")
             .build();
 
+    /** The release gate: the new quantized model against the released one (a registry reference or path parameter). */
+    public static final StepDeclaration GATE = StepDeclaration.step("gate")
+            .input("--model", "model", MODEL)
+            .input("--data", "data", DATASET)
+            .input("--energy-table", "energy_table", ARTIFACT)
+            .output("--out", "gate", ARTIFACT)
+            .derived("metrics", METRICS, "gate", ScalarMetrics.named(
+                    "failed_gates", "/results/failed_gates",
+                    "accuracy", "/results/gates/0/candidate",
+                    "released_accuracy", "/results/gates/0/released",
+                    "accuracy_margin", "/results/gates/0/margin",
+                    "energy_microjoules_per_image", "/results/gates/1/candidate",
+                    "released_energy_microjoules_per_image", "/results/gates/1/released",
+                    "energy_margin", "/results/gates/1/margin",
+                    "stored_bytes", "/results/gates/2/candidate",
+                    "released_stored_bytes", "/results/gates/2/released",
+                    "stored_bytes_margin", "/results/gates/2/margin"))
+            .derived("report", MARKDOWN, "gate", new FileCopy("report.md"))
+            .build();
+
+    /** Pushes a run's step outputs to a registry as one run artifact, unless the gate failed. */
+    public static final StepDeclaration PUSH = StepDeclaration.step("push")
+            .input("--sensitivity", "sensitivity", ARTIFACT)
+            .input("--bounds", "bounds", ARTIFACT)
+            .input("--explore", "exploration", ARTIFACT)
+            .input("--apply", "quantized_model", MODEL)
+            .input("--evaluate", "evaluation", ARTIFACT)
+            .input("--gate", "gate", ARTIFACT)
+            .build();
+
     /** Splits the sensitivity sweep into shards {@code 0/n .. n-1/n}: the items of the pipeline's fan-out. */
     public static final StepDeclaration SHARDS = StepDeclaration.plainCommand("kfp", "shards")
             .parameterOutput("--out", "shards", ParameterType.LIST)
             .build();
 
     /** Every step with a component spec of its own, in pipeline order. */
-    public static final List<StepDeclaration> STEPS = List.of(SENSITIVITY, SENSITIVITY_MERGE, BOUNDS, EXPLORE, APPLY, EVALUATE);
+    public static final List<StepDeclaration> STEPS = List.of(SENSITIVITY, SENSITIVITY_MERGE, BOUNDS, EXPLORE, APPLY, EVALUATE,
+            GATE, PUSH);
 
     private StepDeclarations() {
     }

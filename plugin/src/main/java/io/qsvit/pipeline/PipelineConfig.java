@@ -9,6 +9,7 @@ import io.qsvit.eval.data.IdxDataset;
 import io.qsvit.eval.image.Preprocessing;
 import io.qsvit.quant.Scheme;
 import io.qsvit.step.EvaluateStep;
+import io.qsvit.step.ReleaseGates;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -19,9 +20,10 @@ import java.util.List;
  * are relative to the file's folder.
  */
 public record PipelineConfig(String schema, Data data, Integer batch, Integer threads, Requirement requirement,
-                             Sensitivity sensitivity, Bounds bounds, Explore explore, Apply apply, Evaluate evaluate) {
+                             Sensitivity sensitivity, Bounds bounds, Explore explore, Apply apply, Evaluate evaluate,
+                             Gate gate) {
     public static final String SCHEMA = "qsvit.pipeline/v1";
-    public static final PipelineConfig DEFAULTS = new PipelineConfig(null, null, null, null, null, null, null, null, null, null);
+    public static final PipelineConfig DEFAULTS = new PipelineConfig(null, null, null, null, null, null, null, null, null, null, null);
 
     public PipelineConfig {
         if (schema != null && !schema.equals(SCHEMA)) {
@@ -37,6 +39,7 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
         explore = explore != null ? explore : new Explore(null, null, null, null);
         apply = apply != null ? apply : new Apply(null);
         evaluate = evaluate != null ? evaluate : new Evaluate(null, null, null);
+        gate = gate != null ? gate : new Gate(null, null, null);
     }
 
     public static PipelineConfig read(Path file) {
@@ -44,7 +47,8 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
         Path folder = file.toAbsolutePath().getParent();
         return new PipelineConfig(config.schema, config.data, config.batch, config.threads, config.requirement,
                 config.sensitivity, config.bounds, config.explore, new Apply(resolve(folder, config.apply.setting)),
-                new Evaluate(resolve(folder, config.evaluate.energyTable), config.evaluate.limit, config.evaluate.seed));
+                new Evaluate(resolve(folder, config.evaluate.energyTable), config.evaluate.limit, config.evaluate.seed),
+                config.gate);
     }
 
     /** A step's own choice of images, overriding the run's {@link Data#limit} and {@link Data#seed} when given. */
@@ -166,6 +170,29 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
     public record Evaluate(@JsonProperty("energy_table") String energyTable, Integer limit, Long seed) implements Subset {
         public Evaluate {
             checkSubset("evaluate", limit, seed);
+        }
+    }
+
+    /**
+     * The release gate of {@code run --release}: how much worse than the released model the new one may be on
+     * the evaluation images (accuracy in absolute points, energy and stored bytes as fractions).
+     */
+    public record Gate(@JsonProperty("max_accuracy_drop") Double maxAccuracyDrop,
+                       @JsonProperty("max_energy_increase") Double maxEnergyIncrease,
+                       @JsonProperty("max_storage_increase") Double maxStorageIncrease) {
+        public Gate {
+            gates(maxAccuracyDrop, maxEnergyIncrease, maxStorageIncrease); // checks the values
+        }
+
+        /** The gates, defaults filled in. */
+        public ReleaseGates gates() {
+            return gates(maxAccuracyDrop, maxEnergyIncrease, maxStorageIncrease);
+        }
+
+        private static ReleaseGates gates(Double accuracy, Double energy, Double storage) {
+            ReleaseGates d = ReleaseGates.DEFAULTS;
+            return new ReleaseGates(accuracy != null ? accuracy : d.maxAccuracyDrop(),
+                    energy != null ? energy : d.maxEnergyIncrease(), storage != null ? storage : d.maxStorageIncrease());
         }
     }
 

@@ -34,25 +34,39 @@ public final class GuidedSearch implements Exploration.Strategy {
 
     private final Bounds bounds;
     private final SensitivityMatrix sensitivity;
+    private final Setting released;
 
     /** @param sensitivity null for none */
     public GuidedSearch(Bounds bounds, SensitivityMatrix sensitivity) {
+        this(bounds, sensitivity, null);
+    }
+
+    /**
+     * @param released the setting of the release a retrained model replaces (warm start), or null: when it
+     *                 meets the requirement on the new model, the moves start from it instead of bSettingH
+     */
+    public GuidedSearch(Bounds bounds, SensitivityMatrix sensitivity, Setting released) {
         this.bounds = bounds;
         this.sensitivity = sensitivity;
+        this.released = released;
     }
 
     @Override
     public LoggedTrial choose(Exploration exploration) {
-        LoggedTrial current = exploration.candidate("start", null, bounds.high());
         List<Group> movable = new ArrayList<>(order(exploration.groups()));
-        if (!current.accepted()) {
-            current = repair(exploration, current, movable);
+        LoggedTrial current = released == null ? null : exploration.candidate("released", null, released);
+        if (current == null || !current.accepted()) {
+            current = exploration.candidate("start", null, bounds.high());
+            if (!current.accepted()) {
+                current = repair(exploration, current, movable);
+            }
         }
         Map<String, List<Scheme>> ladders = new LinkedHashMap<>();
         Map<String, Integer> rung = new HashMap<>();
         for (Group g : exploration.groups()) {
-            ladders.put(g.name(), ladder(bounds.highOf(g.name()), bounds.lowOf(g.name())));
-            rung.put(g.name(), 0);
+            List<Scheme> ladder = ladder(bounds.highOf(g.name()), bounds.lowOf(g.name()));
+            ladders.put(g.name(), ladder);
+            rung.put(g.name(), position(ladder, current.trial().setting().schemeOf(g)));
         }
         boolean moved = true;
         while (moved) {
@@ -76,6 +90,20 @@ public final class GuidedSearch implements Exploration.Strategy {
             }
         }
         return current;
+    }
+
+    /** Where a scheme stands on a ladder: its rung, else the first rung with no more bits (the top for a raised group). */
+    static int position(List<Scheme> ladder, Scheme scheme) {
+        int exact = ladder.indexOf(scheme);
+        if (exact >= 0) {
+            return exact;
+        }
+        for (int i = 0; i < ladder.size(); i++) {
+            if (ladder.get(i).bits() <= scheme.bits()) {
+                return Math.max(0, i - 1);
+            }
+        }
+        return ladder.size() - 1;
     }
 
     /** Raises groups up their ladders until the setting meets the requirement; raised groups leave {@code movable}. */

@@ -2,6 +2,7 @@ package io.qsvit.search;
 
 import io.qsvit.UserInputException;
 import io.qsvit.model.Group;
+import io.qsvit.quant.MemoryAccount;
 import io.qsvit.quant.Scheme;
 import io.qsvit.quant.Setting;
 
@@ -52,20 +53,33 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
     private final Budget budget;
     private final SensitivityMatrix sensitivity;
     private final int probeImages;
+    private final Setting released;
 
     /**
      * @param budget      null to find the setting of least accounted memory that meets the requirement
      * @param sensitivity null for none: every drop is probed
      */
     public HeterogeneousSearch(SearchSpace space, Budget budget, SensitivityMatrix sensitivity, int probeImages) {
+        this(space, budget, sensitivity, probeImages, null);
+    }
+
+    /**
+     * @param released the setting of the release a retrained model replaces (warm start), or null: raced
+     *                 first; when it meets the requirement, only the knapsack's own choice is tried besides it,
+     *                 and only if it stores fewer bits
+     */
+    public HeterogeneousSearch(SearchSpace space, Budget budget, SensitivityMatrix sensitivity, int probeImages,
+                               Setting released) {
         this.space = space;
         this.budget = budget;
         this.sensitivity = sensitivity;
         this.probeImages = probeImages;
+        this.released = released;
     }
 
     @Override
     public LoggedTrial choose(Exploration exploration) {
+        LoggedTrial warm = released == null || budget != null ? null : exploration.candidate("released", null, released);
         CostMetric metric = budget != null ? budget.metric() : CostMetric.MEMORY_BITS;
         double allowed = Math.max(0, exploration.floatTrial().trial().accuracy() - exploration.required());
         int allowedUnits = (int) Math.round(allowed / UNIT);
@@ -73,8 +87,23 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
         List<List<SchemeKnapsack.Option>> options = options(exploration, metric);
         SchemeKnapsack knapsack = SchemeKnapsack.solve(options, capacity);
         List<SchemeKnapsack.Solution> frontier = knapsack.frontier();
+        if (warm != null && warm.accepted()) {
+            Setting natural = setting(exploration, knapsack.within(allowedUnits));
+            if (bits(exploration, natural) < bits(exploration, released)) {
+                LoggedTrial better = exploration.candidate("candidate", null, natural);
+                if (better.accepted()) {
+                    return better;
+                }
+            }
+            return warm;
+        }
         return budget == null ? firstMeeting(exploration, frontier, knapsack.within(allowedUnits), allowed)
                 : mostAccurateWithin(exploration, frontier, options);
+    }
+
+    private static long bits(Exploration exploration, Setting setting) {
+        MemoryAccount memory = setting.memory(exploration.model());
+        return memory.weightBits() + memory.overheadBits();
     }
 
     private LoggedTrial firstMeeting(Exploration exploration, List<SchemeKnapsack.Solution> frontier,

@@ -40,6 +40,11 @@ public final class Racing {
         return evaluator.size();
     }
 
+    /** The prefix sizes racing stops at, ending with all images. */
+    public List<Integer> stages() {
+        return Arrays.stream(boundaries).boxed().toList();
+    }
+
     public Race race(Setting setting, AccuracyRequirement requirement, double required) {
         Trial sum = null;
         int from = 0;

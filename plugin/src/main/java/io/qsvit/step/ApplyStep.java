@@ -70,7 +70,8 @@ public final class ApplyStep {
     /**
      * @param modelPath   an ONNX file, a folder holding {@code model.onnx}, or an apply output folder (its real
      *                    model: the codes decode to the weights it computes with, which are quantized again)
-     * @param settingPath a setting file, or a folder holding {@value #SETTING_FILE} (explore's or apply's output)
+     * @param settingPath a setting file, or a folder holding {@value #SETTING_FILE} (explore's or apply's output, or
+     *                    a run's output, whose apply/{@value #SETTING_FILE} it takes)
      * @param djlServing  also make both model folders DJL Serving model folders ({@link DjlServing}); the models
      *                    and results are the same either way
      */
@@ -152,6 +153,10 @@ public final class ApplyStep {
             return path;
         }
         Path inside = path.resolve(SETTING_FILE);
+        Path ofRun = path.resolve(NAME).resolve(SETTING_FILE); // a run's output folder: its apply step's setting
+        if (!Files.isRegularFile(inside) && Files.isRegularFile(ofRun)) {
+            return ofRun;
+        }
         if (!Files.isRegularFile(inside)) {
             throw new UserInputException("setting folder " + path + " has no " + SETTING_FILE);
         }

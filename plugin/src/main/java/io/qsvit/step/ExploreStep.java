@@ -28,6 +28,7 @@ import io.qsvit.search.SensitivityMatrix;
 import io.qsvit.search.Trial;
 import io.qsvit.search.TrialEvaluator;
 import io.qsvit.quant.MemoryAccount;
+import io.qsvit.quant.Setting;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -80,10 +81,21 @@ public final class ExploreStep {
      * @param probeImages  heterogeneous only: images of the per-group probes (a racing stage too)
      * @param racingSeed   seed of the class-balanced order the images are raced in
      * @param energyTable  null for the bundled 45 nm table
+     * @param start        the released setting to start from (warm start: a setting file, or an explore, apply or
+     *                     run output folder), or null; ignored with a warning when it does not fit the model
      */
     public record Request(Path model, EvaluationData data, Path bounds, Path sensitivity, Strategy strategy,
                           Double maxDrop, Double targetAccuracy, Budget budget, List<Integer> racing,
-                          SearchSpace space, int probeImages, long racingSeed, Path energyTable, int batch, int threads) {
+                          SearchSpace space, int probeImages, long racingSeed, Path energyTable, int batch, int threads,
+                          Path start) {
+        /** A cold search (no released setting to start from). */
+        public Request(Path model, EvaluationData data, Path bounds, Path sensitivity, Strategy strategy,
+                       Double maxDrop, Double targetAccuracy, Budget budget, List<Integer> racing,
+                       SearchSpace space, int probeImages, long racingSeed, Path energyTable, int batch, int threads) {
+            this(model, data, bounds, sensitivity, strategy, maxDrop, targetAccuracy, budget, racing, space, probeImages,
+                    racingSeed, energyTable, batch, threads, null);
+        }
+
         public Request {
             racing = List.copyOf(racing);
             for (int stage : racing) {
@@ -145,8 +157,8 @@ public final class ExploreStep {
             Exploration exploration = new Exploration(in.layers, in.bounds.high().grouping(),
                     new Racing(evaluations, request.stages()), in.requirement);
             Exploration.Strategy strategy = request.strategy() == Strategy.GUIDED
-                    ? new GuidedSearch(in.bounds, in.sensitivity)
-                    : new HeterogeneousSearch(request.space(), request.budget(), in.sensitivity, request.probeImages());
+                    ? new GuidedSearch(in.bounds, in.sensitivity, in.start)
+                    : new HeterogeneousSearch(request.space(), request.budget(), in.sensitivity, request.probeImages(), in.start);
             return exploration.run(strategy, evaluations);
         } catch (UserInputException e) {
             Folders.deleteRecursively(journalFile); // a definite answer: nothing to resume
@@ -235,6 +247,9 @@ public final class ExploreStep {
             p.put("probe_images", request.probeImages());
         }
         p.put("batch", request.batch());
+        if (in.start != null) { // a cold search keeps the key it always had
+            p.put("start_setting", in.start);
+        }
         return p;
     }
 
@@ -252,7 +267,7 @@ public final class ExploreStep {
 
     /** The request's files, loaded and checked before anything runs. */
     private record Inputs(ModelLayers layers, Bounds bounds, SensitivityMatrix sensitivity, AccuracyRequirement requirement,
-                          EnergyTable table) {
+                          EnergyTable table, Setting start) {
         static Inputs load(Request request) {
             Bounds bounds = Bounds.read(request.bounds());
             SensitivityMatrix sensitivity = request.sensitivity() == null ? null : SensitivityMatrix.read(request.sensitivity());
@@ -265,7 +280,27 @@ public final class ExploreStep {
             bounds.low().validate(layers);
             AccuracyRequirement requirement = AccuracyRequirement.of(bounds.requirement(), request.maxDrop(), request.targetAccuracy());
             EnergyTable table = request.energyTable() == null ? EnergyTable.defaults() : EnergyTable.read(request.energyTable());
-            return new Inputs(layers, bounds, sensitivity, requirement, table);
+            return new Inputs(layers, bounds, sensitivity, requirement, table, start(request, layers, bounds));
+        }
+
+        /** The released setting, when given and it fits this model's groups; a warm start is a shortcut, not a must. */
+        private static Setting start(Request request, ModelLayers layers, Bounds bounds) {
+            if (request.start() == null) {
+                return null;
+            }
+            Setting released = Setting.read(ApplyStep.settingFile(request.start()));
+            if (!released.grouping().equals(bounds.high().grouping())) {
+                System.err.println("qsvit: warning: the released setting groups the model differently; exploring cold");
+                return null;
+            }
+            try {
+                released.validate(layers);
+            } catch (UserInputException e) {
+                System.err.println("qsvit: warning: the released setting does not fit this model (" + e.getMessage()
+                        + "); exploring cold");
+                return null;
+            }
+            return released;
         }
     }
 }

@@ -7,14 +7,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Where a step finds the model a user names: an ONNX file, a folder holding {@code model.onnx}, or the output
- * folder of {@code apply}, which stands for its real (integer-coded) model.
+ * Where a step finds the model a user names: an ONNX file, a folder holding {@code model.onnx}, the output
+ * folder of {@code apply}, which stands for its real (integer-coded) model, or the output folder of
+ * {@code qsvit run} (a released run, as {@code --release} and registry pulls give), which stands for its
+ * apply step's real model.
  */
 public final class ModelInput {
     private ModelInput() {
     }
 
     public static OnnxModel load(Path path) {
+        Path applied = path.resolve(ApplyStep.NAME);
+        if (Files.isDirectory(path) && !Files.exists(path.resolve(OnnxModel.MODEL_FILE))
+                && Files.isRegularFile(applied.resolve(ApplyStep.REAL).resolve(OnnxModel.MODEL_FILE))) {
+            path = applied;
+        }
         Path real = path.resolve(ApplyStep.REAL).resolve(OnnxModel.MODEL_FILE);
         if (Files.isDirectory(path) && !Files.exists(path.resolve(OnnxModel.MODEL_FILE)) && Files.isRegularFile(real)) {
             return OnnxModel.load(real);

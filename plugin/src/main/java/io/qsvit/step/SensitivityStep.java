@@ -11,7 +11,13 @@ import io.qsvit.model.Grouping;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
 import io.qsvit.quant.Scheme;
+import io.qsvit.eval.data.Dataset;
 import io.qsvit.search.Journal;
+import io.qsvit.search.JournaledEvaluator;
+import io.qsvit.search.Racing;
+import io.qsvit.search.RacingOrder;
+import io.qsvit.search.Requirement;
+import io.qsvit.search.WarmSweep;
 import io.qsvit.search.SensitivityMatrix;
 import io.qsvit.search.SensitivitySweep;
 import io.qsvit.search.Shard;
@@ -25,6 +31,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -35,6 +42,8 @@ import java.util.Set;
  */
 public final class SensitivityStep {
     public static final String NAME = "sensitivity";
+    /** Seed of the class-balanced image order a warm-started sweep races on. */
+    static final long WARM_RACING_SEED = 1;
     public static final int ALGORITHM_VERSION = 1;
     /** QSViT's precision levels below float32. */
     public static final List<Scheme> DEFAULT_PRECISIONS = List.of(Scheme.parse("uniform16"), Scheme.parse("uniform12"),
@@ -45,8 +54,17 @@ public final class SensitivityStep {
      * @param shard      null for the whole sweep
      */
     public record Request(Path model, EvaluationData data, List<Scheme> precisions, Grouping grouping, Shard shard,
-                          int batch, int threads) {
+                          int batch, int threads, WarmStart warm) {
+        /** A cold sweep. */
+        public Request(Path model, EvaluationData data, List<Scheme> precisions, Grouping grouping, Shard shard,
+                       int batch, int threads) {
+            this(model, data, precisions, grouping, shard, batch, threads, null);
+        }
+
         public Request {
+            if (warm != null && shard != null) {
+                throw new UserInputException("a warm-started sweep is not sharded");
+            }
             precisions = List.copyOf(precisions);
             if (precisions.isEmpty()) {
                 throw new UserInputException("no precisions to sweep");
@@ -63,6 +81,21 @@ public final class SensitivityStep {
         }
     }
 
+    /**
+     * The released model's sensitivity output to start from ({@link WarmSweep}), used when the new model has
+     * the same groups, kinds and sizes; otherwise the sweep runs cold and says why.
+     *
+     * @param release     a sensitivity output folder (or a run's, holding one)
+     * @param requirement the run's requirement: it places the thresholds that decide which cells matter
+     */
+    public record WarmStart(Path release, Requirement requirement, double margin) {
+    }
+
+    /** Racing prefixes of a warm-started sweep: a quarter and a half of the images, then all. */
+    static List<Integer> warmStages(int images) {
+        return List.of(images / 4, images / 2);
+    }
+
     /** How the publish ended, and the published matrix. */
     public record Result(ArtifactFolder.Outcome outcome, SensitivityMatrix matrix) {
     }
@@ -74,9 +107,13 @@ public final class SensitivityStep {
         OnnxModel model = ModelInput.load(request.model());
         ModelLayers layers = ModelLayers.of(model, request.grouping());
         EnergyTable table = EnergyTable.defaults();
-        StepContext context = context(request, model, table);
+        SensitivityMatrix prior = prior(request, layers, listener);
+        StepContext context = context(request, model, table, prior);
         Path journalFile = journalFile(out, context.cacheKey());
         ArtifactFolder.Outcome outcome = ArtifactFolder.publish(out, context, (folder, timings) -> {
+            if (prior != null) {
+                return warm(request, layers, table, prior, journalFile, folder, listener);
+            }
             try (TrialEvaluator evaluator = TrialEvaluator.open(layers, request.data(), table, request.threads(), request.batch());
                  Journal journal = Journal.open(journalFile)) {
                 SensitivityMatrix matrix = new SensitivitySweep(evaluator, request.grouping(), request.precisions(),
@@ -90,11 +127,65 @@ public final class SensitivityStep {
 
     /** What identifies a run; a whole run's parameters have no {@code shard} entry, so merged shards get its cache key. */
     static StepContext context(Request request, OnnxModel model, EnergyTable table) {
+        return context(request, model, table, null);
+    }
+
+    private static StepContext context(Request request, OnnxModel model, EnergyTable table, SensitivityMatrix prior) {
         Map<String, String> inputs = new LinkedHashMap<>();
         inputs.put("model", ModelDigest.of(model));
         inputs.put("data", request.data().digest());
         inputs.put("energy_table", Digests.ofCanonicalJson(table));
-        return new StepContext(NAME, ALGORITHM_VERSION, parameters(request), inputs);
+        Map<String, Object> parameters = parameters(request);
+        if (prior != null) { // a cold sweep keeps the key it always had
+            inputs.put("release_sensitivity", Digests.ofCanonicalJson(prior));
+            Map<String, Object> warm = new LinkedHashMap<>(request.warm().requirement().parameters());
+            warm.put("margin", request.warm().margin());
+            warm.put("racing_seed", WARM_RACING_SEED);
+            parameters.put("warm_start", warm);
+        }
+        return new StepContext(NAME, ALGORITHM_VERSION, parameters, inputs);
+    }
+
+    /** The released matrix when the request asks for a warm start and the model's structure allows one. */
+    private static SensitivityMatrix prior(Request request, ModelLayers layers, SweepListener listener) {
+        if (request.warm() == null) {
+            return null;
+        }
+        Path release = request.warm().release();
+        Path folder = Files.isRegularFile(release.resolve(SensitivityMatrix.FILE)) ? release : release.resolve(NAME);
+        if (!Files.isRegularFile(folder.resolve(SensitivityMatrix.FILE))) {
+            listener.warn("no warm start: the release " + release + " holds no sensitivity matrix; sweeping cold");
+            return null;
+        }
+        SensitivityMatrix prior = SensitivityMatrix.read(folder);
+        Optional<String> why = WarmSweep.incompatibility(prior, layers, request.grouping(), request.precisions());
+        if (why.isPresent()) {
+            listener.warn("no warm start: " + why.get() + "; sweeping cold");
+            return null;
+        }
+        return prior;
+    }
+
+    private static Map<String, Object> warm(Request request, ModelLayers layers, EnergyTable table, SensitivityMatrix prior,
+                                            Path journalFile, Path folder, SweepListener listener) throws IOException {
+        try (TrialEvaluator evaluator = TrialEvaluator.open(layers, request.data(),
+                data -> RacingOrder.of(data, WARM_RACING_SEED), table, request.threads(), request.batch());
+             Journal journal = Journal.open(journalFile)) {
+            Dataset images = evaluator.images();
+            journal.problems().forEach(listener::warn);
+            JournaledEvaluator evaluations = new JournaledEvaluator(evaluator, images, journal);
+            WarmSweep.Result result = new WarmSweep(new Racing(evaluations, warmStages(images.size())), layers,
+                    request.grouping(), request.precisions(), prior, request.warm().requirement(), request.warm().margin())
+                    .run(listener);
+            Map<String, Object> results = SensitivityFiles.write(folder, result.matrix());
+            Map<String, Object> tally = new LinkedHashMap<>();
+            tally.put("cells_carried_over", result.tally().carried());
+            tally.put("cells_raced", result.tally().raced());
+            tally.put("cells_measured", result.tally().measured());
+            tally.put("images_evaluated", result.tally().imagesEvaluated());
+            results.put("warm_start", tally);
+            return results;
+        }
     }
 
     private static Map<String, Object> parameters(Request request) {

@@ -43,8 +43,11 @@ class ReferenceModelsTest {
 
     @Test
     void bothReferenceArchitecturesAreCommitted() throws IOException {
-        assertEquals(List.of("sdtv2", "spikformer"),
+        // sdtv2-retrained: the SDTv2 model trained two more epochs, the retraining flow's new model
+        assertEquals(List.of("sdtv2", "sdtv2", "spikformer"),
                 manifests().stream().map(m -> read(m).get("architecture").asText()).toList());
+        assertEquals(List.of("sdtv2-retrained", "sdtv2", "spikformer"), // sorted by path: '-' before '/'
+                manifests().stream().map(m -> m.getParent().getFileName().toString()).toList());
     }
 
     @ParameterizedTest

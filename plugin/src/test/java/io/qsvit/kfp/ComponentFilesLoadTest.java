@@ -38,7 +38,8 @@ class ComponentFilesLoadTest {
             assertFalse(component.inputs().isEmpty(), file + " has inputs");
         }
         assertEquals(List.of("apply.yaml: apply CONTAINER", "bounds.yaml: bounds CONTAINER", "evaluate.yaml: evaluate CONTAINER",
-                "explore.yaml: explore CONTAINER", "sensitivity-merge.yaml: sensitivity-merge CONTAINER",
+                "explore.yaml: explore CONTAINER", "gate.yaml: gate CONTAINER", "push.yaml: push CONTAINER",
+                "sensitivity-merge.yaml: sensitivity-merge CONTAINER",
                 "sensitivity.yaml: sensitivity CONTAINER"), loaded);
     }
 
@@ -65,8 +66,9 @@ class ComponentFilesLoadTest {
                 }
             }
         }
-        assertEquals(List.of("evaluate.baseline", "evaluate.energy_table", "explore.energy_table", "explore.sensitivity"),
-                wrapped);
+        assertEquals(List.of("evaluate.baseline", "evaluate.energy_table", "explore.energy_table", "explore.sensitivity",
+                "gate.energy_table", "push.bounds", "push.evaluation", "push.exploration", "push.gate", "push.quantized_model",
+                "push.sensitivity"), wrapped);
     }
 
     @Test
