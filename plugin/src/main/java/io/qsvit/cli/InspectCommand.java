@@ -8,6 +8,8 @@ import io.qsvit.model.Grouping;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
+import io.qsvit.model.prepare.Preparation;
+import io.qsvit.eval.PreparedModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,7 +49,8 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Grouping grouping = groupsFile != null ? ConfigFiles.read(groupsFile, Grouping.class)
                 : Grouping.by(Granularity.parse(granularity));
-        ModelLayers layers = ModelLayers.of(OnnxModel.load(model), grouping);
+        Preparation.Prepared prepared = PreparedModels.prepare(OnnxModel.load(model));
+        ModelLayers layers = ModelLayers.of(prepared.model(), grouping);
         LayerCosts costs = LayerCosts.measure(layers);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -7,6 +7,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -57,6 +58,25 @@ public final class LayerFinder {
             }
         }
         return LayerPaths.unique(layers);
+    }
+
+    /**
+     * The layer input {@code input} of {@code node} would be, whether or not another node already reads the same
+     * weight (which {@link #find} reports once, at its first reader); null when that input is not a constant
+     * float weight. For graph rewrites that change one node's weight.
+     */
+    public static Layer layerAt(GraphProto graph, NodeProto node, int input) {
+        if (input >= node.getInputCount() || Arrays.stream(weightInputs(node)).noneMatch(i -> i == input)) {
+            return null;
+        }
+        LayerFinder finder = new LayerFinder(graph);
+        Source source = finder.trace(node.getInput(input), consumerChannelAxis(node, input, finder));
+        if (source == null || !source.isFloat || source.dims.length < 2) {
+            return null;
+        }
+        return new Layer(-1, LayerPaths.path(node, source.name, 0), LayerPaths.source(node, source.name), source.name,
+                source.fromConstant, node.getName(), node.getOpType(), input, node.getInput(input == 1 ? 0 : 1),
+                node.getOutput(0), source.dims, source.axis, List.copyOf(source.via), source.encoding);
     }
 
     /** Which inputs of a node may be a weight: the kernel of convolutions, either operand of a product. */

@@ -10,6 +10,7 @@ import io.qsvit.model.Group;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OpsetUpgrade;
+import io.qsvit.model.prepare.Preparation;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -111,8 +112,10 @@ public final class QuantizedArtifacts {
             }
         }
         boolean needsOpset21 = jobs.stream().anyMatch(job -> job.scheme.containerBits() != 8);
-        ModelProto simulated = withMetadata(source.toBuilder().setGraph(sim).build(), settingJson, Form.SIMULATED);
-        ModelProto realModel = source.toBuilder().setGraph(real).build();
+        // float16 weights left unquantized go back to float16 (preparation gave them float32 twins)
+        ModelProto simulated = withMetadata(Preparation.restoreFloat16(source.toBuilder().setGraph(sim).build()),
+                settingJson, Form.SIMULATED);
+        ModelProto realModel = Preparation.restoreFloat16(source.toBuilder().setGraph(real).build());
         if (needsOpset21) {
             realModel = OpsetUpgrade.to21(realModel);
         }

@@ -11,6 +11,8 @@ import io.qsvit.model.Group;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
+import io.qsvit.model.prepare.Preparation;
+import io.qsvit.eval.PreparedModels;
 import io.qsvit.model.OnnxWriter;
 import io.qsvit.model.TensorShapes;
 import io.qsvit.artifact.ArtifactFolder;
@@ -62,16 +64,20 @@ public final class ApplyStep {
      *                    it the output is exactly what it was before the option existed (same cache key, same bytes)
      */
     public static ArtifactFolder.Outcome run(Path modelPath, Path settingPath, Path out, boolean djlServing) {
-        OnnxModel loaded = OnnxModel.load(modelPath);
+        Preparation.Prepared loaded = PreparedModels.prepare(OnnxModel.load(modelPath));
         Setting setting = Setting.read(settingFile(settingPath));
-        ModelLayers layers = layersToQuantize(loaded, setting.grouping());
+        ModelLayers layers = layersToQuantize(loaded.model(), setting.grouping());
         OnnxModel model = layers.model();
         setting.validate(layers);
         ImageShape servedImage = djlServing ? DjlServing.imageShape(model) : null; // checked before writing
         Map<String, String> inputs = new LinkedHashMap<>();
-        inputs.put("model", ModelDigest.of(loaded));
+        inputs.put("model", ModelDigest.of(loaded.original()));
         inputs.put("setting", Digests.ofCanonicalJson(setting)); // meaning, not formatting, of the setting file
-        Map<String, Object> parameters = djlServing ? Map.of("djl_serving", true) : Map.of();
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        if (djlServing) {
+            parameters.put("djl_serving", true);
+        }
+        parameters.put("preparation", Preparation.ID);
         StepContext context = new StepContext(NAME, ALGORITHM_VERSION, parameters, inputs);
         return ArtifactFolder.publish(out, context, (folder, timings) -> {
             QuantizedArtifacts artifacts = quantize(layers, setting);
@@ -82,6 +88,7 @@ public final class ApplyStep {
             join(simulated);
             Files.writeString(folder.resolve(SETTING_FILE), json(setting) + "\n");
             Map<String, Object> results = results(layers, setting, artifacts.real(), folder.resolve(REAL));
+            results.put("preparation", loaded.record().toMap());
             if (servedImage != null) { // after the results: the real model's measured size is the model's alone
                 DjlServing.write(folder.resolve(SIMULATED), servedImage);
                 DjlServing.write(folder.resolve(REAL), servedImage);

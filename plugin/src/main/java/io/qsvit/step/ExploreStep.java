@@ -12,6 +12,7 @@ import io.qsvit.eval.EvaluationData;
 import io.qsvit.eval.data.LabeledImages;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
+import io.qsvit.model.prepare.Preparation;
 import io.qsvit.search.AccuracyRequirement;
 import io.qsvit.search.Bounds;
 import io.qsvit.search.Budget;
@@ -235,12 +236,13 @@ public final class ExploreStep {
             p.put("probe_images", request.probeImages());
         }
         p.put("batch", request.batch());
+        p.put("preparation", Preparation.ID);
         return p;
     }
 
     private static Map<String, String> digests(Request request, Inputs in) {
         Map<String, String> digests = new LinkedHashMap<>();
-        digests.put("model", ModelDigest.of(in.layers.model()));
+        digests.put("model", ModelDigest.of(in.original));
         digests.put("data", request.data().digest());
         digests.put("bounds", in.bounds.digest());
         if (in.sensitivity != null) {
@@ -251,21 +253,21 @@ public final class ExploreStep {
     }
 
     /** The request's files, loaded and checked before anything runs. */
-    private record Inputs(ModelLayers layers, Bounds bounds, SensitivityMatrix sensitivity, AccuracyRequirement requirement,
-                          EnergyTable table) {
+    private record Inputs(OnnxModel original, ModelLayers layers, Bounds bounds, SensitivityMatrix sensitivity,
+                          AccuracyRequirement requirement, EnergyTable table) {
         static Inputs load(Request request) {
             Bounds bounds = Bounds.read(request.bounds());
             SensitivityMatrix sensitivity = request.sensitivity() == null ? null : SensitivityMatrix.read(request.sensitivity());
             if (sensitivity != null && !sensitivity.grouping().equals(bounds.high().grouping())) {
                 throw new UserInputException("the sensitivity matrix and the bounds group the model differently");
             }
-            OnnxModel model = ModelInput.load(request.model());
-            ModelLayers layers = ModelLayers.of(model, bounds.high().grouping());
+            Preparation.Prepared model = ModelInput.load(request.model());
+            ModelLayers layers = ModelLayers.of(model.model(), bounds.high().grouping());
             bounds.high().validate(layers);
             bounds.low().validate(layers);
             AccuracyRequirement requirement = AccuracyRequirement.of(bounds.requirement(), request.maxDrop(), request.targetAccuracy());
             EnergyTable table = request.energyTable() == null ? EnergyTable.defaults() : EnergyTable.read(request.energyTable());
-            return new Inputs(layers, bounds, sensitivity, requirement, table);
+            return new Inputs(model.original(), layers, bounds, sensitivity, requirement, table);
         }
     }
 }

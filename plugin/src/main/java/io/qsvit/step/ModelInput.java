@@ -1,20 +1,27 @@
 package io.qsvit.step;
 
 import io.qsvit.UserInputException;
+import io.qsvit.eval.PreparedModels;
 import io.qsvit.model.OnnxModel;
+import io.qsvit.model.prepare.Preparation;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Where a step finds the model a user names: an ONNX file, a folder holding {@code model.onnx}, or the output
- * folder of {@code apply}, which stands for its real (integer-coded) model.
+ * folder of {@code apply}, which stands for its real (integer-coded) model. Every step works on the model
+ * {@linkplain Preparation prepared}, and identifies its input by the original's digest.
  */
 final class ModelInput {
     private ModelInput() {
     }
 
-    static OnnxModel load(Path path) {
+    static Preparation.Prepared load(Path path) {
+        return PreparedModels.prepare(read(path));
+    }
+
+    private static OnnxModel read(Path path) {
         Path real = path.resolve(ApplyStep.REAL).resolve(OnnxModel.MODEL_FILE);
         if (Files.isDirectory(path) && !Files.exists(path.resolve(OnnxModel.MODEL_FILE)) && Files.isRegularFile(real)) {
             return OnnxModel.load(real);

@@ -10,6 +10,7 @@ import io.qsvit.eval.EvaluationData;
 import io.qsvit.model.Grouping;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
+import io.qsvit.model.prepare.Preparation;
 import io.qsvit.quant.Scheme;
 import io.qsvit.search.Journal;
 import io.qsvit.search.SensitivityMatrix;
@@ -71,10 +72,10 @@ public final class SensitivityStep {
     }
 
     public static Result run(Request request, Path out, SweepListener listener) {
-        OnnxModel model = ModelInput.load(request.model());
-        ModelLayers layers = ModelLayers.of(model, request.grouping());
+        Preparation.Prepared prepared = ModelInput.load(request.model());
+        ModelLayers layers = ModelLayers.of(prepared.model(), request.grouping());
         EnergyTable table = EnergyTable.defaults();
-        StepContext context = context(request, model, table);
+        StepContext context = context(request, prepared.original(), table);
         Path journalFile = journalFile(out, context.cacheKey());
         ArtifactFolder.Outcome outcome = ArtifactFolder.publish(out, context, (folder, timings) -> {
             try (TrialEvaluator evaluator = TrialEvaluator.open(layers, request.data(), table, request.threads(), request.batch());
@@ -103,6 +104,7 @@ public final class SensitivityStep {
         p.put("grouping", request.grouping());
         p.putAll(request.data().parameters());
         p.put("batch", request.batch());
+        p.put("preparation", Preparation.ID);
         if (request.shard() != null) {
             p.put("shard", request.shard().toString());
         }

@@ -10,6 +10,7 @@ import io.qsvit.artifact.Digests;
 import io.qsvit.artifact.ToolVersion;
 import io.qsvit.model.Group;
 import io.qsvit.model.ModelLayers;
+import io.qsvit.eval.PreparedModels;
 import io.qsvit.model.OnnxModel;
 import io.qsvit.quant.QuantizedArtifacts;
 import io.qsvit.quant.Setting;
@@ -52,7 +53,7 @@ public final class TribuoQuantizer {
         ONNXExternalModelProto onnx = unpack(serialized);
         byte[] sourceBytes = onnx.getModelArray().toByteArray();
         OnnxModel source = OnnxModel.fromBytes(sourceBytes, "Tribuo model '" + model.getName() + "'");
-        ModelLayers layers = ApplyStep.layersToQuantize(source, setting.grouping());
+        ModelLayers layers = ApplyStep.layersToQuantize(PreparedModels.prepare(source).model(), setting.grouping());
         setting.validate(layers);
         OnnxMl.ModelProto quantized = ApplyStep.quantize(layers, setting).model(form);
         byte[] quantizedBytes = quantized.toByteArray();

@@ -17,6 +17,7 @@ import io.qsvit.model.Grouping;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
+import io.qsvit.model.prepare.Preparation;
 import io.qsvit.artifact.ArtifactFolder;
 import io.qsvit.quant.QuantizedArtifacts;
 import org.junit.jupiter.api.BeforeAll;
@@ -165,8 +166,8 @@ class ApplyStepTest {
         JsonNode plain = withoutTimings(dir.resolve("plain"));
         JsonNode served = withoutTimings(dir.resolve("served"));
         assertEquals(plain.get("results"), served.get("results")); // the real model's measured size is the model's
-        assertEquals("{}", plain.get("parameters").toString());
-        assertEquals("{\"djl_serving\":true}", served.get("parameters").toString());
+        assertEquals("{\"preparation\":\"" + Preparation.ID + "\"}", plain.get("parameters").toString());
+        assertEquals("{\"djl_serving\":true,\"preparation\":\"" + Preparation.ID + "\"}", served.get("parameters").toString());
         assertFalse(plain.get("cache_key").equals(served.get("cache_key")));
     }
 
