@@ -36,6 +36,13 @@ import java.util.SplittableRandom;
 public final class PreparedModels {
     /** Largest accepted difference, relative to the largest absolute output of the original. */
     public static final double TOLERANCE = 1e-4;
+    /**
+     * The same for a model whose BatchNormalization worked in float16 or bfloat16: folding rounds the folded
+     * weights to that type (a float16 ulp is 2^-10 of the value, a bfloat16 one 2^-7), and the measured
+     * difference on the float16 Spikformer is of that order (1.4e-2 at most over the probes, 4e-3 at the 90th
+     * percentile of 500 test images, against 5.9e-2 between that model and its float32 original).
+     */
+    public static final double HALF_TOLERANCE = 5e-2;
     static final int PROBES = 8;
     private static final long SEED = 20250401L;
 
@@ -56,7 +63,7 @@ public final class PreparedModels {
         if (!check.passed()) {
             throw new UserInputException(model.file() + ": folding BatchNormalization changed the model's outputs by "
                     + String.format("%.3g", check.maxRelative()) + " of their scale (" + check.inputs()
-                    + "); at most " + TOLERANCE + " is accepted");
+                    + "); at most " + check.tolerance() + " is accepted");
         }
         return prepared.withCheck(check);
     }
@@ -108,16 +115,21 @@ public final class PreparedModels {
                 scale = Math.max(scale, Math.abs(a[i]));
             }
         }
+        double tolerance = tolerance(prepared.record());
         int within = 0;
         for (double d : perProbe) {
-            within += (scale == 0 ? d : d / scale) <= TOLERANCE ? 1 : 0;
+            within += (scale == 0 ? d : d / scale) <= tolerance ? 1 : 0;
         }
         double relative = scale == 0 ? maxAbsolute : maxAbsolute / scale;
-        return new PreparationRecord.Check(described, probes, within, maxAbsolute, relative, TOLERANCE, null);
+        return new PreparationRecord.Check(described, probes, within, maxAbsolute, relative, tolerance, null);
     }
 
     private static PreparationRecord.Check skipped(String why) {
         return new PreparationRecord.Check(null, 0, 0, 0, 0, TOLERANCE, why);
+    }
+
+    static double tolerance(PreparationRecord record) {
+        return record.folded().stream().anyMatch(PreparationRecord.Fold::halfPrecision) ? HALF_TOLERANCE : TOLERANCE;
     }
 
     /** The float32 outputs of one model, flattened, in output order. */

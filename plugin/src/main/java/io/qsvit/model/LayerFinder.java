@@ -53,11 +53,11 @@ public final class LayerFinder {
                     String path = LayerPaths.path(node, source.name, layers.size());
                     layers.add(new Layer(layers.size(), path, LayerPaths.source(node, source.name), source.name,
                             source.fromConstant, node.getName(), node.getOpType(), input, node.getInput(input == 1 ? 0 : 1),
-                            node.getOutput(0), source.dims, source.axis, List.copyOf(source.via), source.encoding));
+                            node.getOutput(0), source.dims, source.axis, List.copyOf(source.via), source.encoding, null));
                 }
             }
         }
-        return LayerPaths.unique(layers);
+        return LayerPaths.tidy(layers);
     }
 
     /**
@@ -76,7 +76,7 @@ public final class LayerFinder {
         }
         return new Layer(-1, LayerPaths.path(node, source.name, 0), LayerPaths.source(node, source.name), source.name,
                 source.fromConstant, node.getName(), node.getOpType(), input, node.getInput(input == 1 ? 0 : 1),
-                node.getOutput(0), source.dims, source.axis, List.copyOf(source.via), source.encoding);
+                node.getOutput(0), source.dims, source.axis, List.copyOf(source.via), source.encoding, null);
     }
 
     /** Which inputs of a node may be a weight: the kernel of convolutions, either operand of a product. */

@@ -138,7 +138,8 @@ final class BatchNormFolding {
         }
         graph.remove(bn);
         graph.replace(last, renamed.build());
-        folded.add(new PreparationRecord.Fold(label(bn), label(node), node.getOpType(), biasAdded, copied));
+        String type = DataType.forNumber(graph.constant(bn.getInput(1)).getDataType()).name().toLowerCase(java.util.Locale.ROOT);
+        folded.add(new PreparationRecord.Fold(label(bn), label(node), node.getOpType(), biasAdded, copied, type));
         return null;
     }
 

@@ -46,10 +46,16 @@ public record PreparationRecord(@JsonProperty("version") int version,
      * @param op         the layer's operator
      * @param biasAdded  the layer had no bias and got one
      * @param weightCopied the weight was shared with other layers and copied for this one
+     * @param type       element type of the values it normalised (float, float16, ...): the precision the
+     *                   folded model's outputs can be compared at
      */
     public record Fold(@JsonProperty("batchnorm") String batchNorm, @JsonProperty("into") String into,
                        @JsonProperty("op") String op, @JsonProperty("bias_added") boolean biasAdded,
-                       @JsonProperty("weight_copied") boolean weightCopied) {
+                       @JsonProperty("weight_copied") boolean weightCopied, @JsonProperty("type") String type) {
+        /** True when the normalised values were float16 or bfloat16. */
+        public boolean halfPrecision() {
+            return "float16".equals(type) || "bfloat16".equals(type);
+        }
     }
 
     /** A BatchNormalization left in the graph, and why. */
