@@ -1,11 +1,11 @@
 package io.qsvit.model;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.qsvit.UserInputException;
+import io.qsvit.model.opset.OpsetConverter;
 
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
@@ -18,12 +18,18 @@ import java.nio.file.StandardOpenOption;
  * A parsed ONNX model and the folder its external data is resolved against. Loading checks what the rest of
  * the toolkit relies on (a graph, supported IR and op-set versions, external data present and long enough),
  * so later stages never meet a half-valid model.
+ * <p>
+ * IR versions 3 to 10 and default-domain op-sets 7 to 21 are read as they are; other domains (ai.onnx.ml,
+ * com.microsoft, custom) are not looked at. Op-set 6 is read too and raised to 7 in memory by the
+ * {@linkplain OpsetConverter converter}, since ONNX Runtime has no kernels older than op-set 7. Artifacts that
+ * need a newer op-set (per-channel DequantizeLinear: 13, 4-bit codes: 21) raise it when they are built.
  */
 public final class OnnxModel {
     public static final String MODEL_FILE = "model.onnx";
-    public static final int MIN_OPSET = 13;
-    public static final int MAX_OPSET = 21;
-    public static final long MIN_IR_VERSION = 7;
+    /** The oldest op-set ONNX Runtime runs; older models (down to the converter's 6) are raised to it. */
+    public static final int MIN_OPSET = 7;
+    public static final int MAX_OPSET = OpsetConverter.MAX_OPSET;
+    public static final long MIN_IR_VERSION = 3;
     public static final long MAX_IR_VERSION = 10;
 
     private final ModelProto proto;
@@ -54,12 +60,7 @@ public final class OnnxModel {
     }
 
     static long opset(ModelProto proto) {
-        for (OperatorSetIdProto set : proto.getOpsetImportList()) {
-            if (set.getDomain().isEmpty() || set.getDomain().equals("ai.onnx")) {
-                return set.getVersion();
-            }
-        }
-        return -1;
+        return OpsetConverter.opset(proto);
     }
 
     /**
@@ -71,8 +72,7 @@ public final class OnnxModel {
             throw new UserInputException(Files.isDirectory(path)
                     ? "no " + MODEL_FILE + " in model folder " + path : "model file not found: " + path);
         }
-        ModelProto proto = parse(file);
-        validate(proto, file);
+        ModelProto proto = readable(parse(file), file);
         OnnxModel model = new OnnxModel(proto, file);
         for (TensorProto tensor : proto.getGraph().getInitializerList()) {
             ExternalData.check(tensor, model.folder(), file);
@@ -92,7 +92,7 @@ public final class OnnxModel {
         } catch (InvalidProtocolBufferException e) {
             throw new UserInputException(origin + " is not a valid ONNX model: the protobuf is malformed");
         }
-        validate(proto, name);
+        proto = readable(proto, name);
         for (TensorProto tensor : proto.getGraph().getInitializerList()) {
             if (ExternalData.isExternal(tensor)) {
                 throw new UserInputException(origin + " keeps tensor '" + tensor.getName()
@@ -127,6 +127,19 @@ public final class OnnxModel {
         }
     }
 
+    /** The model checked, and raised to {@value #MIN_OPSET} where it is older. */
+    private static ModelProto readable(ModelProto proto, Path file) {
+        validate(proto, file);
+        if (opset(proto) >= MIN_OPSET) {
+            return proto;
+        }
+        try {
+            return OpsetConverter.upgrade(proto, MIN_OPSET);
+        } catch (UserInputException e) {
+            throw new UserInputException(file + ": " + e.getMessage());
+        }
+    }
+
     private static void validate(ModelProto proto, Path file) {
         if (!proto.hasGraph() || proto.getGraph().getNodeCount() == 0 || proto.getIrVersion() == 0) {
             throw new UserInputException(file + " is not an ONNX model (no IR version or no graph)");
@@ -136,9 +149,10 @@ public final class OnnxModel {
                     + MIN_IR_VERSION + " to " + MAX_IR_VERSION);
         }
         long opset = opset(proto);
-        if (opset < MIN_OPSET || opset > MAX_OPSET) {
-            throw new UserInputException(file + " uses op-set " + opset + " of the default domain; qsvit reads "
-                    + MIN_OPSET + " to " + MAX_OPSET);
+        if (opset < OpsetConverter.MIN_OPSET || opset > MAX_OPSET) {
+            throw new UserInputException(file + (opset < 0 ? " imports no op-set of the default domain"
+                    : " uses op-set " + opset + " of the default domain") + "; qsvit reads " + OpsetConverter.MIN_OPSET
+                    + " to " + MAX_OPSET);
         }
     }
 }

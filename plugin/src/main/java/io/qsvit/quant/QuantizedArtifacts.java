@@ -9,7 +9,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import io.qsvit.model.Group;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
-import io.qsvit.model.OpsetUpgrade;
+import io.qsvit.model.opset.OpsetConverter;
 import io.qsvit.model.prepare.Preparation;
 
 import java.util.ArrayList;
@@ -93,6 +93,7 @@ public final class QuantizedArtifacts {
         LayerWeights weights = LayerWeights.of(model.model());
         Map<Long, Map<Integer, float[]>> scratch = new ConcurrentHashMap<>();
         List<Done> done = jobs.parallelStream().map(job -> job.run(weights, scratch)).toList();
+        int opset = requiredOpset(jobs, done);
         int decodeNodes = 0;
         for (Done d : done) {
             Layer layer = d.layer;
@@ -111,15 +112,44 @@ public final class QuantizedArtifacts {
                 real.addNode(decodeNodes++, node); // inputs are initializers: valid at the graph's start
             }
         }
-        boolean needsOpset21 = jobs.stream().anyMatch(job -> job.scheme.containerBits() != 8);
         // float16 weights left unquantized go back to float16 (preparation gave them float32 twins)
         ModelProto simulated = withMetadata(Preparation.restoreFloat16(source.toBuilder().setGraph(sim).build()),
                 settingJson, Form.SIMULATED);
-        ModelProto realModel = Preparation.restoreFloat16(source.toBuilder().setGraph(real).build());
-        if (needsOpset21) {
-            realModel = OpsetUpgrade.to21(realModel);
-        }
+        ModelProto realModel = Preparation.restoreFloat16(source.toBuilder().setGraph(withoutComputedInputs(real)).build());
+        realModel = OpsetConverter.upgrade(realModel, Math.max(opset, OpsetConverter.opset(realModel)));
         return new QuantizedArtifacts(simulated, withMetadata(realModel, settingJson, Form.REAL));
+    }
+
+    /**
+     * The op-set the decode nodes need: DequantizeLinear came at 10, its per-channel axis at 13, 4-bit and
+     * 16-bit codes at 21. A model below it is raised by the converter.
+     */
+    private static int requiredOpset(List<Job> jobs, List<Done> done) {
+        int opset = OpsetConverter.MIN_OPSET;
+        for (Done d : done) {
+            for (NodeProto node : d.decode.nodes) {
+                if (node.getOpType().equals("DequantizeLinear")) {
+                    boolean perChannel = node.getAttributeList().stream().anyMatch(a -> a.getName().equals("axis"));
+                    opset = Math.max(opset, perChannel ? 13 : 10);
+                }
+            }
+        }
+        boolean wide = jobs.stream().anyMatch(job -> job.scheme.containerBits() != 8);
+        return wide ? OpsetConverter.MAX_OPSET : opset;
+    }
+
+    /**
+     * Graph inputs that name a weight now decoded by nodes go (exporters of IR 3 and 4 list initializers among
+     * the inputs; a value cannot be both an input and a node's output).
+     */
+    private static GraphProto.Builder withoutComputedInputs(GraphProto.Builder graph) {
+        java.util.Set<String> computed = new java.util.HashSet<>();
+        graph.getNodeList().forEach(n -> computed.addAll(n.getOutputList()));
+        List<ai.onnx.proto.OnnxMl.ValueInfoProto> inputs = new ArrayList<>(graph.getInputList());
+        if (inputs.removeIf(i -> computed.contains(i.getName()))) {
+            graph.clearInput().addAllInput(inputs);
+        }
+        return graph;
     }
 
     /** One layer to quantize under one scheme. */

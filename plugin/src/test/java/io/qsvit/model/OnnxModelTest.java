@@ -48,11 +48,38 @@ class OnnxModelTest {
 
     @Test
     void unsupportedVersionsAreRefused() throws IOException {
-        Path old = Files.write(dir.resolve("old.onnx"), TestGraphs.mlp().toBuilder().setOpsetImport(0,
-                TestGraphs.mlp().getOpsetImport(0).toBuilder().setVersion(11)).build().toByteArray());
-        assertEquals(old + " uses op-set 11 of the default domain; qsvit reads 13 to 21", error(old));
+        Path old = Files.write(dir.resolve("old.onnx"), withOpset(TestGraphs.mlp(), 5).toByteArray());
+        assertEquals(old + " uses op-set 5 of the default domain; qsvit reads 6 to 21", error(old));
+        Path newer = Files.write(dir.resolve("new.onnx"), withOpset(TestGraphs.mlp(), 22).toByteArray());
+        assertEquals(newer + " uses op-set 22 of the default domain; qsvit reads 6 to 21", error(newer));
         Path ir = Files.write(dir.resolve("ir.onnx"), TestGraphs.mlp().toBuilder().setIrVersion(12).build().toByteArray());
-        assertEquals(ir + " has IR version 12; qsvit reads 7 to 10", error(ir));
+        assertEquals(ir + " has IR version 12; qsvit reads 3 to 10", error(ir));
+        Path none = Files.write(dir.resolve("none.onnx"), TestGraphs.mlp().toBuilder().clearOpsetImport().build().toByteArray());
+        assertEquals(none + " imports no op-set of the default domain; qsvit reads 6 to 21", error(none));
+    }
+
+    @Test
+    void olderIrAndOpsetsAreReadAsTheyAre() throws IOException {
+        for (int opset : new int[] {7, 9, 11, 12}) {
+            ModelProto old = withOpset(TestGraphs.mlp(), opset).toBuilder().setIrVersion(3).build();
+            Path file = Files.write(dir.resolve("v" + opset + ".onnx"), old.toByteArray());
+            OnnxModel model = OnnxModel.load(file);
+            assertEquals(opset, model.opset());
+            assertEquals(old, model.proto());
+        }
+    }
+
+    @Test
+    void opset6IsRaisedTo7OnReading() throws IOException {
+        ModelProto old = withOpset(TestGraphs.mlp(), 6).toBuilder().setIrVersion(3).build();
+        OnnxModel model = OnnxModel.load(Files.write(dir.resolve("v6.onnx"), old.toByteArray()));
+        assertEquals(7, model.opset());
+        assertEquals(3, model.proto().getIrVersion());
+        assertEquals(old.getGraph(), model.proto().getGraph()); // Gemm, MatMul and Relu kept their meaning
+    }
+
+    private static ModelProto withOpset(ModelProto model, int opset) {
+        return model.toBuilder().setOpsetImport(0, model.getOpsetImport(0).toBuilder().setVersion(opset)).build();
     }
 
     @Test
