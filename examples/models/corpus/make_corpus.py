@@ -29,8 +29,8 @@ for some, rewritten with onnx's Python helpers:
 
 To keep the files small, the models keep their weights in external data files shared by the models of one
 reference model (each distinct tensor stored once): sdtv2.weights and spikformer.weights, and the dynamo-style
-model's own spikformer-dynamo-style.bin; only the Constant-weights copy holds its weights inline. MANIFEST.json lists every model with its form,
-op-set, IR version and digest. Deterministic: running it again writes the same bytes.
+model's own spikformer-dynamo-style.bin; only the Constant-weights copy holds its weights inline. CORPUS.json
+lists every model with its form, op-set, IR version and digest. Deterministic: running it again writes the same bytes.
 
   /usr/bin/python3 examples/models/corpus/make_corpus.py [--out examples/models/corpus]
 """
@@ -354,7 +354,7 @@ def main():
                        "Linear, generated weight names, external data file of another name", dynamo_file)
     for weights in list(shared.values()) + [dynamo_file]:
         weights.write()
-    with open(os.path.join(args.out, "MANIFEST.json"), "w") as f:
+    with open(os.path.join(args.out, "CORPUS.json"), "w") as f:
         json.dump({"made_by": "python3 examples/models/corpus/make_corpus.py", "torch": torch.__version__,
                    "onnx": onnx.__version__, "models": entries,
                    "weights": {w.name: sha256(w.path) for w in list(shared.values()) + [dynamo_file]}}, f, indent=2)

@@ -24,6 +24,7 @@ final class GraphEdit {
     private final List<NodeProto> nodes;
     private final LinkedHashMap<String, TensorProto> initializers = new LinkedHashMap<>();
     private final Set<String> graphOutputs = new HashSet<>();
+    private final List<ValueInfoProto> inputs;
     private final Set<String> names = new HashSet<>();
     private final Map<String, ValueInfoProto> valueInfo = new HashMap<>();
     private final Set<String> readBefore = new HashSet<>();
@@ -33,6 +34,7 @@ final class GraphEdit {
     GraphEdit(GraphProto graph) {
         this.source = graph;
         this.nodes = new ArrayList<>(graph.getNodeList());
+        this.inputs = new ArrayList<>(graph.getInputList());
         for (TensorProto t : graph.getInitializerList()) {
             initializers.put(t.getName(), t);
             names.add(t.getName());
@@ -112,6 +114,7 @@ final class GraphEdit {
     void setConstant(String value, TensorProto tensor) {
         if (initializers.containsKey(value)) {
             initializers.put(value, tensor.toBuilder().setName(value).build());
+            redeclare(value, tensor);
             return;
         }
         NodeProto node = producer(value);
@@ -119,6 +122,21 @@ final class GraphEdit {
         b.addAttribute(AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR)
                 .setT(tensor.toBuilder().clearName()));
         replace(node, b.build());
+    }
+
+    /**
+     * An initializer that is also a graph input (IR 3 and 4 exporters list them so) keeps its declaration in
+     * step with its new type and shape.
+     */
+    private void redeclare(String name, TensorProto tensor) {
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i).getName().equals(name)) {
+                ai.onnx.proto.OnnxMl.TensorShapeProto.Builder shape = ai.onnx.proto.OnnxMl.TensorShapeProto.newBuilder();
+                tensor.getDimsList().forEach(d -> shape.addDim(ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d)));
+                inputs.set(i, inputs.get(i).toBuilder().setType(ai.onnx.proto.OnnxMl.TypeProto.newBuilder().setTensorType(
+                        ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder().setElemType(tensor.getDataType()).setShape(shape))).build());
+            }
+        }
     }
 
     void addInitializer(TensorProto tensor) {
@@ -180,7 +198,8 @@ final class GraphEdit {
             collectSubgraphInputs(node, read);
             produced.addAll(node.getOutputList());
         }
-        GraphProto.Builder b = source.toBuilder().clearNode().addAllNode(nodes).clearInitializer();
+        GraphProto.Builder b = source.toBuilder().clearNode().addAllNode(nodes).clearInitializer()
+                .clearInput().addAllInput(inputs);
         for (TensorProto t : initializers.values()) {
             // an initializer our edits left unread (a folded BatchNorm's statistics) goes; others stay as they were
             if (read.contains(t.getName()) || isDeclaredInput(t.getName()) || !readBefore.contains(t.getName())) {

@@ -17,6 +17,8 @@ import java.util.Set;
  * <ol>
  *   <li>refuses a model that is already quantized (QDQ or QOperator nodes) unless qsvit wrote it;</li>
  *   <li>gives float16 and bfloat16 weights a float32 twin behind a Cast ({@link Float16Weights}, exact);</li>
+ *   <li>stores each weight as its layer reads it, folding a Transpose, Identity or constant Reshape between
+ *       them into it ({@link WeightLayouts}, exact);</li>
  *   <li>folds BatchNormalization into the weight layer before it ({@link BatchNormFolding}).</li>
  * </ol>
  * The baseline, the sensitivity sweep, the search and both artifacts all see the prepared graph, so the float
@@ -27,7 +29,7 @@ public final class Preparation {
     /** Version of the preparation; part of every step's cache key. */
     public static final int VERSION = 1;
     /** How a step's parameters name the preparation (in its cache key and metadata). */
-    public static final String ID = "fold-batchnorm,float16-weights/v" + VERSION;
+    public static final String ID = "fold-batchnorm,float16-weights,weight-layouts/v" + VERSION;
     /** The model metadata entry holding the {@link PreparationRecord} as JSON. */
     public static final String METADATA_KEY = "qsvit.preparation";
     /** The metadata entry qsvit's own artifacts carry (QuantizedArtifacts.FORM_KEY). */
@@ -59,8 +61,9 @@ public final class Preparation {
         refuseQuantized(original);
         GraphEdit graph = new GraphEdit(original.proto().getGraph());
         int widened = Float16Weights.widen(graph, original);
+        int laidOut = WeightLayouts.run(graph, original);
         BatchNormFolding batchNorms = BatchNormFolding.run(graph, original);
-        PreparationRecord now = new PreparationRecord(VERSION, batchNorms.folded(), batchNorms.kept(), widened, null);
+        PreparationRecord now = new PreparationRecord(VERSION, batchNorms.folded(), batchNorms.kept(), widened, laidOut, null);
         Optional<PreparationRecord> earlier = recordedIn(original);
         PreparationRecord record = earlier.isEmpty() ? now : now.unchanged() ? earlier.get() : now.after(earlier.get());
         ModelProto proto = now.unchanged() ? original.proto()

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param folded      BatchNormalization nodes folded into the weight layer before them
  * @param kept        BatchNormalization nodes left in the graph, each with the reason
  * @param float16     float16 weights now stored as float32 behind a Cast to float16 (exact)
+ * @param laidOut     weights now stored as their layer reads them (a Transpose, Identity or Reshape folded in)
  * @param check       outputs of the prepared model against the original's; null when the graph computes the
  *                    same by construction (nothing folded)
  */
@@ -29,6 +30,7 @@ public record PreparationRecord(@JsonProperty("version") int version,
                                 @JsonProperty("batchnorm_folded") List<Fold> folded,
                                 @JsonProperty("batchnorm_kept") List<Kept> kept,
                                 @JsonProperty("float16_weights") int float16,
+                                @JsonProperty("weights_laid_out") int laidOut,
                                 @JsonProperty("check") Check check) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -87,11 +89,11 @@ public record PreparationRecord(@JsonProperty("version") int version,
 
     /** True when preparation left the graph exactly as it was. */
     public boolean unchanged() {
-        return folded.isEmpty() && float16 == 0;
+        return folded.isEmpty() && float16 == 0 && laidOut == 0;
     }
 
     PreparationRecord withCheck(Check c) {
-        return new PreparationRecord(version, folded, kept, float16, c);
+        return new PreparationRecord(version, folded, kept, float16, laidOut, c);
     }
 
     /** This record after an earlier one (a model prepared before, such as an artifact): both folds listed. */
@@ -99,7 +101,7 @@ public record PreparationRecord(@JsonProperty("version") int version,
         List<Fold> all = new ArrayList<>(earlier.folded);
         all.addAll(folded);
         return new PreparationRecord(version, all, kept, Math.max(float16, earlier.float16),
-                check != null ? check : earlier.check);
+                Math.max(laidOut, earlier.laidOut), check != null ? check : earlier.check);
     }
 
     public String toJson() {
