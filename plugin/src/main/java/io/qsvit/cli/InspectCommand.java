@@ -109,7 +109,7 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private static void printTable(PrintWriter out, ModelLayers layers, LayerCosts costs) {
-        String format = "%-44s %-24s %-18s %10s %12s %7s%n";
+        String format = "%-44s %-30s %-18s %10s %12s %7s%n";
         out.printf(format, "GROUP / layer", "KIND (from) / op", "SHAPE", "PARAMS", "MACS/IMAGE", "SHARE");
         for (Group g : layers.groups()) {
             out.printf(format, g.name(), g.kind().id() + " (" + g.kindSource().id() + ")",

@@ -3,7 +3,10 @@ package io.qsvit.eval;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.qsvit.Folders;
 import io.qsvit.UserInputException;
+import io.qsvit.model.OnnxModel;
+import io.qsvit.model.OnnxWriter;
 import io.qsvit.eval.data.LabeledImages;
 import io.qsvit.eval.data.LoadedData;
 import org.tribuo.Prediction;
@@ -18,6 +21,8 @@ import org.tribuo.interop.onnx.LabelTransformer;
 import org.tribuo.interop.onnx.ONNXExternalModel;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,6 +54,27 @@ public record ClassMetrics(double accuracy, @JsonProperty("macro_f1") double mac
 
     /** Counts: rows are true classes, columns predicted classes, both in {@code labels} order. */
     public record ConfusionTable(List<String> labels, long[][] counts) {
+    }
+
+    /**
+     * As {@link #evaluate(Path, String, LoadedData, float[][])} for a model read by qsvit: Tribuo wraps the graph
+     * that was evaluated (the prepared one), handed to it as a temporary file with its weights inline (Tribuo
+     * reads an ONNX file into memory, where external data cannot be found).
+     */
+    public static ClassMetrics evaluate(OnnxModel model, String inputName, LoadedData data, float[][] scores) {
+        Path folder = null;
+        try {
+            folder = Files.createTempDirectory("qsvit-tribuo");
+            Path copy = folder.resolve(OnnxModel.MODEL_FILE);
+            try (var out = Files.newOutputStream(copy)) {
+                OnnxWriter.inlined(model.proto(), model).writeTo(out);
+            }
+            return evaluate(copy, inputName, data, scores);
+        } catch (IOException e) {
+            throw new UserInputException("cannot stage " + model.file() + " for Tribuo: " + e.getMessage());
+        } finally {
+            Folders.deleteRecursively(folder);
+        }
     }
 
     public static ClassMetrics evaluate(Path modelFile, String inputName, LoadedData data, float[][] scores) {

@@ -33,7 +33,7 @@ public record ModelEvaluation(Setting setting, Accuracy top1, Accuracy top5, int
             EvaluationSession.Outputs outputs = session.run(images, batch);
             double seconds = (System.nanoTime() - start) / 1e9;
             float[][] scores = outputs.scores();
-            ClassMetrics metrics = ClassMetrics.evaluate(model.file(), session.inputName(), data, scores);
+            ClassMetrics metrics = ClassMetrics.evaluate(model, session.inputName(), data, scores);
             EnergyEstimate energy = EnergyEstimate.of(layers, setting, LayerCosts.measure(layers), outputs.firingRates(), table);
             return new ModelEvaluation(setting, Accuracy.topK(scores, images, 1), Accuracy.topK(scores, images, 5),
                     Accuracy.predictions(scores), metrics, byPath(layers, outputs.firingRates()), energy,

@@ -82,6 +82,29 @@ public final class OnnxWriter {
         return proto.toBuilder().setGraph(graph).build();
     }
 
+    /**
+     * The model with every external tensor's bytes read into the protobuf, for readers that take a model's bytes
+     * and cannot follow external data (Tribuo's ONNXExternalModel reads the file into memory); refused when the
+     * result would pass the protobuf's 2 GiB limit.
+     */
+    public static ModelProto inlined(ModelProto proto, OnnxModel source) {
+        GraphProto.Builder graph = proto.getGraph().toBuilder();
+        for (int i = 0; i < graph.getInitializerCount(); i++) {
+            TensorProto t = graph.getInitializer(i);
+            if (ExternalData.isExternal(t)) {
+                ByteBuffer bytes = ExternalData.of(t, source.folder(), source.file()).read();
+                graph.setInitializer(i, t.toBuilder().clearExternalData().clearDataLocation()
+                        .setRawData(ByteString.copyFrom(bytes)));
+            }
+        }
+        ModelProto inlined = proto.toBuilder().setGraph(graph).build();
+        if (inlined.getSerializedSize() < 0 || inlined.getSerializedSize() > INLINE_LIMIT) {
+            throw new UserInputException(source.file() + " is too large to hold in one protobuf (over "
+                    + INLINE_LIMIT + " bytes) with its external data");
+        }
+        return inlined;
+    }
+
     private static StringStringEntryProto entry(String key, String value) {
         return StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
     }

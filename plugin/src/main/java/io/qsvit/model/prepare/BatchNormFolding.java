@@ -3,6 +3,7 @@ package io.qsvit.model.prepare;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import io.qsvit.model.Float16;
 import io.qsvit.model.Layer;
 import io.qsvit.model.LayerFinder;
 import io.qsvit.model.OnnxModel;
@@ -443,6 +444,7 @@ final class BatchNormFolding {
         long group = transposedConv ? GraphEdit.intAttribute(node, "group", 1) : 1;
         long inPerGroup = transposedConv ? dims[0] / group : 1;
         long outer = inner * size;
+        int half = halfTypeReadAs(layer.tensorName());
         for (int i = 0; i < w.length; i++) {
             int channel = (int) ((i / inner) % size);
             if (transposedConv) { // [Cin, Cout/group, k...]: output channel g * Cout/group + j
@@ -450,8 +452,26 @@ final class BatchNormFolding {
                 channel = (int) (g * size + channel);
             }
             w[i] = affine.scaled(w[i], channel);
+            if (half == DataType.FLOAT16_VALUE) { // a float16 weight folds to float16 values, as the model stores it
+                w[i] = Float16.toFloat(Float16.fromFloat((float) w[i]));
+            } else if (half == DataType.BFLOAT16_VALUE) {
+                w[i] = Float16.bfloatToFloat(Float16.bfloatFromFloat((float) w[i]));
+            }
         }
         graph.setConstant(layer.tensorName(), TensorData.withNumbers(stored, w));
+    }
+
+    /**
+     * The half-precision type a float32 weight is cast to before its layer reads it (a float16 weight's twin,
+     * {@link Float16Weights}), or 0.
+     */
+    private int halfTypeReadAs(String weight) {
+        List<NodeProto> readers = graph.readers(weight);
+        if (readers.size() == 1 && readers.get(0).getOpType().equals("Cast")) {
+            int to = (int) GraphEdit.intAttribute(readers.get(0), "to", 0);
+            return to == DataType.FLOAT16_VALUE || to == DataType.BFLOAT16_VALUE ? to : 0;
+        }
+        return 0;
     }
 
     /**
