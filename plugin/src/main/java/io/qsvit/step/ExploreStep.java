@@ -1,5 +1,8 @@
 package io.qsvit.step;
 
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qsvit.Folders;
 import io.qsvit.UserInputException;
@@ -9,6 +12,7 @@ import io.qsvit.artifact.ModelDigest;
 import io.qsvit.artifact.StepContext;
 import io.qsvit.eval.EnergyTable;
 import io.qsvit.eval.EvaluationData;
+import io.qsvit.eval.data.ImageShape;
 import io.qsvit.eval.data.LabeledImages;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
@@ -36,10 +40,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -138,7 +144,9 @@ public final class ExploreStep {
     }
 
     private static Exploration.Result search(Request request, Inputs in, Path journalFile) {
-        LabeledImages images = RacingOrder.of(request.data().load(null).images(), request.racingSeed());
+        // the model's image shape: flat formats (libsvm) need it to know what a row is
+        LabeledImages images = RacingOrder.of(request.data().load(declaredImageShape(in.layers.model())).images(),
+                request.racingSeed());
         Journal journal = Journal.open(journalFile);
         try (journal; TrialEvaluator evaluator = TrialEvaluator.open(in.layers, images, in.table, request.threads(), request.batch())) {
             journal.problems().forEach(System.err::println);
@@ -222,6 +230,25 @@ public final class ExploreStep {
     static double memoryBits(Trial trial, ModelLayers layers) {
         MemoryAccount memory = trial.setting().memory(layers);
         return memory.weightBits() + memory.overheadBits();
+    }
+
+    /** The [channels, height, width] the model's image input declares, or null when any is symbolic. */
+    private static ImageShape declaredImageShape(OnnxModel model) {
+        GraphProto graph = model.proto().getGraph();
+        Set<String> initializers = new HashSet<>();
+        graph.getInitializerList().forEach(t -> initializers.add(t.getName()));
+        ValueInfoProto input = graph.getInputList().stream().filter(i -> !initializers.contains(i.getName())).findFirst().orElse(null);
+        if (input == null || input.getType().getTensorType().getShape().getDimCount() != 4) {
+            return null;
+        }
+        TensorShapeProto shape = input.getType().getTensorType().getShape();
+        for (int i = 1; i < 4; i++) {
+            if (!shape.getDim(i).hasDimValue() || shape.getDim(i).getDimValue() <= 0) {
+                return null;
+            }
+        }
+        return new ImageShape((int) shape.getDim(1).getDimValue(), (int) shape.getDim(2).getDimValue(),
+                (int) shape.getDim(3).getDimValue());
     }
 
     private static Map<String, Object> parameters(Request request, Inputs in) {
