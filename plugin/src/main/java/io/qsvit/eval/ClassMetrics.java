@@ -88,10 +88,11 @@ public record ClassMetrics(double accuracy, @JsonProperty("macro_f1") double mac
         }
         Map<String, Integer> features = PixelFeatures.mapping(images.imageSize());
         LabelFactory factory = new LabelFactory();
-        // the Tribuo model owns the options and closes them with itself
+        // the Tribuo model owns the options and closes them with itself; quiet about overridable weights
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try (ONNXExternalModel<Label> model = ONNXExternalModel.createOnnxModel(factory, features, outputs,
                      new ImageTransformer(images.channels(), images.height(), images.width()), new LabelTransformer(),
-                     new OrtSession.SessionOptions(), modelFile, inputName)) {
+                     quiet(options), modelFile, inputName)) {
             int[] best = Accuracy.predictions(scores);
             List<Prediction<Label>> predictions = new ArrayList<>(scores.length);
             for (int i = 0; i < scores.length; i++) {
@@ -105,6 +106,11 @@ public record ClassMetrics(double accuracy, @JsonProperty("macro_f1") double mac
             throw new UserInputException("Tribuo cannot load " + modelFile + " as an ONNX model: "
                     + e.getMessage().lines().findFirst().orElse(""));
         }
+    }
+
+    private static OrtSession.SessionOptions quiet(OrtSession.SessionOptions options) throws OrtException {
+        options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+        return options;
     }
 
     private static Prediction<Label> prediction(float[] scores, int best, List<Label> labels, ArrayExample<Label> example,

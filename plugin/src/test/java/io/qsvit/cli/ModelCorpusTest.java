@@ -3,6 +3,10 @@ package io.qsvit.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qsvit.Examples;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import io.qsvit.eval.OnnxClassifier;
 import io.qsvit.eval.data.IdxDataset;
 import io.qsvit.eval.data.LabeledImages;
@@ -11,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -122,6 +127,45 @@ class ModelCorpusTest {
         }
     }
 
+    /**
+     * Scores from an ONNX Runtime session without graph optimisations. For the float16 model only: ONNX Runtime
+     * runs float16 MatMul and Conv through float32 kernels with Casts it inserts and then optimises, and at any
+     * optimisation level above none it treats the simulated model's constant weights and the real model's
+     * computed ones differently (measured: 96 of 500 images apart, up to 0.30 in a logit), while the two graphs
+     * compute the same (0 difference unoptimised). The float32 models agree at the default level.
+     */
+    static float[][] unoptimizedScores(Path model) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            try (OrtSession session = env.createSession(model.toString(), options)) {
+                float[] pixels = new float[images.size() * images.imageSize()];
+                images.copyPixels(0, images.size(), pixels);
+                try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels),
+                        new long[] {images.size(), images.channels(), images.height(), images.width()});
+                     OrtSession.Result result = session.run(Map.of(session.getInputNames().iterator().next(), input))) {
+                    return (float[][]) result.get(0).getValue();
+                }
+            }
+        } catch (OrtException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The largest difference between the simulated and real models of an apply output. */
+    static double simulatedAgainstReal(Entry entry, Path applied) {
+        boolean half = entry.name().contains("float16");
+        Path simulated = applied.resolve("simulated/model.onnx");
+        Path real = applied.resolve("real/model.onnx");
+        if (half) {
+            System.out.printf("%s: at ONNX Runtime's default level simulated and real differ by %s%n", entry.name(),
+                    maxAbsoluteDifference(scores(simulated), scores(real)));
+            return maxAbsoluteDifference(unoptimizedScores(simulated), unoptimizedScores(real));
+        }
+        return maxAbsoluteDifference(scores(simulated), scores(real));
+    }
+
     @Test
     void applyKeepsTheSimulatedAndRealModelsEqual() throws IOException {
         for (Entry entry : corpus()) {
@@ -130,11 +174,11 @@ class ModelCorpusTest {
             QsvitCliTest.Run run = QsvitCliTest.run("--no-cache", "apply", "--model", entry.file().toString(),
                     "--setting", setting.toString(), "--out", out.toString());
             assertEquals(0, run.exit(), entry.name() + ": " + run.err());
-            float[][] simulated = scores(out.resolve("simulated/model.onnx"));
-            float[][] real = scores(out.resolve("real/model.onnx"));
-            double difference = maxAbsoluteDifference(simulated, real);
+            double difference = simulatedAgainstReal(entry, out);
+            System.out.printf("%s: simulated and real logits differ by at most %s on %d images%n", entry.name(), difference, images.size());
             assertTrue(difference <= 1e-5, entry.name() + ": simulated and real logits differ by " + difference);
-            assertTrue(maxAbsoluteDifference(simulated, scores(entry.file())) > 1e-3, entry.name() + ": quantization must show");
+            assertTrue(maxAbsoluteDifference(scores(out.resolve("simulated/model.onnx")), scores(entry.file())) > 1e-3,
+                    entry.name() + ": quantization must show");
         }
     }
 
@@ -157,9 +201,7 @@ class ModelCorpusTest {
             JsonNode evaluated = JSON.readTree(out.resolve("evaluate/metadata.json").toFile()).at("/results");
             assertEquals(20, evaluated.at("/model/images").asInt(), entry.name());
             assertTrue(evaluated.at("/baseline/accuracy").asDouble() >= 0.75, entry.name() + ": " + evaluated.at("/baseline/accuracy"));
-            float[][] simulated = scores(out.resolve("apply/simulated/model.onnx"));
-            float[][] real = scores(out.resolve("apply/real/model.onnx"));
-            assertTrue(maxAbsoluteDifference(simulated, real) <= 1e-5, entry.name());
+            assertTrue(simulatedAgainstReal(entry, out.resolve("apply")) <= 1e-5, entry.name());
         }
     }
 }
