@@ -44,7 +44,8 @@ import java.util.stream.Stream;
  */
 public final class ApplyStep {
     public static final String NAME = "apply";
-    public static final int ALGORITHM_VERSION = 1;
+    /** 2: the real model is raised by the op-set converter to the op-set its decode nodes need (10, 13 or 21). */
+    public static final int ALGORITHM_VERSION = 2;
     public static final String SIMULATED = "simulated";
     public static final String REAL = "real";
     public static final String SETTING_FILE = "setting.json";

@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.HashSet;
 
 /**
  * Which adapter carries which default-domain operator across which op-set step. A key (op, v) means: the
@@ -13,7 +13,7 @@ import java.util.TreeSet;
  */
 final class AdapterTable {
     private final Map<String, NodeAdapter> adapters = new HashMap<>();
-    private final Set<Integer> versions = new TreeSet<>();
+    private final Map<Integer, Set<String>> operators = new HashMap<>();
 
     /** All operator families of the converter. */
     static AdapterTable standard() {
@@ -40,7 +40,12 @@ final class AdapterTable {
         if (adapters.put(op + "@" + version, adapter) != null) {
             throw new IllegalStateException("two adapters for " + op + " at op-set " + version);
         }
-        versions.add(version);
+        operators.computeIfAbsent(version, v -> new HashSet<>()).add(op);
+    }
+
+    /** The operators that change at {@code version}: a step where the model has none of them is skipped. */
+    Set<String> changingAt(int version) {
+        return operators.getOrDefault(version, Set.of());
     }
 
     Optional<NodeAdapter> find(String op, int version) {

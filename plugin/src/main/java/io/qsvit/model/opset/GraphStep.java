@@ -40,7 +40,11 @@ final class GraphStep {
                 out.add(node);
             } else {
                 rewrite.start(node);
-                adapter.adapt(node, rewrite);
+                try {
+                    adapter.adapt(node, rewrite);
+                } catch (IndexOutOfBoundsException e) { // an input or output its operator needs is missing
+                    throw rewrite.refuse("it lacks an input or output its operator needs");
+                }
             }
         }
         return out;

@@ -1,8 +1,10 @@
 package io.qsvit.model.opset;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.FunctionProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import io.qsvit.UserInputException;
@@ -54,7 +56,9 @@ public final class OpsetConverter {
         Names names = Names.of(model);
         GraphProto graph = model.getGraph();
         for (int v = from + 1; v <= target; v++) {
-            graph = new GraphStep(ADAPTERS, names, v).graph(graph, null);
+            if (uses(graph.getNodeList(), ADAPTERS.changingAt(v))) {
+                graph = new GraphStep(ADAPTERS, names, v).graph(graph, null);
+            }
         }
         ModelProto.Builder b = model.toBuilder().setGraph(graph);
         for (int i = 0; i < b.getOpsetImportCount(); i++) {
@@ -89,12 +93,34 @@ public final class OpsetConverter {
             throw new UserInputException("function '" + function.getName() + "' uses op-set " + from
                     + " of the default domain; qsvit converts from op-set " + MIN_OPSET + " on");
         }
-        List<ai.onnx.proto.OnnxMl.NodeProto> nodes = function.getNodeList();
+        List<NodeProto> nodes = function.getNodeList();
         for (int v = from + 1; v <= target; v++) {
-            nodes = new GraphStep(ADAPTERS, names, v).nodes(nodes, ValueFacts.of(nodes, function.getOutputList()));
+            if (uses(nodes, ADAPTERS.changingAt(v))) {
+                nodes = new GraphStep(ADAPTERS, names, v).nodes(nodes, ValueFacts.of(nodes, function.getOutputList()));
+            }
         }
         return function.toBuilder().clearNode().addAllNode(nodes)
                 .setOpsetImport(index, function.getOpsetImport(index).toBuilder().setVersion(target)).build();
+    }
+
+    /** Whether a default-domain node of one of {@code ops} sits among the nodes or in their subgraphs. */
+    private static boolean uses(List<NodeProto> nodes, Set<String> ops) {
+        for (NodeProto node : nodes) {
+            if (Domains.isDefault(node.getDomain()) && ops.contains(node.getOpType())) {
+                return true;
+            }
+            for (AttributeProto a : node.getAttributeList()) {
+                if (a.hasG() && uses(a.getG().getNodeList(), ops)) {
+                    return true;
+                }
+                for (GraphProto g : a.getGraphsList()) {
+                    if (uses(g.getNodeList(), ops)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static GraphProto withoutInitializerInputs(GraphProto graph) {

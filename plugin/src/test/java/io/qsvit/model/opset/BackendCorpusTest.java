@@ -49,7 +49,10 @@ class BackendCorpusTest {
         BELOW_RANGE
     }
 
-    record Result(BackendCase c, Outcome outcome, String detail) {
+    record Result(BackendCase c, Outcome outcome, String detail, int upgradedRuns) {
+        Result(BackendCase c, Outcome outcome, String detail) {
+            this(c, outcome, detail, 0);
+        }
     }
 
     @Test
@@ -118,7 +121,7 @@ class BackendCorpusTest {
                 return new Result(c, Outcome.FAILED, "at op-set " + target + (agreeing ? " (against the original): " : ": ") + why);
             }
         }
-        return new Result(c, agreeing ? Outcome.AGREES : Outcome.PASSED, targets.size() + " targets");
+        return new Result(c, agreeing ? Outcome.AGREES : Outcome.PASSED, targets.size() + " targets", targets.size());
     }
 
     private static String firstLine(Exception e) {
@@ -131,8 +134,9 @@ class BackendCorpusTest {
         for (Result r : results) {
             table.computeIfAbsent(r.c.category(), k -> new EnumMap<>(Outcome.class)).merge(r.outcome, 1, Integer::sum);
         }
-        System.out.printf("ONNX backend test data (%s), upgraded to every op-set up to %d: %d models in %.0f s%n",
-                DATA, OpsetConverter.MAX_OPSET, results.size(), seconds);
+        System.out.printf("ONNX backend test data (%s), upgraded to every op-set up to %d: %d models, %d upgraded "
+                        + "models run, in %.0f s%n", DATA, OpsetConverter.MAX_OPSET, results.size(),
+                results.stream().mapToInt(Result::upgradedRuns).sum(), seconds);
         System.out.printf("%-18s %6s %8s %7s %7s %7s %7s %9s %8s %6s%n", "category", "models", "covered", "passed",
                 "agrees", "failed", "refused", "not-comp.", "unfeed.", "below");
         for (var e : table.entrySet()) {
