@@ -119,6 +119,7 @@ class DocumentSchemasTest {
                 "$.inputs: required property 'setting' not found",
                 "$.outputs.model.onnx: does not match the regex pattern ^[0-9a-f]{64}$",
                 "$.results: required property 'groups' not found",
+                "$.results: required property 'preparation' not found",
                 "$.results: required property 'real_model' not found",
                 "$.results: required property 'runtime' not found",
                 "$.results: required property 'weights' not found",

@@ -34,6 +34,7 @@ public final class Schemas {
     public static final String PIPELINE = "pipeline.schema.json";
     public static final String EXPLORE_TRIAL = "explore-trial.schema.json";
     public static final String PARETO = "pareto.schema.json";
+    public static final String PREPARATION = "preparation.schema.json";
 
     /**
      * The schema of each document a step writes into its output folder, by file name: a step that writes a new

@@ -1,5 +1,6 @@
 package io.qsvit.api;
 
+import io.qsvit.eval.PreparedModels;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
 import io.qsvit.quant.MemoryAccount;
@@ -52,7 +53,7 @@ public final class Quantizer {
      * @throws QsvitException when the model cannot be read, or the setting names a group it does not have
      */
     public QuantizedModel quantize(Path model) {
-        return Calls.call(() -> quantize(ModelInput.load(model)));
+        return Calls.call(() -> quantize(ModelInput.read(model)));
     }
 
     /**
@@ -68,7 +69,7 @@ public final class Quantizer {
 
     private QuantizedModel quantize(OnnxModel model) {
         io.qsvit.quant.Setting internal = setting.internal();
-        ModelLayers layers = ApplyStep.layersToQuantize(model, internal.grouping());
+        ModelLayers layers = ApplyStep.layersToQuantize(PreparedModels.prepare(model).model(), internal.grouping());
         internal.validate(layers);
         QuantizedArtifacts artifacts = ApplyStep.quantize(layers, internal);
         MemoryAccount memory = internal.memory(layers);

@@ -73,7 +73,7 @@ public final class Steps {
      */
     public static List<ModelGroup> inspect(Path model, Grouping grouping) {
         return Calls.call(() -> {
-            ModelLayers layers = ApplyStep.layersToQuantize(ModelInput.load(model), grouping.internal());
+            ModelLayers layers = ApplyStep.layersToQuantize(ModelInput.load(model).model(), grouping.internal());
             return layers.groups().stream().map(g -> new ModelGroup(g.name(), GroupKind.of(g.kind()), g.params(),
                     g.layers().stream().map(io.qsvit.model.Layer::path).toList())).toList();
         });

@@ -14,6 +14,7 @@ import io.qsvit.UserInputException;
 import io.qsvit.artifact.Digests;
 import io.qsvit.artifact.ToolVersion;
 import io.qsvit.model.Group;
+import io.qsvit.eval.PreparedModels;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
 import io.qsvit.step.ApplyStep;
@@ -165,7 +166,7 @@ public final class TribuoQuantizer implements Configurable, Provenancable<Tribuo
         byte[] sourceBytes = onnx.getModelArray().toByteArray();
         OnnxModel source = OnnxModel.fromBytes(sourceBytes, "Tribuo model '" + model.getName() + "'");
         io.qsvit.quant.Setting internal = parsed.internal();
-        ModelLayers layers = ApplyStep.layersToQuantize(source, internal.grouping());
+        ModelLayers layers = ApplyStep.layersToQuantize(PreparedModels.prepare(source).model(), internal.grouping());
         internal.validate(layers);
         OnnxMl.ModelProto quantized = ApplyStep.quantize(layers, internal).model(parsedForm.internal());
         byte[] quantizedBytes = quantized.toByteArray();

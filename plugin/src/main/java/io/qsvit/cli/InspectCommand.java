@@ -8,6 +8,9 @@ import io.qsvit.model.Grouping;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
+import io.qsvit.model.prepare.Preparation;
+import io.qsvit.model.prepare.PreparationRecord;
+import io.qsvit.eval.PreparedModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,19 +50,21 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Grouping grouping = groupsFile != null ? ConfigFiles.read(groupsFile, Grouping.class)
                 : Grouping.by(Granularity.parse(granularity));
-        ModelLayers layers = ModelLayers.of(OnnxModel.load(model), grouping);
+        Preparation.Prepared prepared = PreparedModels.prepare(OnnxModel.load(model));
+        ModelLayers layers = ModelLayers.of(prepared.model(), grouping);
         LayerCosts costs = LayerCosts.measure(layers);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Qsvit.JSON.writeValueAsString(report(layers, costs)));
+            out.println(Qsvit.JSON.writeValueAsString(report(layers, costs, prepared.record())));
         } else {
             printTable(out, layers, costs);
+            printPreparation(out, prepared.record());
         }
         out.flush();
         return 0;
     }
 
-    private static Map<String, Object> report(ModelLayers layers, LayerCosts costs) {
+    private static Map<String, Object> report(ModelLayers layers, LayerCosts costs, PreparationRecord preparation) {
         List<Object> groups = new ArrayList<>();
         for (Group g : layers.groups()) {
             List<Object> members = new ArrayList<>();
@@ -67,6 +72,11 @@ final class InspectCommand implements Callable<Integer> {
                 Map<String, Object> layer = new LinkedHashMap<>();
                 layer.put("path", l.path());
                 layer.put("path_source", l.pathSource().name().toLowerCase());
+                layer.put("kind", l.kind().kind().id());
+                layer.put("kind_source", l.kind().source().id());
+                if (l.kind().evidence() != null) {
+                    layer.put("kind_evidence", l.kind().evidence());
+                }
                 layer.put("tensor", l.tensorName());
                 layer.put("node", l.nodeName());
                 layer.put("op", l.opType());
@@ -81,6 +91,7 @@ final class InspectCommand implements Callable<Integer> {
             Map<String, Object> group = new LinkedHashMap<>();
             group.put("name", g.name());
             group.put("kind", g.kind().id());
+            group.put("kind_source", g.kindSource().id());
             group.put("params", g.params());
             group.put("macs_per_image", g.layers().stream().mapToLong(costs::macsPerImage).sum());
             group.put("share", (double) g.params() / layers.params());
@@ -93,22 +104,48 @@ final class InspectCommand implements Callable<Integer> {
         report.put("params", layers.params());
         report.put("macs_per_image", layers.layers().stream().mapToLong(costs::macsPerImage).sum());
         report.put("groups", groups);
+        report.put("preparation", preparation.toMap());
         return report;
     }
 
     private static void printTable(PrintWriter out, ModelLayers layers, LayerCosts costs) {
-        String format = "%-44s %-11s %-18s %10s %12s %7s%n";
-        out.printf(format, "GROUP / layer", "KIND / op", "SHAPE", "PARAMS", "MACS/IMAGE", "SHARE");
+        String format = "%-44s %-30s %-18s %10s %12s %7s%n";
+        out.printf(format, "GROUP / layer", "KIND (from) / op", "SHAPE", "PARAMS", "MACS/IMAGE", "SHARE");
         for (Group g : layers.groups()) {
-            out.printf(format, g.name(), g.kind().id(), g.layers().size() + " layer" + (g.layers().size() == 1 ? "" : "s"),
+            out.printf(format, g.name(), g.kind().id() + " (" + g.kindSource().id() + ")",
+                    g.layers().size() + " layer" + (g.layers().size() == 1 ? "" : "s"),
                     g.params(), g.layers().stream().mapToLong(costs::macsPerImage).sum(), percent(g.params(), layers));
             for (Layer l : g.layers()) {
-                out.printf(format, "  " + l.path(), l.opType(), shape(l.dims()), l.params(), costs.macsPerImage(l),
-                        percent(l.params(), layers));
+                out.printf(format, "  " + l.path(), l.opType() + " " + l.kind().kind().id() + " (" + l.kind().source().id() + ")",
+                        shape(l.dims()), l.params(), costs.macsPerImage(l), percent(l.params(), layers));
             }
         }
         out.printf("%d layers in %d groups, %d weight parameters, %d MACs per image%n", layers.layers().size(),
                 layers.groups().size(), layers.params(), layers.layers().stream().mapToLong(costs::macsPerImage).sum());
+    }
+
+    /** One line on what preparing the model did (nothing, for most exports). */
+    private static void printPreparation(PrintWriter out, PreparationRecord record) {
+        List<String> done = new ArrayList<>();
+        if (!record.folded().isEmpty()) {
+            done.add(record.folded().size() + " BatchNormalization folded into their layers");
+        }
+        if (!record.kept().isEmpty()) {
+            done.add(record.kept().size() + " kept (" + record.kept().get(0).batchNorm() + ": " + record.kept().get(0).reason()
+                    + (record.kept().size() > 1 ? ", ..." : "") + ")");
+        }
+        if (record.float16() > 0) {
+            done.add(record.float16() + " float16 weights read as float32 behind a Cast");
+        }
+        if (record.laidOut() > 0) {
+            done.add(record.laidOut() + " weights stored as their layer reads them");
+        }
+        PreparationRecord.Check check = record.check();
+        if (check != null && check.skipped() == null) {
+            done.add(String.format("outputs within %.2g of the original's on %d of %d probe inputs (max %.2g)",
+                    check.tolerance(), check.within(), check.probes(), check.maxRelative()));
+        }
+        out.println("prepared: " + (done.isEmpty() ? "nothing to fold" : String.join("; ", done)));
     }
 
     private static String percent(long params, ModelLayers layers) {

@@ -56,12 +56,12 @@ public record ClassMetrics(double accuracy, @JsonProperty("macro_f1") double mac
     public record ConfusionTable(List<String> labels, long[][] counts) {
     }
 
+    /**
+     * As {@link #evaluate(Path, String, Dataset, float[][])} for a model read by qsvit: Tribuo wraps the graph
+     * that was evaluated (the prepared one), handed to it as a temporary file with its weights inline (Tribuo
+     * gives ONNX Runtime the file's bytes, and ONNX Runtime then cannot find external data).
+     */
     public static ClassMetrics evaluate(OnnxModel onnx, String inputName, Dataset data, float[][] scores) {
-        if (!InlineModel.hasExternalData(onnx.proto())) {
-            return evaluate(onnx.file(), inputName, data, scores);
-        }
-        // Tribuo gives ONNX Runtime the file's bytes, and ONNX Runtime then looks for external data in the
-        // working directory: Tribuo gets the same model with its weights inline instead
         Path folder = null;
         try {
             folder = Files.createTempDirectory("qsvit-tribuo");
@@ -77,8 +77,7 @@ public record ClassMetrics(double accuracy, @JsonProperty("macro_f1") double mac
         }
     }
 
-    static ClassMetrics evaluate(Path modelFile, String inputName, Dataset images, float[][] scores) {
-        Dataset data = images;
+    public static ClassMetrics evaluate(Path modelFile, String inputName, Dataset data, float[][] scores) {
         int features = data.shape().size();
         int classes = scores[0].length;
         List<Label> labels = new ArrayList<>();
@@ -90,17 +89,17 @@ public record ClassMetrics(double accuracy, @JsonProperty("macro_f1") double mac
         Map<String, Integer> featureIds = PixelFeatures.mapping(features);
         LabelFactory factory = new LabelFactory();
         // the Tribuo model owns the options and closes them with itself
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try (ONNXExternalModel<Label> model = ONNXExternalModel.createOnnxModel(factory, featureIds, outputs,
-                     transformerShape(data), new LabelTransformer(),
-                     new OrtSession.SessionOptions(), modelFile, inputName)) {
+                     transformerShape(data), new LabelTransformer(), quiet(options), modelFile, inputName)) {
             int[] best = Accuracy.predictions(scores);
             List<Prediction<Label>> predictions = new ArrayList<>(scores.length);
             for (int i = 0; i < scores.length; i++) {
-                predictions.add(prediction(scores[i], best[i], labels, new ArrayExample<>(labels.get(images.label(i))),
+                predictions.add(prediction(scores[i], best[i], labels, new ArrayExample<>(labels.get(data.label(i))),
                         features));
             }
             LabelEvaluation evaluation = new LabelEvaluator().evaluate(model, predictions,
-                    new SimpleDataSourceProvenance(images.source(), factory));
+                    new SimpleDataSourceProvenance(data.source(), factory));
             return of(evaluation, labels);
         } catch (OrtException e) {
             throw new UserInputException("Tribuo cannot load " + modelFile + " as an ONNX model: "
@@ -118,6 +117,11 @@ public record ClassMetrics(double accuracy, @JsonProperty("macro_f1") double mac
             return new ImageTransformer(image.channels(), image.height(), image.width());
         }
         return new ImageTransformer(1, 1, data.shape().size());
+    }
+
+    private static OrtSession.SessionOptions quiet(OrtSession.SessionOptions options) throws OrtException {
+        options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+        return options;
     }
 
     private static Prediction<Label> prediction(float[] scores, int best, List<Label> labels, ArrayExample<Label> example,

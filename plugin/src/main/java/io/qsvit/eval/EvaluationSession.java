@@ -99,10 +99,16 @@ public final class EvaluationSession implements AutoCloseable {
             if (spikes.isSpiking(layer.dataInput())) {
                 spikeInputs.put(layer.tensorName(), layer.dataInput());
                 if (rated.add(layer.dataInput())) {
+                    String mean = RATE_PREFIX + layer.dataInput() + "::mean";
                     graph.addNode(NodeProto.newBuilder().setOpType("ReduceMean").setName(RATE_PREFIX + layer.dataInput())
-                            .addInput(layer.dataInput()).addOutput(RATE_PREFIX + layer.dataInput())
+                            .addInput(layer.dataInput()).addOutput(mean)
                             .addAttribute(AttributeProto.newBuilder().setName("keepdims")
                                     .setType(AttributeProto.AttributeType.INT).setI(0)));
+                    // spikes of a float16 model are float16: the rate is read as float32 either way
+                    graph.addNode(NodeProto.newBuilder().setOpType("Cast").setName(RATE_PREFIX + layer.dataInput() + "::float")
+                            .addInput(mean).addOutput(RATE_PREFIX + layer.dataInput())
+                            .addAttribute(AttributeProto.newBuilder().setName("to")
+                                    .setType(AttributeProto.AttributeType.INT).setI(TensorProto.DataType.FLOAT_VALUE)));
                     graph.addOutput(floatValue(RATE_PREFIX + layer.dataInput(), new int[0]));
                 }
             }

@@ -82,8 +82,8 @@ public final class LayerCosts {
             graph.getOutputList().forEach(o -> existing.add(o.getName()));
             for (String v : values) {
                 if (!existing.contains(v)) {
-                    graph.addOutput(ValueInfoProto.newBuilder().setName(v).setType(TypeProto.newBuilder()
-                            .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))));
+                    // no element type: ONNX Runtime takes the producer's (float16 in a float16 model)
+                    graph.addOutput(ValueInfoProto.newBuilder().setName(v));
                 }
             }
             ValueInfoProto input = firstDataInput(proto.getGraph());

@@ -44,6 +44,8 @@ public final class OnnxClassifier implements AutoCloseable {
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
+            // a simulated model's overridable weights are meant (QuantizedArtifacts): no warning for each
+            options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             session = OrtEnvironment.getEnvironment().createSession(model.toString(), options);
             return inspect(session, model);
         } catch (OrtException e) {

@@ -9,7 +9,8 @@ import java.util.Locale;
 
 /**
  * What a group of layers does; QSViT's findings are stated per kind (attention needs high precision,
- * downsampling tolerates low). Declared in precedence order: a group is the first kind any of its layers has.
+ * downsampling tolerates low). Layers get theirs from the graph's structure first ({@link LayerKinds}), names
+ * second. Declared in precedence order: a group is the first kind any of its layers has.
  */
 public enum GroupKind {
     HEAD, DOWNSAMPLE, ATTENTION, MLP, CONV_BLOCK, OTHER;
@@ -26,8 +27,8 @@ public enum GroupKind {
                         + Arrays.stream(values()).map(GroupKind::id).toList()));
     }
 
-    /** Kind of one layer, from its module path and operator. */
-    static GroupKind infer(String path, String opType) {
+    /** The kind a module path's names suggest (head, classifier; downsample, patch, stem; attn; mlp, ffn), or null. */
+    static GroupKind fromName(String path) {
         String[] segments = path.toLowerCase(Locale.ROOT).split("\\.");
         if (any(segments, "head", "classifier", "logits")) {
             return HEAD;
@@ -41,7 +42,7 @@ public enum GroupKind {
         if (any(segments, "mlp", "ffn", "feed_forward")) {
             return MLP;
         }
-        return opType.startsWith("Conv") ? CONV_BLOCK : OTHER;
+        return null;
     }
 
     private static boolean any(String[] segments, String... words) {

@@ -45,16 +45,21 @@ public record Grouping(Granularity granularity, List<GroupRule> rules) {
             members.computeIfAbsent(name, k -> new ArrayList<>()).add(layer);
         }
         List<Group> groups = new ArrayList<>();
-        members.forEach((name, list) -> groups.add(new Group(name,
-                fixedKinds.getOrDefault(name, inferKind(list)), List.copyOf(list))));
+        members.forEach((name, list) -> {
+            GroupKind fixed = fixedKinds.get(name);
+            Layer.Kind kind = fixed != null ? new Layer.Kind(fixed, Layer.KindSource.RULE, null) : groupKind(list);
+            groups.add(new Group(name, kind.kind(), List.copyOf(list), kind.source()));
+        });
         return groups;
     }
 
-    private static GroupKind inferKind(List<Layer> layers) {
-        GroupKind kind = GroupKind.OTHER;
+    /** The first kind, in GroupKind's precedence, of the group's layers, with where it came from. */
+    private static Layer.Kind groupKind(List<Layer> layers) {
+        Layer.Kind kind = null;
         for (Layer layer : layers) {
-            GroupKind k = GroupKind.infer(layer.path(), layer.opType());
-            if (k.ordinal() < kind.ordinal()) {
+            Layer.Kind k = layer.kind() != null ? layer.kind()
+                    : new Layer.Kind(GroupKind.OTHER, Layer.KindSource.OPERATOR, null);
+            if (kind == null || k.kind().ordinal() < kind.kind().ordinal()) {
                 kind = k;
             }
         }

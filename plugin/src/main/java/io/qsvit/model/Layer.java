@@ -19,12 +19,29 @@ import java.util.List;
  * @param channelAxis output-channel axis of the stored tensor, or -1 when it cannot be known (e.g. behind a Reshape)
  * @param via         operators between the stored tensor and the consumer (Transpose, Identity, Cast, Reshape)
  * @param encoding    how a real artifact stores the weight as integer codes, or null when it holds float32 values
+ * @param kind        what the layer does, and how that was found ({@link LayerKinds}); null until kinds are inferred
  */
 public record Layer(int index, String path, PathSource pathSource, String tensorName, boolean fromConstant,
                     String nodeName, String opType, int weightInput, String dataInput, String output, int[] dims, int channelAxis, List<String> via,
-                    WeightEncoding encoding) {
+                    WeightEncoding encoding, Kind kind) {
 
-    public enum PathSource { NODE_NAME, INITIALIZER_NAME, NODE_METADATA, FALLBACK }
+    public enum PathSource { NODE_METADATA, NODE_NAME, INITIALIZER_NAME, FALLBACK }
+
+    /** Where a kind came from: the graph's structure, the layer's name (a hint), its operator, or a user rule. */
+    public enum KindSource {
+        STRUCTURE, NAME, OPERATOR, RULE;
+
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * A layer's kind with its source and, for a kind read from the structure, the evidence
+     * ("stride 2", "operand of MatMul 'x'").
+     */
+    public record Kind(GroupKind kind, KindSource source, String evidence) {
+    }
 
     public long params() {
         return TensorShapes.elements(dims);
@@ -37,7 +54,12 @@ public record Layer(int index, String path, PathSource pathSource, String tensor
 
     Layer withPath(String newPath) {
         return new Layer(index, newPath, pathSource, tensorName, fromConstant, nodeName, opType, weightInput, dataInput,
-                output, dims, channelAxis, via, encoding);
+                output, dims, channelAxis, via, encoding, kind);
+    }
+
+    Layer withKind(Kind newKind) {
+        return new Layer(index, path, pathSource, tensorName, fromConstant, nodeName, opType, weightInput, dataInput,
+                output, dims, channelAxis, via, encoding, newKind);
     }
 
 }

@@ -7,6 +7,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class LayerFinder {
                 int axis = unit.op().equals("Conv") ? 0 : unit.transpose() == null ? integer.dims().length - 1
                         : integer.scaleAxis() >= 0 ? integer.scaleAxis() : transposedColumns(unit.transpose());
                 layers.add(new Layer(layers.size(), path, LayerPaths.source(node, unit.weight()), unit.weight(), false,
-                        node.getName(), unit.op(), 1, unit.input(), unit.output(), integer.dims(), axis, via, integer));
+                        node.getName(), unit.op(), 1, unit.input(), unit.output(), integer.dims(), axis, via, integer, null));
                 continue;
             }
             for (int input : weightInputs(node)) {
@@ -67,11 +68,30 @@ public final class LayerFinder {
                     String path = LayerPaths.path(node, source.name, layers.size());
                     layers.add(new Layer(layers.size(), path, LayerPaths.source(node, source.name), source.name,
                             source.fromConstant, node.getName(), node.getOpType(), input, node.getInput(input == 1 ? 0 : 1),
-                            node.getOutput(0), source.dims, source.axis, List.copyOf(source.via), source.encoding));
+                            node.getOutput(0), source.dims, source.axis, List.copyOf(source.via), source.encoding, null));
                 }
             }
         }
-        return LayerPaths.unique(layers);
+        return LayerPaths.tidy(layers);
+    }
+
+    /**
+     * The layer input {@code input} of {@code node} would be, whether or not another node already reads the same
+     * weight (which {@link #find} reports once, at its first reader); null when that input is not a constant
+     * float weight. For graph rewrites that change one node's weight.
+     */
+    public static Layer layerAt(GraphProto graph, NodeProto node, int input) {
+        if (input >= node.getInputCount() || Arrays.stream(weightInputs(node)).noneMatch(i -> i == input)) {
+            return null;
+        }
+        LayerFinder finder = new LayerFinder(graph);
+        Source source = finder.trace(node.getInput(input), consumerChannelAxis(node, input, finder));
+        if (source == null || !source.isFloat || source.dims.length < 2) {
+            return null;
+        }
+        return new Layer(-1, LayerPaths.path(node, source.name, 0), LayerPaths.source(node, source.name), source.name,
+                source.fromConstant, node.getName(), node.getOpType(), input, node.getInput(input == 1 ? 0 : 1),
+                node.getOutput(0), source.dims, source.axis, List.copyOf(source.via), source.encoding, null);
     }
 
     /** The stored axis of a 2-D weight that a MatMul's output columns come from through a Transpose. */

@@ -8,7 +8,7 @@ import java.util.List;
 public record ModelLayers(OnnxModel model, List<Layer> layers, List<Group> groups) {
 
     public static ModelLayers of(OnnxModel model, Grouping grouping) {
-        List<Layer> layers = LayerFinder.find(model.proto().getGraph());
+        List<Layer> layers = LayerKinds.assign(model.proto().getGraph(), LayerFinder.find(model.proto().getGraph()));
         if (layers.isEmpty()) {
             throw new UserInputException(model.file() + " has no quantizable layers (no constant float weight "
                     + "feeds a Conv, ConvTranspose, Gemm or MatMul)");

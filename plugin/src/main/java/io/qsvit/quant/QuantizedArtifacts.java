@@ -11,6 +11,7 @@ import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.SpikeValues;
 import io.qsvit.model.opset.OpsetConverter;
+import io.qsvit.model.prepare.Preparation;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Applies a setting to a model and builds its two quantized forms in one pass over the weights:
  * <ul>
  *   <li><b>simulated</b>: the same graph with every weight replaced by its dequantized float32 values
- *       (fake quantization: what QSViT evaluates);</li>
+ *       (fake quantization: what QSViT evaluates), the quantized ones overridable initializers so ONNX Runtime
+ *       computes them as it computes the real model's;</li>
  *   <li><b>real</b>: each weight stored as integer codes (INT4/UINT4, INT8/UINT8, INT16/UINT16) plus scales,
  *       decoded by DequantizeLinear (uniform), or by DequantizeLinear, Cast and Gather from a table of
  *       power-of-two levels, then Mul by the scale (pow2). The decode computes the same float32 products as
@@ -184,8 +186,10 @@ public final class QuantizedArtifacts {
             real.clearNode().addAllNode(nodes);
         }
         new java.util.TreeMap<>(shared).values().forEach(real::addInitializer);
-        ModelProto simulated = withMetadata(source.toBuilder().setGraph(sim).build(), settingJson, Form.SIMULATED, null);
-        ModelProto realModel = source.toBuilder().setGraph(withoutComputedInputs(real)).build();
+        // float16 weights left unquantized go back to float16 (preparation gave them float32 twins)
+        ModelProto simulated = withMetadata(Preparation.restoreFloat16(source.toBuilder().setGraph(sim).build()),
+                settingJson, Form.SIMULATED, null);
+        ModelProto realModel = Preparation.restoreFloat16(source.toBuilder().setGraph(withoutComputedInputs(real)).build());
         return new QuantizedArtifacts(simulated, withMetadata(realModel, settingJson, Form.REAL, runtime), runtime,
                 java.util.Collections.unmodifiableMap(forms));
     }

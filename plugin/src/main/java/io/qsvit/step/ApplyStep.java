@@ -12,6 +12,8 @@ import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.eval.RuntimeCheck;
 import io.qsvit.model.OnnxModel;
+import io.qsvit.model.prepare.Preparation;
+import io.qsvit.eval.PreparedModels;
 import io.qsvit.model.OnnxWriter;
 import io.qsvit.model.TensorShapes;
 import io.qsvit.artifact.ArtifactFolder;
@@ -87,14 +89,15 @@ public final class ApplyStep {
      */
     public static ArtifactFolder.Outcome run(Path modelPath, Path settingPath, Path out, boolean djlServing,
                                              Preprocessing served, Runtime runtime) {
-        OnnxModel loaded = ModelInput.load(modelPath); // also an apply output folder: its real model, as evaluate reads it
+        // prepared (BatchNorm folded, ...); also an apply output folder: its real model, as evaluate reads it
+        Preparation.Prepared loaded = ModelInput.load(modelPath);
         Setting setting = Setting.read(settingFile(settingPath));
-        ModelLayers layers = layersToQuantize(loaded, setting.grouping());
+        ModelLayers layers = layersToQuantize(loaded.model(), setting.grouping());
         OnnxModel model = layers.model();
         setting.validate(layers);
         ImageShape servedImage = djlServing ? DjlServing.imageShape(model, served.layout()) : null; // checked before writing
         Map<String, String> inputs = new LinkedHashMap<>();
-        inputs.put("model", ModelDigest.of(loaded));
+        inputs.put("model", ModelDigest.of(loaded.original()));
         inputs.put("setting", Digests.ofCanonicalJson(setting)); // meaning, not formatting, of the setting file
         if (djlServing) {
             inputs.put("djl_translator", Digests.of(TranslatorJar.bytes())); // the output carries it in libs/
@@ -107,6 +110,7 @@ public final class ApplyStep {
             }
         }
         parameters.put("runtime", runtime.id());
+        parameters.put("preparation", Preparation.ID);
         StepContext context = new StepContext(NAME, ALGORITHM_VERSION, parameters, inputs);
         return ArtifactFolder.publish(out, context, (folder, timings) -> {
             QuantizedArtifacts artifacts = quantize(layers, setting, runtime);
@@ -120,6 +124,7 @@ public final class ApplyStep {
             RuntimeCheck.loads(folder.resolve(SIMULATED).resolve(OnnxModel.MODEL_FILE), "the simulated model apply wrote");
             Files.writeString(folder.resolve(SETTING_FILE), json(setting) + "\n");
             Map<String, Object> results = results(layers, setting, artifacts, folder.resolve(REAL));
+            results.put("preparation", loaded.record().toMap());
             if (servedImage != null) { // after the results: the real model's measured size is the model's alone
                 DjlServing.write(folder.resolve(SIMULATED), servedImage, served);
                 DjlServing.write(folder.resolve(REAL), servedImage, served);

@@ -12,6 +12,7 @@ import io.qsvit.eval.EnergyTable;
 import io.qsvit.eval.EvaluationData;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
+import io.qsvit.model.prepare.Preparation;
 import io.qsvit.quant.Scheme;
 import io.qsvit.quant.Setting;
 import io.qsvit.search.BoundsReport;
@@ -57,8 +58,9 @@ public final class BoundsStep {
                     + "sweep; merge the shards first (qsvit sensitivity-merge)");
         }
         JsonNode swept = PublishedMetadata.read(request.sensitivity(), SensitivityStep.NAME, SensitivityStep.ALGORITHM_VERSION);
-        OnnxModel model = ModelInput.load(request.model());
-        String modelDigest = ModelDigest.of(model);
+        Preparation.Prepared prepared = ModelInput.load(request.model());
+        OnnxModel model = prepared.model();
+        String modelDigest = ModelDigest.of(prepared.original());
         if (!modelDigest.equals(swept.at("/inputs/model").asText())) {
             throw new UserInputException("the sensitivity matrix in " + request.sensitivity() + " was measured on another "
                     + "model than " + request.model());
@@ -78,6 +80,7 @@ public final class BoundsStep {
         Map<String, Object> parameters = new LinkedHashMap<>(request.requirement().parameters());
         parameters.putAll(request.data().parameters());
         parameters.put("batch", request.batch());
+        parameters.put("preparation", Preparation.ID);
         StepContext context = new StepContext(NAME, ALGORITHM_VERSION, parameters, inputs);
         ArtifactFolder.Outcome outcome = ArtifactFolder.publish(out, context, (folder, timings) -> {
             try (TrialEvaluator evaluator = TrialEvaluator.open(layers, request.data(), table, request.threads(), request.batch())) {

@@ -7,7 +7,7 @@ import io.qsvit.artifact.StepContext;
 import io.qsvit.eval.EnergyTable;
 import io.qsvit.eval.EvaluationData;
 import io.qsvit.eval.ModelEvaluation;
-import io.qsvit.model.OnnxModel;
+import io.qsvit.model.prepare.Preparation;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,9 +46,9 @@ public final class EvaluateStep {
     /** Measures without writing anything (the CLI without --out). */
     public static Result measure(Request request) {
         Inputs in = Inputs.load(request);
-        ModelEvaluation model = ModelEvaluation.run(in.model, request.data(), in.table, request.threads(), request.batch());
+        ModelEvaluation model = ModelEvaluation.run(in.model.model(), request.data(), in.table, request.threads(), request.batch());
         ModelEvaluation baseline = in.baseline == null ? null
-                : ModelEvaluation.run(in.baseline, request.data(), in.table, request.threads(), request.batch());
+                : ModelEvaluation.run(in.baseline.model(), request.data(), in.table, request.threads(), request.batch());
         return new Result(null, model, baseline);
     }
 
@@ -56,14 +56,15 @@ public final class EvaluateStep {
     public static Result run(Request request, Path out) {
         Inputs in = Inputs.load(request);
         Map<String, String> digests = new LinkedHashMap<>();
-        digests.put("model", ModelDigest.of(in.model));
+        digests.put("model", ModelDigest.of(in.model.original()));
         digests.put("data", request.data().digest());
         if (in.baseline != null) {
-            digests.put("baseline", ModelDigest.of(in.baseline));
+            digests.put("baseline", ModelDigest.of(in.baseline.original()));
         }
         digests.put("energy_table", Digests.ofCanonicalJson(in.table));
         Map<String, Object> parameters = new LinkedHashMap<>(request.data().parameters());
         parameters.put("batch", request.batch());
+        parameters.put("preparation", Preparation.ID);
         StepContext context = new StepContext(NAME, ALGORITHM_VERSION, parameters, digests);
         Result[] measured = new Result[1];
         ArtifactFolder.Outcome outcome = ArtifactFolder.publish(out, context, (folder, timings) -> {
@@ -72,10 +73,10 @@ public final class EvaluateStep {
             EvaluationResults.Measured baseline = null;
             if (in.baseline != null) {
                 timings.put("baseline_images_per_second", measured[0].baseline().imagesPerSecond());
-                baseline = new EvaluationResults.Measured(in.baseline, digests.get("baseline"), measured[0].baseline());
+                baseline = new EvaluationResults.Measured(in.baseline.model(), digests.get("baseline"), measured[0].baseline());
             }
             EvaluationResults results = new EvaluationResults(
-                    new EvaluationResults.Measured(in.model, digests.get("model"), measured[0].model()), baseline, in.table);
+                    new EvaluationResults.Measured(in.model.model(), digests.get("model"), measured[0].model()), baseline, in.table);
             Files.writeString(folder.resolve(REPORT_FILE), EvaluationReport.markdown(results));
             return results.toMap();
         });
@@ -84,7 +85,7 @@ public final class EvaluateStep {
     }
 
     /** The request's files, loaded and checked before anything runs. */
-    private record Inputs(OnnxModel model, OnnxModel baseline, EnergyTable table) {
+    private record Inputs(Preparation.Prepared model, Preparation.Prepared baseline, EnergyTable table) {
         static Inputs load(Request request) {
             return new Inputs(ModelInput.load(request.model()),
                     request.baseline() == null ? null : ModelInput.load(request.baseline()),

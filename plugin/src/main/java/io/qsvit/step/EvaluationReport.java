@@ -3,6 +3,8 @@ package io.qsvit.step;
 import io.qsvit.eval.ClassMetrics;
 import io.qsvit.eval.EnergyEstimate;
 import io.qsvit.eval.ModelEvaluation;
+import io.qsvit.model.prepare.Preparation;
+import io.qsvit.model.prepare.PreparationRecord;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,11 @@ final class EvaluationReport {
             md.append(", baseline `").append(baseline.digest(), 0, 12).append("`");
         }
         md.append(", ").append(model.evaluation().top1().total()).append(" images.\n\n");
+        preparation(md, "model", model);
+        if (baseline != null) {
+            preparation(md, "baseline", baseline);
+        }
+        md.append('\n');
         summary(md, model.evaluation(), baseline == null ? null : baseline.evaluation(), model, baseline);
         groups(md, model.evaluation(), baseline == null ? null : baseline.evaluation());
         perClass(md, model.evaluation().metrics());
@@ -35,6 +42,40 @@ final class EvaluationReport {
         md.append("\nEnergy: weight layers only, ").append(results.table().source())
                 .append("; spike-driven layers cost firing rate x MACs accumulates, others MACs multiply-accumulates.\n");
         return md.toString();
+    }
+
+    /** How a model was prepared before it was measured: the graph measured is the prepared one. */
+    private static void preparation(StringBuilder md, String which, EvaluationResults.Measured measured) {
+        PreparationRecord record = Preparation.recordedIn(measured.file()).orElseThrow();
+        md.append("Prepared ").append(which).append(": ");
+        if (record.unchanged()) {
+            md.append("nothing to fold");
+        } else {
+            List<String> done = new ArrayList<>();
+            if (!record.folded().isEmpty()) {
+                done.add(record.folded().size() + " BatchNormalization folded into the layer before each");
+            }
+            if (record.float16() > 0) {
+                done.add(record.float16() + " float16 weights read as float32 behind a Cast");
+            }
+            if (record.laidOut() > 0) {
+                done.add(record.laidOut() + " weights stored as their layer reads them");
+            }
+            md.append(String.join(", ", done));
+        }
+        if (!record.kept().isEmpty()) {
+            md.append(", ").append(record.kept().size()).append(" BatchNormalization kept (")
+                    .append(record.kept().get(0).reason()).append(record.kept().size() > 1 ? ", ..." : "").append(")");
+        }
+        PreparationRecord.Check check = record.check();
+        if (check != null && check.skipped() == null) {
+            md.append(String.format(Locale.ROOT, "; its outputs are within %.0e of the original's on %d of %d probe inputs "
+                    + "(largest difference %.2g of their scale)", check.tolerance(), check.within(), check.probes(),
+                    check.maxRelative()));
+        } else if (check != null) {
+            md.append("; not checked against the original: ").append(check.skipped());
+        }
+        md.append(".\n");
     }
 
     private static void summary(StringBuilder md, ModelEvaluation m, ModelEvaluation b,

@@ -5,6 +5,7 @@ import io.qsvit.eval.EnergyEstimate;
 import io.qsvit.eval.EnergyTable;
 import io.qsvit.eval.ModelEvaluation;
 import io.qsvit.model.OnnxModel;
+import io.qsvit.model.prepare.Preparation;
 import io.qsvit.quant.MemoryAccount;
 
 import java.io.IOException;
@@ -91,6 +92,7 @@ record EvaluationResults(Measured model, Measured baseline, EnergyTable table) {
         energyMap.put("groups", groups);
         s.put("energy", energyMap);
         s.put("firing_rates", e.firingRates());
+        s.put("preparation", Preparation.recordedIn(measured.file()).orElseThrow().toMap());
         return s;
     }
 }

@@ -1,5 +1,8 @@
 package io.qsvit.step;
 
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qsvit.Folders;
 import io.qsvit.UserInputException;
@@ -11,6 +14,7 @@ import io.qsvit.eval.EnergyTable;
 import io.qsvit.eval.EvaluationData;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
+import io.qsvit.model.prepare.Preparation;
 import io.qsvit.search.AccuracyRequirement;
 import io.qsvit.search.Bounds;
 import io.qsvit.search.Budget;
@@ -35,10 +39,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -250,12 +256,13 @@ public final class ExploreStep {
         if (in.start != null) { // a cold search keeps the key it always had
             p.put("start_setting", in.start);
         }
+        p.put("preparation", Preparation.ID);
         return p;
     }
 
     private static Map<String, String> digests(Request request, Inputs in) {
         Map<String, String> digests = new LinkedHashMap<>();
-        digests.put("model", ModelDigest.of(in.layers.model()));
+        digests.put("model", ModelDigest.of(in.original));
         digests.put("data", request.data().digest());
         digests.put("bounds", in.bounds.digest());
         if (in.sensitivity != null) {
@@ -266,21 +273,21 @@ public final class ExploreStep {
     }
 
     /** The request's files, loaded and checked before anything runs. */
-    private record Inputs(ModelLayers layers, Bounds bounds, SensitivityMatrix sensitivity, AccuracyRequirement requirement,
-                          EnergyTable table, Setting start) {
+    private record Inputs(OnnxModel original, ModelLayers layers, Bounds bounds, SensitivityMatrix sensitivity,
+                          AccuracyRequirement requirement, EnergyTable table, Setting start) {
         static Inputs load(Request request) {
             Bounds bounds = Bounds.read(request.bounds());
             SensitivityMatrix sensitivity = request.sensitivity() == null ? null : SensitivityMatrix.read(request.sensitivity());
             if (sensitivity != null && !sensitivity.grouping().equals(bounds.high().grouping())) {
                 throw new UserInputException("the sensitivity matrix and the bounds group the model differently");
             }
-            OnnxModel model = ModelInput.load(request.model());
-            ModelLayers layers = ModelLayers.of(model, bounds.high().grouping());
+            Preparation.Prepared model = ModelInput.load(request.model());
+            ModelLayers layers = ModelLayers.of(model.model(), bounds.high().grouping());
             bounds.high().validate(layers);
             bounds.low().validate(layers);
             AccuracyRequirement requirement = AccuracyRequirement.of(bounds.requirement(), request.maxDrop(), request.targetAccuracy());
             EnergyTable table = request.energyTable() == null ? EnergyTable.defaults() : EnergyTable.read(request.energyTable());
-            return new Inputs(layers, bounds, sensitivity, requirement, table, start(request, layers, bounds));
+            return new Inputs(model.original(), layers, bounds, sensitivity, requirement, table, start(request, layers, bounds));
         }
 
         /** The released setting, when given and it fits this model's groups; a warm start is a shortcut, not a must. */

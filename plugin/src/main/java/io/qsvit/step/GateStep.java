@@ -12,6 +12,7 @@ import io.qsvit.eval.EnergyTable;
 import io.qsvit.eval.EvaluationData;
 import io.qsvit.eval.ModelEvaluation;
 import io.qsvit.model.OnnxModel;
+import io.qsvit.model.prepare.Preparation;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,26 +54,27 @@ public final class GateStep {
     }
 
     public static Result run(Request request, Path out) {
-        OnnxModel model = ModelInput.load(request.model());
-        OnnxModel release = ModelInput.load(request.release());
+        Preparation.Prepared model = ModelInput.load(request.model());
+        Preparation.Prepared release = ModelInput.load(request.release());
         EnergyTable table = request.energyTable() == null ? EnergyTable.defaults() : EnergyTable.read(request.energyTable());
         Map<String, String> digests = new LinkedHashMap<>();
-        digests.put("model", ModelDigest.of(model));
-        digests.put("release", ModelDigest.of(release));
+        digests.put("model", ModelDigest.of(model.original()));
+        digests.put("release", ModelDigest.of(release.original()));
         digests.put("data", request.data().digest());
         digests.put("energy_table", Digests.ofCanonicalJson(table));
         Map<String, Object> parameters = new LinkedHashMap<>(request.data().parameters());
         parameters.put("batch", request.batch());
         parameters.put("gates", request.gates().toMap());
+        parameters.put("preparation", Preparation.ID);
         StepContext context = new StepContext(NAME, ALGORITHM_VERSION, parameters, digests);
         ArtifactFolder.Outcome outcome = ArtifactFolder.publish(out, context, (folder, timings) -> {
-            ModelEvaluation candidate = ModelEvaluation.run(model, request.data(), table, request.threads(), request.batch());
-            ModelEvaluation released = ModelEvaluation.run(release, request.data(), table, request.threads(), request.batch());
+            ModelEvaluation candidate = ModelEvaluation.run(model.model(), request.data(), table, request.threads(), request.batch());
+            ModelEvaluation released = ModelEvaluation.run(release.model(), request.data(), table, request.threads(), request.batch());
             List<ReleaseGates.Check> checks = request.gates().check(candidate, released);
             boolean passed = checks.stream().allMatch(ReleaseGates.Check::passed);
             EvaluationResults evaluation = new EvaluationResults(
-                    new EvaluationResults.Measured(model, digests.get("model"), candidate),
-                    new EvaluationResults.Measured(release, digests.get("release"), released), table);
+                    new EvaluationResults.Measured(model.model(), digests.get("model"), candidate),
+                    new EvaluationResults.Measured(release.model(), digests.get("release"), released), table);
             Files.writeString(folder.resolve(EvaluateStep.REPORT_FILE), report(passed, checks, candidate, released)
                     + "\n" + EvaluationReport.markdown(evaluation).replaceFirst("# qsvit evaluation", "## Evaluation (baseline: the released model)"));
             Map<String, Object> results = new LinkedHashMap<>();

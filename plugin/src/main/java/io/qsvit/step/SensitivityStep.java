@@ -10,6 +10,7 @@ import io.qsvit.eval.EvaluationData;
 import io.qsvit.model.Grouping;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
+import io.qsvit.model.prepare.Preparation;
 import io.qsvit.quant.Scheme;
 import io.qsvit.eval.data.Dataset;
 import io.qsvit.search.Journal;
@@ -104,11 +105,11 @@ public final class SensitivityStep {
     }
 
     public static Result run(Request request, Path out, SweepListener listener) {
-        OnnxModel model = ModelInput.load(request.model());
-        ModelLayers layers = ModelLayers.of(model, request.grouping());
+        Preparation.Prepared prepared = ModelInput.load(request.model());
+        ModelLayers layers = ModelLayers.of(prepared.model(), request.grouping());
         EnergyTable table = EnergyTable.defaults();
         SensitivityMatrix prior = prior(request, layers, listener);
-        StepContext context = context(request, model, table, prior);
+        StepContext context = context(request, prepared.original(), table, prior);
         Path journalFile = journalFile(out, context.cacheKey());
         ArtifactFolder.Outcome outcome = ArtifactFolder.publish(out, context, (folder, timings) -> {
             if (prior != null) {
@@ -194,6 +195,7 @@ public final class SensitivityStep {
         p.put("grouping", request.grouping());
         p.putAll(request.data().parameters());
         p.put("batch", request.batch());
+        p.put("preparation", Preparation.ID);
         if (request.shard() != null) {
             p.put("shard", request.shard().toString());
         }

@@ -101,7 +101,10 @@ class QsvitCliTest {
         assertEquals(List.of("patch_split.conv1.conv", "patch_split.conv2.conv", "patch_split.conv3.conv", "patch_split.rpe.conv",
                 "blocks.0.attn", "blocks.0.mlp", "blocks.1.attn", "blocks.1.mlp", "head"), groups);
         assertEquals("initializer_name", report.at("/groups/4/layers/0/path_source").asText());
-        assertEquals("[\"Transpose\"]", report.at("/groups/4/layers/0/via").toString());
+        // prepared: the Linear weight behind its Transpose is stored as the MatMul reads it, BN folded into it
+        assertEquals("[]", report.at("/groups/4/layers/0/via").toString());
+        assertEquals(12, report.at("/preparation/batchnorm_folded").size());
+        assertEquals(12, report.at("/preparation/weights_laid_out").asInt()); // the 12 Linear weights; the head's is Gemm's
     }
 
     @Test

@@ -99,7 +99,7 @@ class LayerFinderTest {
     void nodeMetadataNameScopesAreUsedWhenNamesSayNothing() {
         NodeProto matmul = node("MatMul", "node_MatMul_0", new String[] {"x", "_val_3"}, "y").toBuilder()
                 .addMetadataProps(ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder()
-                        .setKey(LayerPaths.NAME_SCOPES).setValue("['', 'blocks.0', 'blocks.0.attn', 'blocks.0.attn.q']"))
+                        .setKey(LayerPaths.NAME_SCOPES).setValue("['', 'blocks.0', 'blocks.0.attn', 'blocks.0.attn.q', 'linear_3']"))
                 .build();
         GraphProto graph = GraphProto.newBuilder().addInitializer(floats("_val_3", 1, 4, 4)).addNode(matmul).build();
         Layer layer = LayerFinder.find(graph).get(0);
@@ -141,7 +141,14 @@ class LayerFinderTest {
 
     private static Layer layer(String path, String op) {
         return new Layer(0, path, Layer.PathSource.NODE_NAME, path + ".weight", false, path, op, 1, "x", path + ".out",
-                new int[] {4, 4}, 0, List.of(), null);
+                new int[] {4, 4}, 0, List.of(), null, nameKind(path, op));
+    }
+
+    /** The kind a layer's name suggests, as LayerKinds gives a layer the structure says nothing about. */
+    private static Layer.Kind nameKind(String path, String op) {
+        GroupKind named = GroupKind.fromName(path);
+        return named != null ? new Layer.Kind(named, Layer.KindSource.NAME, null)
+                : new Layer.Kind(op.startsWith("Conv") ? GroupKind.CONV_BLOCK : GroupKind.OTHER, Layer.KindSource.OPERATOR, null);
     }
 
     @Test

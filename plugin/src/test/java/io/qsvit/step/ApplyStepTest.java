@@ -17,6 +17,7 @@ import io.qsvit.model.Grouping;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
+import io.qsvit.model.prepare.Preparation;
 import io.qsvit.artifact.ArtifactFolder;
 import io.qsvit.artifact.Digests;
 import io.qsvit.quant.QuantizedArtifacts;
@@ -174,8 +175,9 @@ class ApplyStepTest {
         JsonNode plain = withoutTimings(dir.resolve("plain"));
         JsonNode served = withoutTimings(dir.resolve("served"));
         assertEquals(plain.get("results"), served.get("results")); // the real model's measured size is the model's
-        assertEquals("{\"runtime\":\"portable\"}", plain.get("parameters").toString()); // defaults filled in
-        assertEquals("{\"djl_serving\":true,\"runtime\":\"portable\"}", served.get("parameters").toString());
+        assertEquals("{\"runtime\":\"portable\",\"preparation\":\"" + Preparation.ID + "\"}", plain.get("parameters").toString());
+        assertEquals("{\"djl_serving\":true,\"runtime\":\"portable\",\"preparation\":\"" + Preparation.ID + "\"}",
+                served.get("parameters").toString());
         assertEquals(Digests.of(TranslatorJar.bytes()), served.at("/inputs/djl_translator").asText());
         assertFalse(plain.get("cache_key").equals(served.get("cache_key")));
     }

@@ -55,11 +55,12 @@ class RuntimeFormsTest {
             """;
     static final double TOLERANCE = 1e-5;
     /**
-     * Images of the 2,000 whose logits may differ beyond the tolerance in the integer form: measured 4 (Spikformer,
-     * uniform8: the integer MatMul's exact sum against the float MatMul's rounded one moved a membrane potential
-     * across its threshold), 0 in the other three cases; every other image's logits are bit-identical.
+     * Images of the 2,000 whose logits may differ beyond the tolerance in the integer form: measured 9 (Spikformer,
+     * uniform8, BatchNorm folded: the integer MatMul's exact sum against the float MatMul's rounded one moved a
+     * membrane potential across its threshold), 0 in the other three cases; every other image's logits are
+     * bit-identical.
      */
-    static final long MAX_FLIPPED_IMAGES = 4;
+    static final long MAX_FLIPPED_IMAGES = 9;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
