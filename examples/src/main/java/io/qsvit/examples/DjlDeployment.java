@@ -13,7 +13,8 @@ import io.qsvit.eval.EvaluationData;
 import io.qsvit.eval.ModelEvaluation;
 import io.qsvit.eval.data.DataFormat;
 import io.qsvit.eval.data.IdxDataset;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
+import io.qsvit.eval.data.ImageShape;
 import io.qsvit.model.OnnxModel;
 import io.qsvit.step.ApplyStep;
 
@@ -114,16 +115,17 @@ public final class DjlDeployment {
     }
 
     /** The images as 8-bit grey PNG files in one folder per class ("0" to "9"), the way a client has them. */
-    static Path writePngs(LabeledImages images, Path folder) throws IOException {
-        float[] pixels = new float[images.imageSize()];
+    static Path writePngs(Dataset images, Path folder) throws IOException {
+        ImageShape shape = images.shape().image();
+        float[] pixels = new float[shape.size()];
         for (int i = 0; i < images.size(); i++) {
-            images.copyPixels(i, 1, pixels);
-            BufferedImage image = new BufferedImage(images.width(), images.height(), BufferedImage.TYPE_BYTE_GRAY);
+            images.read(i, pixels);
+            BufferedImage image = new BufferedImage(shape.width(), shape.height(), BufferedImage.TYPE_BYTE_GRAY);
             int[] samples = new int[pixels.length];
             for (int p = 0; p < pixels.length; p++) {
                 samples[p] = Math.round(pixels[p] * 255); // the IDX byte the pixel was read from
             }
-            image.getRaster().setSamples(0, 0, images.width(), images.height(), 0, samples);
+            image.getRaster().setSamples(0, 0, shape.width(), shape.height(), 0, samples);
             Path classFolder = Files.createDirectories(folder.resolve(Integer.toString(images.label(i))));
             ImageIO.write(image, "png", classFolder.resolve(String.format("%05d.png", i)).toFile());
         }

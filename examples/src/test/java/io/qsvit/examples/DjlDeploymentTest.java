@@ -4,7 +4,7 @@ import ai.djl.util.Utils;
 import io.qsvit.eval.Accuracy;
 import io.qsvit.eval.OnnxClassifier;
 import io.qsvit.eval.data.IdxDataset;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +31,7 @@ class DjlDeploymentTest {
         assertEquals(IMAGES, r.agreeing()); // every top-1 prediction equal
         assertEquals(r.qsvitAccuracy(), r.djlAccuracy());
         // and both equal qsvit's accuracy of the same model on the IDX images the PNGs were written from
-        LabeledImages idx = IdxDataset.load(data, IdxDataset.TEST_SPLIT).first(IMAGES);
+        Dataset idx = IdxDataset.load(data, IdxDataset.TEST_SPLIT).first(IMAGES);
         try (OnnxClassifier classifier = OnnxClassifier.open(work.resolve("artifact/real/model.onnx"), 2)) {
             assertEquals(Accuracy.topK(classifier.scores(idx, 100), idx, 1).value(), r.djlAccuracy(), 1e-12);
         }

@@ -6,7 +6,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.qsvit.eval.EvaluationSession;
 import io.qsvit.eval.OnnxClassifier;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
+import io.qsvit.eval.data.MemoryDataset;
 import io.qsvit.model.Grouping;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
@@ -37,7 +38,7 @@ public final class DataPathBenchmark {
     }
 
     public static void run(Workload work, PrintWriter out) throws Exception {
-        LabeledImages images = work.images();
+        Dataset images = MemoryDataset.load(work.images(), 1);
         out.printf("data path: %s, %d images, batch %d, %d threads; medians of %d turns after a warm-up%n",
                 work.model(), images.size(), work.batch(), work.threads(), work.repeats());
         OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -104,11 +105,16 @@ public final class DataPathBenchmark {
     }
 
     /** A tensor over a direct buffer, which ONNX Runtime reads in place. */
-    private static OnnxTensor tensor(OrtEnvironment env, LabeledImages images, int start, int n) throws OrtException {
-        float[] pixels = new float[n * images.imageSize()];
-        images.copyPixels(start, n, pixels);
+    private static OnnxTensor tensor(OrtEnvironment env, Dataset images, int start, int n) throws OrtException {
+        int size = images.shape().size();
+        float[] pixels = new float[n * size];
+        float[] sample = new float[size];
+        for (int i = 0; i < n; i++) {
+            images.read(start + i, sample);
+            System.arraycopy(sample, 0, pixels, i * size, size);
+        }
         FloatBuffer buffer = ByteBuffer.allocateDirect(4 * pixels.length).order(ByteOrder.nativeOrder()).asFloatBuffer();
         buffer.put(pixels).rewind();
-        return OnnxTensor.createTensor(env, buffer, new long[] {n, images.channels(), images.height(), images.width()});
+        return OnnxTensor.createTensor(env, buffer, images.shape().batchShape(n, 0));
     }
 }

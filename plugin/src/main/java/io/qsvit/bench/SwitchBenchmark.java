@@ -3,7 +3,7 @@ package io.qsvit.bench;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.qsvit.eval.EvaluationSession;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
 import io.qsvit.model.Grouping;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
@@ -36,7 +36,7 @@ public final class SwitchBenchmark {
 
     public static void run(Workload work, PrintWriter out) throws Exception {
         ModelLayers model = ModelLayers.of(OnnxModel.load(work.model()), Grouping.QSVIT);
-        LabeledImages images = work.images().first(Math.min(EVALUATED, work.images().size()));
+        Dataset images = work.images().first(Math.min(EVALUATED, work.images().size()));
         out.printf("setting switch: %s, %d groups, %d layers, %d weights, %d threads; medians of %d turns after a warm-up%n",
                 work.model(), model.groups().size(), model.layers().size(), model.params(), work.threads(),
                 work.repeats());

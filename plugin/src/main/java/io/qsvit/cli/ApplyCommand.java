@@ -3,6 +3,7 @@ package io.qsvit.cli;
 import io.qsvit.step.ApplyStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -28,12 +29,17 @@ final class ApplyCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--djl-serving", description = "Also make simulated/ and real/ DJL Serving model folders: "
-            + "a serving.properties beside each model.onnx (engine OnnxRuntime, qsvit's translator, image shape).")
+            + "a serving.properties beside each model.onnx (engine OnnxRuntime, qsvit's translator, image shape and "
+            + "the preprocessing options below).")
     boolean djlServing;
+
+    @Mixin
+    PreprocessingOptions preprocessing;
 
     @Override
     public Integer call() {
-        spec.commandLine().getOut().println(Published.describe("apply", ApplyStep.run(model, setting, out, djlServing), out));
+        spec.commandLine().getOut().println(Published.describe("apply", ApplyStep.run(model, setting, out, djlServing,
+                preprocessing.preprocessing()), out));
         return 0;
     }
 }

@@ -3,13 +3,16 @@ package io.qsvit.cli;
 import io.qsvit.UserInputException;
 import io.qsvit.bench.ApplyBenchmark;
 import io.qsvit.bench.DataPathBenchmark;
+import io.qsvit.bench.ImagesBenchmark;
 import io.qsvit.bench.PytorchBenchmark;
 import io.qsvit.bench.SearchBenchmark;
 import io.qsvit.bench.SwitchBenchmark;
 import io.qsvit.bench.Workload;
 import io.qsvit.eval.data.DatasetSpec;
 import io.qsvit.eval.data.Datasets;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.DataFormat;
+import io.qsvit.eval.data.Dataset;
+import io.qsvit.eval.data.MemoryDataset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,7 +27,7 @@ import java.util.concurrent.Callable;
 @Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Performance benchmarks: medians after a warm-up, run in turns with baselines measured in the same process.")
 final class BenchmarkCommand implements Callable<Integer> {
-    enum Suite { apply, evaluate, all, search }
+    enum Suite { apply, evaluate, all, search, images }
 
     @Spec
     CommandSpec spec;
@@ -32,7 +35,9 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--suite", defaultValue = "apply", description = "apply: the apply step on a synthetic 55.9M-weight "
             + "model vs a byte copy and a protobuf read + write; evaluate: evaluation vs a bare ONNX Runtime loop, and a "
             + "setting switch vs evaluating 1000 images and vs a new session; all: both; search: explore's guided and "
-            + "heterogeneous strategies side by side on --bounds and --sensitivity (default: ${DEFAULT-VALUE}).")
+            + "heterogeneous strategies side by side on --bounds and --sensitivity; images: decode + preprocess vs PIL + "
+            + "torchvision, and evaluation end to end vs bare ONNX Runtime on a synthetic 224x224 model (default: "
+            + "${DEFAULT-VALUE}).")
     Suite suite;
 
     @Option(names = "--repeats", defaultValue = "5", description = "Measured turns after one warm-up (default: ${DEFAULT-VALUE}).")
@@ -74,6 +79,17 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--max-drop", description = "search: overrides the bounds' accuracy requirement.")
     Double maxDrop;
 
+    @Option(names = "--images", defaultValue = "70", description = "images: number of files when --data is not "
+            + "an image folder: scikit-image's photographs as JPEG, repeated (default: ${DEFAULT-VALUE}).")
+    int images;
+
+    @Option(names = "--workers", description = "images: reader threads (default: all cores).")
+    Integer workers;
+
+    @Option(names = "--blocks", defaultValue = "4", description = "images: MLP blocks of the synthetic 224x224 model "
+            + "(default: ${DEFAULT-VALUE}).")
+    int blocks;
+
     @Override
     public Integer call() throws Exception {
         if (repeats < 1 || threads < 1 || batch < 1) {
@@ -97,15 +113,29 @@ final class BenchmarkCommand implements Callable<Integer> {
             SearchBenchmark.run(new SearchBenchmark.Options(model, data, bounds, sensitivity, maxDrop, limit, threads), folder, out);
             return 0;
         }
+        if (suite == Suite.images) {
+            Path folder = work != null ? Files.createDirectories(work) : Files.createTempDirectory("qsvit-bench");
+            boolean imageFolder = spec.commandLine().getParseResult().hasMatchedOption("--data");
+            if (imageFolder && Datasets.detect(data) != DataFormat.IMAGES) {
+                throw new UserInputException("--suite images reads an image folder (one sub-folder per class); " + data
+                        + " holds " + Datasets.detect(data) + " data");
+            }
+            int imageBatch = spec.commandLine().getParseResult().hasMatchedOption("--batch") ? batch : 32;
+            ImagesBenchmark.run(new ImagesBenchmark.Options(imageFolder ? data : null, images, threads,
+                    workers != null ? workers : Runtime.getRuntime().availableProcessors(), imageBatch, repeats, blocks),
+                    folder, out);
+            return 0;
+        }
         if (suite != Suite.evaluate) {
             Path folder = work != null ? Files.createDirectories(work) : Files.createTempDirectory("qsvit-bench");
             ApplyBenchmark.run(scale, repeats, folder, out);
         }
         if (suite != Suite.apply) {
-            LabeledImages images = Datasets.open(data, DatasetSpec.detect()).images();
+            Dataset images = Datasets.open(data, DatasetSpec.detect());
             if (limit != null) {
                 images = images.first(limit);
             }
+            images = MemoryDataset.load(images, Runtime.getRuntime().availableProcessors());
             Workload workload = new Workload(model, data, images, threads, batch, repeats);
             DataPathBenchmark.run(workload, out);
             SwitchBenchmark.run(workload, out);

@@ -4,6 +4,7 @@ import io.qsvit.UserInputException;
 import io.qsvit.eval.EvaluationData;
 import io.qsvit.eval.data.DataFormat;
 import io.qsvit.eval.data.IdxDataset;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -27,10 +28,13 @@ final class DataOptions {
     @Option(names = "--seed", description = "Take a stratified subset of --limit images chosen with this seed.")
     Long seed;
 
+    @Mixin
+    PreprocessingOptions preprocessing;
+
     EvaluationData request() {
         if (seed != null && limit == null) {
             throw new UserInputException("--seed chooses a stratified subset and needs --limit");
         }
-        return new EvaluationData(data, DataFormat.parse(format), split, limit, seed);
+        return new EvaluationData(data, DataFormat.parse(format), split, limit, seed, preprocessing.preprocessing());
     }
 }

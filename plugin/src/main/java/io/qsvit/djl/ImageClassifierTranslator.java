@@ -8,8 +8,10 @@ import ai.djl.translate.Batchifier;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
-import io.qsvit.eval.data.ImagePixels;
+import io.qsvit.UserInputException;
 import io.qsvit.eval.data.ImageShape;
+import io.qsvit.eval.image.ImagePipeline;
+import io.qsvit.eval.image.Preprocessing;
 
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -17,19 +19,27 @@ import java.util.List;
 
 /**
  * Classifies images with a qsvit image classifier (an ONNX model taking float pixels [batch, channels,
- * height, width] in [0, 1] and giving class scores) under DJL. The pixels are made exactly as qsvit's image-folder
- * reader makes them ({@link ImagePixels}), so a model served by DJL and {@code qsvit evaluate} predict the
- * same class for the same image file. The work is done on Java arrays: DJL's OnnxRuntime engine runs models
+ * height, width], or channels-last, and giving class scores) under DJL. The pixels are made exactly as qsvit's
+ * image-folder reader makes them, by the same {@link ImagePipeline} and {@link Preprocessing} (resize, crop,
+ * mean/std, ...), so a model served by DJL and {@code qsvit evaluate} predict the same class for the same image. The work is done on Java arrays: DJL's OnnxRuntime engine runs models
  * but has no array operators of its own (it borrows another engine's, which would download native code).
  * Classes are named by their index, "0" to "K-1", as qsvit names the classes of unnamed data.
  */
 public final class ImageClassifierTranslator implements Translator<Image, Classifications> {
     private static final Batchifier BATCHIFIER = new HostStackBatchifier();
 
-    private final ImageShape shape;
+    private final ImagePipeline pipeline;
 
+    /** Images at the model's size, in [0, 1] (the {@code none} preset). */
     public ImageClassifierTranslator(ImageShape shape) {
-        this.shape = shape;
+        this(shape, Preprocessing.NONE);
+    }
+
+    /** Images preprocessed as {@code preprocessing} says, for a model taking [channels, height, width] {@code shape}. */
+    public ImageClassifierTranslator(ImageShape shape, Preprocessing preprocessing) {
+        ImageShape s = shape;
+        this.pipeline = new ImagePipeline(preprocessing, preprocessing.layout() == Preprocessing.Layout.HWC
+                ? io.qsvit.eval.data.SampleShape.of(s.height(), s.width(), s.channels()) : s.sample());
     }
 
     @Override
@@ -38,14 +48,15 @@ public final class ImageClassifierTranslator implements Translator<Image, Classi
             throw new TranslateException("qsvit's translator reads the images of DJL's default BufferedImageFactory, "
                     + "not " + input.getWrappedImage().getClass().getName());
         }
-        if (image.getHeight() != shape.height() || image.getWidth() != shape.width()) {
-            // no resizing: qsvit evaluates images at the model's size, and serving must predict as it does
-            throw new TranslateException("image is " + image.getHeight() + "x" + image.getWidth()
-                    + " (height x width) but the model takes " + shape.height() + "x" + shape.width());
+        float[] pixels = new float[pipeline.shape().size()];
+        try {
+            pipeline.apply(image, "image", pixels);
+        } catch (UserInputException e) {
+            // e.g. an image of another size where the preprocessing does not resize: serving predicts as qsvit evaluates
+            throw new TranslateException(e.getMessage());
         }
-        float[] pixels = new float[shape.size()];
-        ImagePixels.copy(image, shape.channels(), pixels, 0);
-        return new NDList(ctx.getNDManager().create(pixels, new Shape(shape.channels(), shape.height(), shape.width())));
+        int[] dims = pipeline.shape().dims();
+        return new NDList(ctx.getNDManager().create(pixels, new Shape(dims[0], dims[1], dims[2])));
     }
 
     @Override

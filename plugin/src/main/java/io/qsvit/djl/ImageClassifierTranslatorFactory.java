@@ -5,7 +5,9 @@ import ai.djl.modality.Classifications;
 import ai.djl.modality.cv.Image;
 import ai.djl.modality.cv.translator.BaseImageTranslatorFactory;
 import ai.djl.translate.Translator;
+import io.qsvit.UserInputException;
 import io.qsvit.eval.data.ImageShape;
+import io.qsvit.eval.image.Preprocessing;
 import io.qsvit.step.DjlServing;
 
 import java.util.ArrayList;
@@ -14,7 +16,8 @@ import java.util.Map;
 
 /**
  * Makes {@link ImageClassifierTranslator}s the way DJL makes its own image translators: from the arguments
- * {@code width}, {@code height} and {@code flag} (GRAYSCALE or COLOR), which a DJL Serving folder's
+ * {@code width}, {@code height} and {@code flag} (GRAYSCALE or COLOR), plus qsvit's image preprocessing
+ * ({@link #preprocessing}), which a DJL Serving folder's
  * serving.properties gives ({@code apply --djl-serving} writes them) or {@code Criteria.optArgument} sets.
  * As a DJL image translator factory it also takes a Path, URL, String or InputStream of an image, and DJL
  * Serving's Input/Output.
@@ -23,7 +26,33 @@ public final class ImageClassifierTranslatorFactory extends BaseImageTranslatorF
 
     @Override
     protected Translator<Image, Classifications> buildBaseTranslator(Model model, Map<String, ?> arguments) {
-        return new ImageClassifierTranslator(shape(arguments));
+        return new ImageClassifierTranslator(shape(arguments), preprocessing(arguments));
+    }
+
+    /**
+     * The image preprocessing the arguments give (serving.properties as {@code apply --djl-serving} writes it,
+     * or Criteria.optArgument): preset, resize, crop, channelOrder, divideBy, mean, std, layout; absent ones keep
+     * the preset's, and no preset is {@code none}.
+     */
+    static Preprocessing preprocessing(Map<String, ?> arguments) {
+        try {
+            return Preprocessing.of(text(arguments, "preset"), number(arguments, "resize"), number(arguments, "crop"),
+                    text(arguments, "channelOrder"), arguments.get("divideBy") == null ? null
+                            : Double.valueOf(arguments.get("divideBy").toString().strip()),
+                    text(arguments, "mean"), text(arguments, "std"), text(arguments, "layout"), null);
+        } catch (UserInputException | NumberFormatException e) {
+            throw new IllegalArgumentException("qsvit's translator: " + e.getMessage());
+        }
+    }
+
+    private static String text(Map<String, ?> arguments, String key) {
+        Object value = arguments.get(key);
+        return value == null ? null : value.toString();
+    }
+
+    private static Integer number(Map<String, ?> arguments, String key) {
+        Object value = arguments.get(key);
+        return value == null ? null : Integer.valueOf(value.toString().strip());
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.qsvit.eval;
 
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
 
 /** Top-k accuracy: how many images have their label among the k best-scored classes. */
 public record Accuracy(int correct, int total) {
@@ -11,7 +11,7 @@ public record Accuracy(int correct, int total) {
      * Top-k from class scores: an image counts when fewer than k classes score strictly higher than its label
      * (a tie with the label does not push it out).
      */
-    public static Accuracy topK(float[][] scores, LabeledImages data, int k) {
+    public static Accuracy topK(float[][] scores, Dataset data, int k) {
         int correct = 0;
         for (int i = 0; i < scores.length; i++) {
             float labelScore = scores[i][data.label(i)];

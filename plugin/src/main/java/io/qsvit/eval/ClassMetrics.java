@@ -4,8 +4,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.qsvit.UserInputException;
-import io.qsvit.eval.data.LabeledImages;
-import io.qsvit.eval.data.LoadedData;
+import io.qsvit.eval.data.Dataset;
+import io.qsvit.eval.data.ImageShape;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
@@ -51,8 +51,9 @@ public record ClassMetrics(double accuracy, @JsonProperty("macro_f1") double mac
     public record ConfusionTable(List<String> labels, long[][] counts) {
     }
 
-    public static ClassMetrics evaluate(Path modelFile, String inputName, LoadedData data, float[][] scores) {
-        LabeledImages images = data.images();
+    public static ClassMetrics evaluate(Path modelFile, String inputName, Dataset data, float[][] scores) {
+        Dataset images = data;
+        int features = data.shape().size();
         int classes = scores[0].length;
         List<Label> labels = new ArrayList<>();
         Map<Label, Integer> outputs = new HashMap<>();
@@ -60,25 +61,37 @@ public record ClassMetrics(double accuracy, @JsonProperty("macro_f1") double mac
             labels.add(new Label(data.className(c)));
             outputs.put(labels.get(c), c);
         }
-        Map<String, Integer> features = PixelFeatures.mapping(images.imageSize());
+        Map<String, Integer> featureIds = PixelFeatures.mapping(features);
         LabelFactory factory = new LabelFactory();
         // the Tribuo model owns the options and closes them with itself
-        try (ONNXExternalModel<Label> model = ONNXExternalModel.createOnnxModel(factory, features, outputs,
-                     new ImageTransformer(images.channels(), images.height(), images.width()), new LabelTransformer(),
+        try (ONNXExternalModel<Label> model = ONNXExternalModel.createOnnxModel(factory, featureIds, outputs,
+                     transformerShape(data), new LabelTransformer(),
                      new OrtSession.SessionOptions(), modelFile, inputName)) {
             int[] best = Accuracy.predictions(scores);
             List<Prediction<Label>> predictions = new ArrayList<>(scores.length);
             for (int i = 0; i < scores.length; i++) {
                 predictions.add(prediction(scores[i], best[i], labels, new ArrayExample<>(labels.get(images.label(i))),
-                        images.imageSize()));
+                        features));
             }
             LabelEvaluation evaluation = new LabelEvaluator().evaluate(model, predictions,
-                    new SimpleDataSourceProvenance(images.toString(), factory));
+                    new SimpleDataSourceProvenance(images.source(), factory));
             return of(evaluation, labels);
         } catch (OrtException e) {
             throw new UserInputException("Tribuo cannot load " + modelFile + " as an ONNX model: "
                     + e.getMessage().lines().findFirst().orElse(""));
         }
+    }
+
+    /**
+     * Tribuo's ImageTransformer, which the wrapped model carries (it is never run here: the scores are given),
+     * takes [channels, height, width]; other sample shapes are described to it as one flat row.
+     */
+    private static ImageTransformer transformerShape(Dataset data) {
+        if (data.shape().rank() == 3) {
+            ImageShape image = data.shape().image();
+            return new ImageTransformer(image.channels(), image.height(), image.width());
+        }
+        return new ImageTransformer(1, 1, data.shape().size());
     }
 
     private static Prediction<Label> prediction(float[] scores, int best, List<Label> labels, ArrayExample<Label> example,

@@ -5,10 +5,10 @@ import io.qsvit.artifact.Digests;
 import io.qsvit.eval.data.DataFormat;
 import io.qsvit.eval.data.DatasetSpec;
 import io.qsvit.eval.data.Datasets;
-import io.qsvit.eval.data.ImageShape;
-import io.qsvit.eval.data.LabeledImages;
-import io.qsvit.eval.data.LoadedData;
+import io.qsvit.eval.data.Dataset;
+import io.qsvit.eval.data.SampleShape;
 import io.qsvit.eval.data.Subset;
+import io.qsvit.eval.image.Preprocessing;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,20 +22,33 @@ import java.util.Map;
  * @param limit number of images, or null for all of them
  * @param seed  null for the first {@code limit} images, else the seed of a stratified subset
  */
-public record EvaluationData(Path path, DataFormat format, String split, Integer limit, Long seed) {
+public record EvaluationData(Path path, DataFormat format, String split, Integer limit, Long seed,
+                             Preprocessing preprocessing) {
 
-    /** Loads the images; {@code shape} (null when the model leaves it open) checks or completes the format. */
-    public LoadedData load(ImageShape shape) {
-        DatasetSpec spec = DatasetSpec.detect().withFormat(format).withSplit(split).withShape(shape);
-        LoadedData data = Datasets.open(path, spec);
-        if (data.images().size() == 0) {
-            throw new UserInputException("data " + path + " holds no images");
+    public EvaluationData {
+        preprocessing = preprocessing != null ? preprocessing : Preprocessing.NONE;
+    }
+
+    /** Without preprocessing (the {@code none} preset). */
+    public EvaluationData(Path path, DataFormat format, String split, Integer limit, Long seed) {
+        this(path, format, split, limit, seed, Preprocessing.NONE);
+    }
+
+    /**
+     * Opens the data and chooses the subset; {@code shape}, the model's sample shape (null when the model leaves
+     * it open), checks or completes the format. Samples are read later, when a step evaluates them.
+     */
+    public Dataset load(SampleShape shape) {
+        DatasetSpec spec = DatasetSpec.detect().withFormat(format).withSplit(split).withShape(shape)
+                .withPreprocessing(preprocessing);
+        Dataset data = Datasets.open(path, spec);
+        if (data.size() == 0) {
+            throw new UserInputException("data " + path + " holds no samples");
         }
         if (limit == null) {
             return data;
         }
-        LabeledImages chosen = (seed == null ? Subset.first(limit) : Subset.stratified(limit, seed)).of(data.images());
-        return new LoadedData(chosen, data.classNames());
+        return (seed == null ? Subset.first(limit) : Subset.stratified(limit, seed)).of(data);
     }
 
     /** The effective parameters, as metadata and cache keys record them (the path is an input, not a parameter). */
@@ -46,6 +59,7 @@ public record EvaluationData(Path path, DataFormat format, String split, Integer
         p.put("limit", limit);
         p.put("subset", limit == null ? "all" : seed == null ? "first" : "stratified");
         p.put("seed", seed);
+        p.put("preprocessing", preprocessing.parameters());
         return p;
     }
 

@@ -18,8 +18,8 @@ import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.qsvit.UserInputException;
-import io.qsvit.eval.data.ImageShape;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
+import io.qsvit.eval.data.SampleShape;
 import io.qsvit.model.DecodeChains;
 import io.qsvit.model.Group;
 import io.qsvit.model.Grouping;
@@ -131,12 +131,24 @@ public final class EvaluationSession implements AutoCloseable {
         return inputName;
     }
 
-    /** The [channels, height, width] the model's input declares, or null where any of them is symbolic. */
-    public ImageShape imageShape() {
-        if (inputShape.length != 4 || inputShape[1] <= 0 || inputShape[2] <= 0 || inputShape[3] <= 0) {
+    /** The sample shape the model's input declares (its dimensions after the batch), or null where one is symbolic. */
+    public SampleShape sampleShape() {
+        return sampleShapeOf(inputShape);
+    }
+
+    /** The dimensions after the batch axis, or null where there are none or one is symbolic. */
+    static SampleShape sampleShapeOf(long[] inputShape) {
+        if (inputShape.length < 2) {
             return null;
         }
-        return new ImageShape((int) inputShape[1], (int) inputShape[2], (int) inputShape[3]);
+        int[] dims = new int[inputShape.length - 1];
+        for (int i = 1; i < inputShape.length; i++) {
+            if (inputShape[i] <= 0 || inputShape[i] > Integer.MAX_VALUE) {
+                return null;
+            }
+            dims[i - 1] = (int) inputShape[i];
+        }
+        return SampleShape.of(dims);
     }
 
     /** True when the layer's input is spikes (accumulate-only), false for a MAC layer such as the encoder. */
@@ -183,7 +195,7 @@ public final class EvaluationSession implements AutoCloseable {
     }
 
     /** Scores of every image and the firing rate of every spike input, in one pass. */
-    public Outputs run(LabeledImages data, int batchSize) {
+    public Outputs run(Dataset data, int batchSize) {
         int batch = inputShape[0] > 0 ? (int) inputShape[0] : Math.max(1, Math.min(batchSize, data.size()));
         if (inputShape[0] > 0 && data.size() % batch != 0) {
             throw new UserInputException("the model's batch dimension is fixed at " + batch
@@ -195,13 +207,13 @@ public final class EvaluationSession implements AutoCloseable {
         checkFits(data);
         float[][] scores = new float[data.size()][];
         Map<String, Double> rateSums = new LinkedHashMap<>();
-        ImageBatches batches = new ImageBatches(data, batch);
         Map<String, OnnxTensor> feeds = new HashMap<>(fed);
-        try {
-            for (int start = 0; start < data.size(); start += batch) {
-                int n = batches.sizeAt(start);
-                try (OnnxTensor images = batches.tensorAt(start)) {
-                    feeds.put(inputName, images);
+        try (InputBatches batches = new InputBatches(data, batch)) {
+            for (int b = 0; b < batches.count(); b++) {
+                try (InputBatches.Next next = batches.next()) {
+                    int start = next.start();
+                    int n = next.size();
+                    feeds.put(inputName, next.tensor());
                     try (OrtSession.Result result = session.run(feeds)) {
                         float[][] batchScores = (float[][]) result.get(0).getValue();
                         System.arraycopy(batchScores, 0, scores, start, n);
@@ -231,14 +243,15 @@ public final class EvaluationSession implements AutoCloseable {
     public record Outputs(float[][] scores, Map<String, Double> firingRates) {
     }
 
-    private void checkFits(LabeledImages data) {
-        long[] wanted = {data.channels(), data.height(), data.width()};
-        for (int i = 0; i < 3 && i + 1 < inputShape.length; i++) {
-            if (inputShape[i + 1] > 0 && inputShape[i + 1] != wanted[i]) {
-                throw new UserInputException("data images are " + java.util.Arrays.toString(wanted)
-                        + " [channels, height, width] but the model input '" + inputName + "' is "
-                        + java.util.Arrays.toString(inputShape));
-            }
+    private void checkFits(Dataset data) {
+        int[] wanted = data.shape().dims();
+        boolean fits = wanted.length + 1 == inputShape.length;
+        for (int i = 0; fits && i < wanted.length; i++) {
+            fits = inputShape[i + 1] <= 0 || inputShape[i + 1] == wanted[i];
+        }
+        if (!fits) {
+            throw new UserInputException("data samples are " + data.shape() + " but the model input '" + inputName
+                    + "' is " + java.util.Arrays.toString(inputShape));
         }
     }
 

@@ -1,7 +1,6 @@
 package io.qsvit.eval;
 
-import io.qsvit.eval.data.LabeledImages;
-import io.qsvit.eval.data.LoadedData;
+import io.qsvit.eval.data.Dataset;
 import io.qsvit.model.Grouping;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
@@ -27,8 +26,8 @@ public record ModelEvaluation(Setting setting, Accuracy top1, Accuracy top5, int
         Setting setting = Setting.recordedIn(model).orElse(Setting.uniform(Grouping.QSVIT, Scheme.FLOAT32));
         ModelLayers layers = ModelLayers.of(model, setting.grouping());
         try (EvaluationSession session = EvaluationSession.openFixed(layers, threads)) {
-            LoadedData data = request.load(session.imageShape());
-            LabeledImages images = data.images();
+            Dataset data = request.load(session.sampleShape());
+            Dataset images = data;
             long start = System.nanoTime();
             EvaluationSession.Outputs outputs = session.run(images, batch);
             double seconds = (System.nanoTime() - start) / 1e9;

@@ -8,8 +8,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.qsvit.UserInputException;
-import io.qsvit.eval.data.ImageShape;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
+import io.qsvit.eval.data.SampleShape;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * An image classifier in an ONNX file, run by ONNX Runtime on the CPU: one session, reused for every batch.
- * The model must take one float tensor [batch, channels, height, width] and give class scores [batch, classes].
+ * The model must take one float tensor [batch, ...] (images: [batch, channels, height, width]) and give class
+ * scores [batch, classes].
  */
 public final class OnnxClassifier implements AutoCloseable {
     private final OrtSession session;
@@ -60,9 +61,9 @@ public final class OnnxClassifier implements AutoCloseable {
         }
         Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
         if (!(input.getValue().getInfo() instanceof TensorInfo in) || in.type != OnnxJavaType.FLOAT
-                || in.getShape().length != 4) {
+                || in.getShape().length < 2) {
             throw new UserInputException(model + ": input '" + input.getKey() + "' is " + input.getValue().getInfo()
-                    + "; a float tensor [batch, channels, height, width] is expected");
+                    + "; a float tensor [batch, ...] such as [batch, channels, height, width] is expected");
         }
         NodeInfo output = session.getOutputInfo().values().iterator().next();
         if (!(output.getInfo() instanceof TensorInfo out) || out.getShape().length != 2
@@ -73,18 +74,13 @@ public final class OnnxClassifier implements AutoCloseable {
         return new OnnxClassifier(session, input.getKey(), in.getShape(), (int) out.getShape()[1]);
     }
 
-    /** The [channels, height, width] the model's input declares, or null where any of them is symbolic. */
-    public ImageShape imageShape() {
-        for (int i = 1; i < 4; i++) {
-            if (inputShape[i] <= 0) {
-                return null;
-            }
-        }
-        return new ImageShape((int) inputShape[1], (int) inputShape[2], (int) inputShape[3]);
+    /** The sample shape the model's input declares, or null where a dimension is symbolic. */
+    public SampleShape sampleShape() {
+        return EvaluationSession.sampleShapeOf(inputShape);
     }
 
-    /** Class scores of every image, in order. */
-    public float[][] scores(LabeledImages data, int batchSize) {
+    /** Class scores of every sample, in order. */
+    public float[][] scores(Dataset data, int batchSize) {
         checkFits(data);
         int batch = fixedBatch() > 0 ? (int) fixedBatch() : Math.max(1, Math.min(batchSize, data.size()));
         if (fixedBatch() > 0 && data.size() % batch != 0) {
@@ -92,12 +88,12 @@ public final class OnnxClassifier implements AutoCloseable {
                     + " and does not divide the " + data.size() + " images");
         }
         float[][] all = new float[data.size()][];
-        ImageBatches batches = new ImageBatches(data, batch);
-        try {
-            for (int start = 0; start < data.size(); start += batch) {
-                int n = batches.sizeAt(start);
-                try (OnnxTensor tensor = batches.tensorAt(start);
-                     OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+        try (InputBatches batches = new InputBatches(data, batch)) {
+            for (int b = 0; b < batches.count(); b++) {
+                try (InputBatches.Next next = batches.next();
+                     OrtSession.Result result = session.run(Map.of(inputName, next.tensor()))) {
+                    int start = next.start();
+                    int n = next.size();
                     float[][] scores = (float[][]) result.get(0).getValue();
                     if (start == 0) {
                         checkLabels(data, scores[0].length);
@@ -115,22 +111,22 @@ public final class OnnxClassifier implements AutoCloseable {
         return inputShape[0];
     }
 
-    private void checkFits(LabeledImages data) {
-        long[] wanted = {data.channels(), data.height(), data.width()};
-        for (int i = 0; i < 3; i++) {
-            long declared = inputShape[i + 1];
-            if (declared > 0 && declared != wanted[i]) {
-                throw new UserInputException("data images are " + Arrays.toString(wanted)
-                        + " [channels, height, width] but the model input '" + inputName + "' is "
-                        + Arrays.toString(inputShape));
-            }
+    private void checkFits(Dataset data) {
+        int[] wanted = data.shape().dims();
+        boolean fits = wanted.length + 1 == inputShape.length;
+        for (int i = 0; fits && i < wanted.length; i++) {
+            fits = inputShape[i + 1] <= 0 || inputShape[i + 1] == wanted[i];
+        }
+        if (!fits) {
+            throw new UserInputException("data samples are " + data.shape() + " but the model input '" + inputName
+                    + "' is " + Arrays.toString(inputShape));
         }
         if (classes > 0) {
             checkLabels(data, classes);
         }
     }
 
-    private void checkLabels(LabeledImages data, int scored) {
+    private void checkLabels(Dataset data, int scored) {
         if (scored < 2) {
             throw new UserInputException("the model gives " + scored + " score per image; class scores are expected");
         }

@@ -5,6 +5,7 @@ import io.qsvit.ConfigFiles;
 import io.qsvit.UserInputException;
 import io.qsvit.eval.data.DataFormat;
 import io.qsvit.eval.data.IdxDataset;
+import io.qsvit.eval.image.Preprocessing;
 import io.qsvit.quant.Scheme;
 import io.qsvit.step.EvaluateStep;
 
@@ -26,7 +27,7 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
             throw new UserInputException("schema must be " + SCHEMA + ", not " + schema);
         }
         schema = SCHEMA;
-        data = data != null ? data : new Data(null, null, null, null);
+        data = data != null ? data : new Data(null, null, null, null, null, null, null, null, null, null, null, null, null);
         batch = batch != null ? positive("batch", batch) : EvaluateStep.DEFAULT_BATCH;
         threads = threads != null ? positive("threads", threads) : Runtime.getRuntime().availableProcessors();
         requirement = requirement != null ? requirement : new Requirement(null, null);
@@ -52,12 +53,45 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
         Long seed();
     }
 
-    /** The images every step evaluates on, unless a step chooses its own subset. */
-    public record Data(String format, String split, Integer limit, Long seed) {
+    /**
+     * The images every step evaluates on, unless a step chooses its own subset, and how image files become model
+     * input: a preset ({@code none}, {@code imagenet}) and explicit values over it, as the commands' options.
+     */
+    public record Data(String format, String split, Integer limit, Long seed, String preset, Integer resize,
+                       Integer crop, List<Double> mean, List<Double> std,
+                       @JsonProperty("channel_order") String channelOrder, @JsonProperty("divide_by") Double divideBy,
+                       String layout, String exif) {
         public Data {
             format = format != null ? DataFormat.parse(format).toString() : DataFormat.AUTO.toString();
             split = split != null ? split : IdxDataset.TEST_SPLIT;
             checkSubset("data", limit, seed);
+            preset = preset != null ? preset : "none";
+            try {
+                Preprocessing.of(preset, resize, crop, channelOrder, divideBy, text(mean), text(std), layout, exif);
+            } catch (UserInputException e) {
+                throw new UserInputException("data: " + e.getMessage());
+            }
+        }
+
+        /** The data without preprocessing options: format, split and subset. */
+        public Data(String format, String split, Integer limit, Long seed) {
+            this(format, split, limit, seed, null, null, null, null, null, null, null, null, null);
+        }
+
+        /** The preprocessing these values give. */
+        public Preprocessing preprocessing() {
+            return Preprocessing.of(preset, resize, crop, channelOrder, divideBy, text(mean), text(std), layout, exif);
+        }
+
+        private static String text(List<Double> values) {
+            if (values == null) {
+                return null;
+            }
+            StringBuilder s = new StringBuilder();
+            for (Double v : values) {
+                s.append(s.isEmpty() ? "" : ",").append(v);
+            }
+            return s.toString();
         }
     }
 

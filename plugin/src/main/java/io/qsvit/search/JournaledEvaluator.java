@@ -2,7 +2,7 @@ package io.qsvit.search;
 
 import io.qsvit.artifact.Digests;
 import io.qsvit.eval.Accuracy;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
 import io.qsvit.quant.Setting;
 
 import java.util.HashSet;
@@ -20,12 +20,12 @@ import java.util.stream.IntStream;
  */
 public final class JournaledEvaluator {
     private final TrialEvaluator evaluator;
-    private final LabeledImages images;
+    private final Dataset images;
     private final Journal journal;
     private final Set<String> asked = new HashSet<>();
     private long imagesEvaluated;
 
-    public JournaledEvaluator(TrialEvaluator evaluator, LabeledImages images, Journal journal) {
+    public JournaledEvaluator(TrialEvaluator evaluator, Dataset images, Journal journal) {
         this.evaluator = evaluator;
         this.images = images;
         this.journal = journal;
@@ -47,7 +47,7 @@ public final class JournaledEvaluator {
         if (done.isPresent()) {
             trial = done.get();
         } else {
-            LabeledImages range = from == 0 && to == images.size() ? images
+            Dataset range = from == 0 && to == images.size() ? images
                     : images.select(IntStream.range(from, to).toArray());
             trial = evaluator.evaluate(setting, range);
             journal.append(key, trial);

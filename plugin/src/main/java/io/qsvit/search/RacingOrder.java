@@ -1,6 +1,6 @@
 package io.qsvit.search;
 
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,11 +19,11 @@ public final class RacingOrder {
     private RacingOrder() {
     }
 
-    public static LabeledImages of(LabeledImages images, long seed) {
+    public static Dataset of(Dataset images, long seed) {
         return images.select(indices(images, seed));
     }
 
-    static int[] indices(LabeledImages images, long seed) {
+    static int[] indices(Dataset images, long seed) {
         List<List<Integer>> byClass = new ArrayList<>();
         for (int k = 0; k <= images.maxLabel(); k++) {
             byClass.add(new ArrayList<>());

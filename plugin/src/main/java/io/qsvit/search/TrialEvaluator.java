@@ -6,9 +6,13 @@ import io.qsvit.eval.EnergyTable;
 import io.qsvit.eval.EvaluationData;
 import io.qsvit.eval.EvaluationSession;
 import io.qsvit.eval.LayerCosts;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
+import io.qsvit.eval.data.MemoryDataset;
+import io.qsvit.eval.data.SampleBatches;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.quant.Setting;
+
+import java.util.function.UnaryOperator;
 
 /**
  * Evaluates settings of one model on fixed images, reusing one ONNX Runtime session (switching settings
@@ -16,12 +20,12 @@ import io.qsvit.quant.Setting;
  */
 public final class TrialEvaluator implements AutoCloseable {
     private final EvaluationSession session;
-    private final LabeledImages images;
+    private final Dataset images;
     private final LayerCosts costs;
     private final EnergyTable table;
     private final int batch;
 
-    private TrialEvaluator(EvaluationSession session, LabeledImages images, LayerCosts costs, EnergyTable table, int batch) {
+    private TrialEvaluator(EvaluationSession session, Dataset images, LayerCosts costs, EnergyTable table, int batch) {
         this.session = session;
         this.images = images;
         this.costs = costs;
@@ -29,7 +33,7 @@ public final class TrialEvaluator implements AutoCloseable {
         this.batch = batch;
     }
 
-    public static TrialEvaluator open(ModelLayers model, LabeledImages images, EnergyTable table, int threads, int batch) {
+    public static TrialEvaluator open(ModelLayers model, Dataset images, EnergyTable table, int threads, int batch) {
         EvaluationSession session = EvaluationSession.open(model, threads);
         try {
             return new TrialEvaluator(session, images, LayerCosts.measure(model), table, batch);
@@ -41,9 +45,20 @@ public final class TrialEvaluator implements AutoCloseable {
 
     /** Opens a session on the model, then loads the requested images checked against its input shape. */
     public static TrialEvaluator open(ModelLayers model, EvaluationData data, EnergyTable table, int threads, int batch) {
+        return open(model, data, UnaryOperator.identity(), table, threads, batch);
+    }
+
+    /**
+     * Opens a session on the model, opens the requested data with the model's sample shape (so libsvm files
+     * and image folders, which need it, work), puts the samples in {@code order} and keeps them in memory
+     * when they fit: every trial evaluates the same samples.
+     */
+    public static TrialEvaluator open(ModelLayers model, EvaluationData data, UnaryOperator<Dataset> order,
+                                      EnergyTable table, int threads, int batch) {
         EvaluationSession session = EvaluationSession.open(model, threads);
         try {
-            LabeledImages images = data.load(session.imageShape()).images();
+            Dataset images = MemoryDataset.cached(order.apply(data.load(session.sampleShape())),
+                    SampleBatches.defaultWorkers());
             return new TrialEvaluator(session, images, LayerCosts.measure(model), table, batch);
         } catch (RuntimeException e) {
             session.close();
@@ -55,7 +70,7 @@ public final class TrialEvaluator implements AutoCloseable {
         return session.model();
     }
 
-    public LabeledImages images() {
+    public Dataset images() {
         return images;
     }
 
@@ -65,7 +80,7 @@ public final class TrialEvaluator implements AutoCloseable {
     }
 
     /** The setting on some images (a racing stage, say); the trial records how many. */
-    public Trial evaluate(Setting setting, LabeledImages on) {
+    public Trial evaluate(Setting setting, Dataset on) {
         session.use(setting);
         EvaluationSession.Outputs outputs = session.run(on, batch);
         EnergyEstimate energy = EnergyEstimate.of(session.model(), setting, costs, outputs.firingRates(), table);

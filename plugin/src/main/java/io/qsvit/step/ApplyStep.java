@@ -18,6 +18,7 @@ import io.qsvit.artifact.Digests;
 import io.qsvit.artifact.ModelDigest;
 import io.qsvit.artifact.StepContext;
 import io.qsvit.eval.data.ImageShape;
+import io.qsvit.eval.image.Preprocessing;
 import io.qsvit.model.Grouping;
 import io.qsvit.quant.LayerWeights;
 import io.qsvit.quant.MemoryAccount;
@@ -62,16 +63,31 @@ public final class ApplyStep {
      *                    it the output is exactly what it was before the option existed (same cache key, same bytes)
      */
     public static ArtifactFolder.Outcome run(Path modelPath, Path settingPath, Path out, boolean djlServing) {
+        return run(modelPath, settingPath, out, djlServing, Preprocessing.NONE);
+    }
+
+    /**
+     * @param served how the DJL Serving folders' translator preprocesses images (written to serving.properties
+     *               and, unless it is the {@code none} preset, recorded as a parameter)
+     */
+    public static ArtifactFolder.Outcome run(Path modelPath, Path settingPath, Path out, boolean djlServing,
+                                             Preprocessing served) {
         OnnxModel loaded = OnnxModel.load(modelPath);
         Setting setting = Setting.read(settingFile(settingPath));
         ModelLayers layers = layersToQuantize(loaded, setting.grouping());
         OnnxModel model = layers.model();
         setting.validate(layers);
-        ImageShape servedImage = djlServing ? DjlServing.imageShape(model) : null; // checked before writing
+        ImageShape servedImage = djlServing ? DjlServing.imageShape(model, served.layout()) : null; // checked before writing
         Map<String, String> inputs = new LinkedHashMap<>();
         inputs.put("model", ModelDigest.of(loaded));
         inputs.put("setting", Digests.ofCanonicalJson(setting)); // meaning, not formatting, of the setting file
-        Map<String, Object> parameters = djlServing ? Map.of("djl_serving", true) : Map.of();
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        if (djlServing) {
+            parameters.put("djl_serving", true);
+            if (!served.isIdentity()) {
+                parameters.put("serving_preprocessing", served.parameters());
+            }
+        }
         StepContext context = new StepContext(NAME, ALGORITHM_VERSION, parameters, inputs);
         return ArtifactFolder.publish(out, context, (folder, timings) -> {
             QuantizedArtifacts artifacts = quantize(layers, setting);
@@ -83,8 +99,8 @@ public final class ApplyStep {
             Files.writeString(folder.resolve(SETTING_FILE), json(setting) + "\n");
             Map<String, Object> results = results(layers, setting, artifacts.real(), folder.resolve(REAL));
             if (servedImage != null) { // after the results: the real model's measured size is the model's alone
-                DjlServing.write(folder.resolve(SIMULATED), servedImage);
-                DjlServing.write(folder.resolve(REAL), servedImage);
+                DjlServing.write(folder.resolve(SIMULATED), servedImage, served);
+                DjlServing.write(folder.resolve(REAL), servedImage, served);
             }
             return results;
         });

@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.qsvit.UserInputException;
 import io.qsvit.eval.data.ImageShape;
+import io.qsvit.eval.image.Preprocessing;
 import io.qsvit.model.OnnxModel;
 
 import java.io.IOException;
@@ -33,6 +34,11 @@ public final class DjlServing {
 
     /** The [channels, height, width] of the model's image input; the serving layout needs them fixed. */
     public static ImageShape imageShape(OnnxModel model) {
+        return imageShape(model, Preprocessing.Layout.CHW);
+    }
+
+    /** As {@link #imageShape(OnnxModel)}, for an input in {@code layout} ([N, H, W, C] for HWC). */
+    public static ImageShape imageShape(OnnxModel model, Preprocessing.Layout layout) {
         GraphProto graph = model.proto().getGraph();
         List<String> initializers = graph.getInitializerList().stream().map(TensorProto::getName).toList();
         ValueInfoProto input = graph.getInputList().stream().filter(i -> !initializers.contains(i.getName()))
@@ -48,16 +54,27 @@ public final class DjlServing {
                     + "with channels, height and width fixed; " + model.file() + " input '" + input.getName()
                     + "' is " + describe(input));
         }
-        int channels = (int) shape.getDim(1).getDimValue();
+        boolean hwc = layout == Preprocessing.Layout.HWC;
+        int channels = (int) shape.getDim(hwc ? 3 : 1).getDimValue();
         if (channels != 1 && channels != 3) {
             throw new UserInputException("--djl-serving serves grey (1 channel) or RGB (3 channel) images; "
                     + model.file() + " input '" + input.getName() + "' has " + channels + " channels");
         }
-        return new ImageShape(channels, (int) shape.getDim(2).getDimValue(), (int) shape.getDim(3).getDimValue());
+        return new ImageShape(channels, (int) shape.getDim(hwc ? 1 : 2).getDimValue(),
+                (int) shape.getDim(hwc ? 2 : 3).getDimValue());
     }
 
     /** Writes {@value #FILE} into a folder that holds {@code model.onnx}. */
     public static void write(Path folder, ImageShape shape) throws IOException {
+        write(folder, shape, Preprocessing.NONE);
+    }
+
+    /**
+     * Writes {@value #FILE} with the image preprocessing the translator applies; the {@code none} preset adds no
+     * lines (the file stays what it was before preprocessing existed). EXIF handling is not written: DJL hands
+     * the translator decoded images, which carry no EXIF.
+     */
+    public static void write(Path folder, ImageShape shape, Preprocessing preprocessing) throws IOException {
         String properties = "# DJL Serving model folder: DJL's OnnxRuntime engine runs model.onnx, qsvit's translator\n"
                 + "# turns an image into the model's input and its scores into classifications\n"
                 + "engine=" + ENGINE + "\n"
@@ -65,7 +82,26 @@ public final class DjlServing {
                 + "width=" + shape.width() + "\n"
                 + "height=" + shape.height() + "\n"
                 + "flag=" + (shape.channels() == 1 ? GRAYSCALE : COLOR) + "\n";
+        if (!preprocessing.isIdentity()) {
+            properties += "# image preprocessing, as qsvit evaluated the model\n"
+                    + "preset=" + preprocessing.preset() + "\n"
+                    + "resize=" + (preprocessing.resize() == null ? 0 : preprocessing.resize()) + "\n"
+                    + "crop=" + (preprocessing.crop() == null ? 0 : preprocessing.crop()) + "\n"
+                    + "channelOrder=" + preprocessing.parameters().get("channel_order") + "\n"
+                    + "divideBy=" + preprocessing.divideBy() + "\n"
+                    + "mean=" + join(preprocessing.mean()) + "\n"
+                    + "std=" + join(preprocessing.std()) + "\n"
+                    + "layout=" + preprocessing.parameters().get("layout") + "\n";
+        }
         Files.writeString(folder.resolve(FILE), properties);
+    }
+
+    private static String join(List<Double> values) {
+        StringBuilder s = new StringBuilder();
+        for (Double v : values) {
+            s.append(s.isEmpty() ? "" : ",").append(v);
+        }
+        return s.toString();
     }
 
     private static String describe(ValueInfoProto input) {

@@ -9,7 +9,6 @@ import io.qsvit.artifact.ModelDigest;
 import io.qsvit.artifact.StepContext;
 import io.qsvit.eval.EnergyTable;
 import io.qsvit.eval.EvaluationData;
-import io.qsvit.eval.data.LabeledImages;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
 import io.qsvit.search.AccuracyRequirement;
@@ -137,11 +136,12 @@ public final class ExploreStep {
     }
 
     private static Exploration.Result search(Request request, Inputs in, Path journalFile) {
-        LabeledImages images = RacingOrder.of(request.data().load(null).images(), request.racingSeed());
         Journal journal = Journal.open(journalFile);
-        try (journal; TrialEvaluator evaluator = TrialEvaluator.open(in.layers, images, in.table, request.threads(), request.batch())) {
+        // the data opens with the model's sample shape, as in the other steps (libsvm and image folders need it)
+        try (journal; TrialEvaluator evaluator = TrialEvaluator.open(in.layers, request.data(),
+                data -> RacingOrder.of(data, request.racingSeed()), in.table, request.threads(), request.batch())) {
             journal.problems().forEach(System.err::println);
-            JournaledEvaluator evaluations = new JournaledEvaluator(evaluator, images, journal);
+            JournaledEvaluator evaluations = new JournaledEvaluator(evaluator, evaluator.images(), journal);
             Exploration exploration = new Exploration(in.layers, in.bounds.high().grouping(),
                     new Racing(evaluations, request.stages()), in.requirement);
             Exploration.Strategy strategy = request.strategy() == Strategy.GUIDED

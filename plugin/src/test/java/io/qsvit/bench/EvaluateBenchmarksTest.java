@@ -3,7 +3,7 @@ package io.qsvit.bench;
 import io.qsvit.Examples;
 import io.qsvit.eval.data.DatasetSpec;
 import io.qsvit.eval.data.Datasets;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Keeps the evaluation benchmarks runnable on a few images; their numbers are only meaningful run by hand. */
 class EvaluateBenchmarksTest {
-    private static final LabeledImages IMAGES = Datasets.open(Examples.subset(), DatasetSpec.detect()).images().first(40);
+    private static final Dataset IMAGES = Datasets.open(Examples.subset(), DatasetSpec.detect()).first(40);
 
     private static Workload workload(Path model) {
         return new Workload(model, Examples.subset(), IMAGES, 1, 20, 1);

@@ -11,7 +11,7 @@ import io.qsvit.eval.EvaluationData;
 import io.qsvit.eval.OnnxClassifier;
 import io.qsvit.eval.data.DataFormat;
 import io.qsvit.eval.data.IdxDataset;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
 import io.qsvit.quant.Setting;
@@ -152,8 +152,8 @@ class ExploreCommandTest {
 
     @Test
     void theChosenSettingsAccuracyIsWhatOnnxRuntimeGivesForTheAppliedModel() throws IOException {
-        LabeledImages images = new EvaluationData(Examples.subset(), DataFormat.AUTO, IdxDataset.TEST_SPLIT, 300, 3L)
-                .load(null).images();
+        Dataset images = new EvaluationData(Examples.subset(), DataFormat.AUTO, IdxDataset.TEST_SPLIT, 300, 3L)
+                .load(null);
         for (String strategy : List.of("guided", "het")) {
             Path applied = dir.resolve(strategy + "-applied");
             ApplyStep.run(Examples.model("sdtv2"), dir.resolve(strategy).resolve("setting.json"), applied);

@@ -21,7 +21,7 @@ import io.qsvit.eval.data.DatasetSpec;
 import io.qsvit.eval.data.Datasets;
 import io.qsvit.eval.data.IdxDataset;
 import io.qsvit.eval.data.ImageShape;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
 import io.qsvit.step.ApplyStep;
 import io.qsvit.step.DjlServing;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,10 +70,10 @@ class ImageClassifierTranslatorTest {
         artifact = dir.resolve("artifact");
         ApplyStep.run(Examples.model("sdtv2"), setting, artifact, true);
         pngs = dir.resolve("pngs");
-        LabeledImages images = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT).first(IMAGES);
+        Dataset images = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT).first(IMAGES);
         float[] pixels = new float[784];
         for (int i = 0; i < IMAGES; i++) {
-            images.copyPixels(i, 1, pixels);
+            images.read(i, pixels);
             int[] samples = new int[784];
             for (int p = 0; p < 784; p++) {
                 samples[p] = Math.round(pixels[p] * 255);
@@ -86,7 +86,7 @@ class ImageClassifierTranslatorTest {
         try (Stream<Path> all = Files.walk(pngs)) {
             files.addAll(all.filter(Files::isRegularFile).sorted().toList()); // class folders 0-9, then names
         }
-        LabeledImages read = Datasets.open(pngs, DatasetSpec.detect().withShape(new ImageShape(1, 28, 28))).images();
+        Dataset read = Datasets.open(pngs, DatasetSpec.detect().withShape(new ImageShape(1, 28, 28)));
         try (OnnxClassifier classifier = OnnxClassifier.open(artifact.resolve("real/model.onnx"), 2)) {
             qsvit = Accuracy.predictions(classifier.scores(read, IMAGES));
         }
@@ -133,7 +133,8 @@ class ImageClassifierTranslatorTest {
             BufferedImage large = new BufferedImage(32, 30, BufferedImage.TYPE_BYTE_GRAY);
             TranslateException e = assertThrows(TranslateException.class,
                     () -> predictor.predict(ImageFactory.getInstance().fromImage(large)));
-            assertEquals("image is 30x32 (height x width) but the model takes 28x28", e.getMessage());
+            assertEquals("image is 30x32 (height x width) but the model takes 28x28 (resize and crop with --preset"
+                    + " imagenet or --resize/--crop)", e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.qsvit.eval;
 
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
+import io.qsvit.eval.data.MemoryDataset;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -16,7 +17,7 @@ class AccuracyTest {
 
     @Test
     void topKCountsClassesScoredStrictlyHigher() {
-        LabeledImages three = new LabeledImages(new float[3], new int[] {0, 1, 2}, 1, 1, 1);
+        Dataset three = new MemoryDataset(new float[3], new int[] {0, 1, 2}, 1, 1, 1);
         float[][] scores = {
             {0.9f, 0.1f, 0.0f},   // label 0 best
             {0.5f, 0.2f, 0.3f},   // label 1 third

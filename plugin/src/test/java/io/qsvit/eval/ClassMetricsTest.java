@@ -1,8 +1,11 @@
 package io.qsvit.eval;
 
 import io.qsvit.Examples;
-import io.qsvit.eval.data.LabeledImages;
-import io.qsvit.eval.data.LoadedData;
+import io.qsvit.eval.data.Dataset;
+import io.qsvit.eval.data.SampleShape;
+import io.qsvit.eval.data.MemoryDataset;
+import io.qsvit.eval.data.Dataset;
+import io.qsvit.eval.data.SampleShape;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -15,14 +18,14 @@ class ClassMetricsTest {
     void tribuoMetricsMatchAHandCount() {
         // 28x28 images are what the reference model takes; only labels and scores matter here
         int n = 6;
-        LabeledImages images = new LabeledImages(new float[n * 784], new int[] {0, 0, 1, 1, 2, 2}, 1, 28, 28);
         float[][] scores = new float[n][10];
         int[] predicted = {0, 1, 1, 1, 2, 0};
         for (int i = 0; i < n; i++) {
             scores[i][predicted[i]] = 5;
         }
         ClassMetrics m = ClassMetrics.evaluate(Examples.model("sdtv2"), "image",
-                new LoadedData(images, List.of("tee", "trouser", "pullover")), scores);
+                new MemoryDataset(new float[n * 784], new int[] {0, 0, 1, 1, 2, 2}, SampleShape.of(1, 28, 28),
+                        List.of("tee", "trouser", "pullover"), "memory"), scores);
         assertEquals(4.0 / 6, m.accuracy(), 1e-12);
         // precision/recall: tee 1/2, 1/2; trouser 2/3, 2/2; pullover 1/1, 1/2
         ClassMetrics.PerClass tee = m.perClass().get(0);

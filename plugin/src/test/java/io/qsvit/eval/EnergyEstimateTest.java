@@ -1,6 +1,7 @@
 package io.qsvit.eval;
 
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
+import io.qsvit.eval.data.MemoryDataset;
 import io.qsvit.model.Grouping;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
@@ -24,7 +25,7 @@ class EnergyEstimateTest {
         ModelLayers model = ModelLayers.of(OnnxModel.load(file), Grouping.QSVIT);
         // spikes per image: (1,1,0), (0,0,0), (1,1,1): rate 5/9
         float[] pixels = {0.9f, 0.6f, 0.1f, 0.0f, 0.2f, 0.4f, 0.49f, 1.0f, 0.5f, 0.7f, 1.0f, 0.0f};
-        LabeledImages images = new LabeledImages(pixels, new int[] {0, 1, 1}, 1, 2, 2);
+        Dataset images = new MemoryDataset(pixels, new int[] {0, 1, 1}, 1, 2, 2);
         Map<String, Double> rates;
         try (EvaluationSession session = EvaluationSession.open(model, 1)) {
             rates = session.run(images, 3).firingRates();

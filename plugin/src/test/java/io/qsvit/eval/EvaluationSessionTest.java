@@ -2,7 +2,8 @@ package io.qsvit.eval;
 
 import io.qsvit.Examples;
 import io.qsvit.eval.data.IdxDataset;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
+import io.qsvit.eval.data.MemoryDataset;
 import io.qsvit.model.Grouping;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
@@ -33,7 +34,7 @@ class EvaluationSessionTest {
                 Files.write(dir.resolve("spiking.onnx"), TestGraphs.spikingClassifier().toByteArray())), Grouping.QSVIT);
         // pixels 0..2 become the hidden spikes (>= 0.5): image 0 fires 2 of 3, image 1 fires 0, image 2 fires 3
         float[] pixels = {0.9f, 0.6f, 0.1f, 0.0f, 0.2f, 0.4f, 0.49f, 1.0f, 0.5f, 0.7f, 1.0f, 0.0f};
-        LabeledImages images = new LabeledImages(pixels, new int[] {0, 1, 1}, 1, 2, 2);
+        Dataset images = new MemoryDataset(pixels, new int[] {0, 1, 1}, 1, 2, 2);
         try (EvaluationSession session = EvaluationSession.open(model, 1)) {
             EvaluationSession.Outputs out = session.run(images, 2); // two batches: rates must be weighted by size
             Layer enc = model.layers().get(0);
@@ -54,7 +55,7 @@ class EvaluationSessionTest {
         String yaml = "default: uniform4\ngroups: {stage3.block1: pow2-4, head: float32}\n";
         Path setting = Files.writeString(dir.resolve("s.yaml"), yaml);
         ApplyStep.run(Examples.model("sdtv2"), setting, dir.resolve("applied"));
-        LabeledImages images = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT).first(100);
+        Dataset images = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT).first(100);
         float[][] expected;
         try (OnnxClassifier simulated = OnnxClassifier.open(dir.resolve("applied/simulated/model.onnx"), 2)) {
             expected = simulated.scores(images, 50);

@@ -11,7 +11,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.qsvit.Examples;
 import io.qsvit.eval.data.IdxDataset;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
 import io.qsvit.model.Group;
 import io.qsvit.model.Grouping;
 import io.qsvit.model.Layer;
@@ -67,7 +67,7 @@ class RealArtifactTest {
 
     @TempDir
     static Path dir;
-    static LabeledImages images;
+    static Dataset images;
 
     @BeforeAll
     static void applyBothModels() throws IOException {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qsvit.Examples;
 import io.qsvit.eval.data.IdxDataset;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -60,7 +60,7 @@ class ReferenceModelsTest {
     @MethodSource("manifests")
     void bundledSubsetAccuracyIsExactlyTheManifests(Path manifest) {
         JsonNode expected = read(manifest).at("/accuracy_onnxruntime/bundled_subset_2000");
-        LabeledImages data = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT);
+        Dataset data = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT);
         assertEquals(expected.get("total").asInt(), data.size());
         assertEquals(expected.get("correct").asInt(), correct(manifest, data));
     }
@@ -70,12 +70,12 @@ class ReferenceModelsTest {
     void fullTestSetAccuracyIsExactlyTheManifests(Path manifest) {
         assumeTrue(Files.isDirectory(Examples.FULL_FASHION_MNIST), "needs Debian's dataset-fashion-mnist");
         JsonNode expected = read(manifest).at("/accuracy_onnxruntime/fashion_mnist_test_10000");
-        LabeledImages data = IdxDataset.load(Examples.FULL_FASHION_MNIST, IdxDataset.TEST_SPLIT);
+        Dataset data = IdxDataset.load(Examples.FULL_FASHION_MNIST, IdxDataset.TEST_SPLIT);
         assertEquals(10_000, data.size());
         assertEquals(expected.get("correct").asInt(), correct(manifest, data));
     }
 
-    private static int correct(Path manifest, LabeledImages data) {
+    private static int correct(Path manifest, Dataset data) {
         try (OnnxClassifier model = OnnxClassifier.open(manifest.resolveSibling("model.onnx"), 2)) {
             return Accuracy.topK(model.scores(data, 250), data, 1).correct();
         }

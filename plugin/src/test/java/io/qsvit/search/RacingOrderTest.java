@@ -1,6 +1,7 @@
 package io.qsvit.search;
 
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
+import io.qsvit.eval.data.MemoryDataset;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -11,14 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RacingOrderTest {
     /** 100 one-pixel images: 50 of class 0, 30 of class 1, 20 of class 2, in blocks; pixel i holds i. */
-    static LabeledImages blocks() {
+    static Dataset blocks() {
         int[] labels = new int[100];
         float[] pixels = new float[100];
         for (int i = 0; i < 100; i++) {
             labels[i] = i < 50 ? 0 : i < 80 ? 1 : 2;
             pixels[i] = i;
         }
-        return new LabeledImages(pixels, labels, 1, 1, 1);
+        return new MemoryDataset(pixels, labels, 1, 1, 1);
     }
 
     @Test
@@ -41,10 +42,10 @@ class RacingOrderTest {
     void theSeedDecidesTheOrderWithinEachClass() {
         assertArrayEquals(RacingOrder.indices(blocks(), 5), RacingOrder.indices(blocks(), 5));
         assertTrue(!Arrays.equals(RacingOrder.indices(blocks(), 5), RacingOrder.indices(blocks(), 6)));
-        LabeledImages ordered = RacingOrder.of(blocks(), 5);
+        Dataset ordered = RacingOrder.of(blocks(), 5);
         int first = RacingOrder.indices(blocks(), 5)[0];
         float[] pixel = new float[1];
-        ordered.copyPixels(0, 1, pixel);
+        ordered.read(0, pixel);
         assertEquals(first, (int) pixel[0]);
         assertEquals(blocks().label(first), ordered.label(0));
     }

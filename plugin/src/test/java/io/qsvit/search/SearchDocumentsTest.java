@@ -39,7 +39,7 @@ class SearchDocumentsTest {
                 matrix.groups().stream().map(SensitivityMatrix.GroupEntry::name).toList());
         EvaluationData data = new EvaluationData(Examples.subset(), DataFormat.AUTO, IdxDataset.TEST_SPLIT, 300, 7L);
         ModelLayers layers = ModelLayers.of(OnnxModel.load(Examples.model("sdtv2")), stages);
-        try (TrialEvaluator evaluator = TrialEvaluator.open(layers, data.load(null).images(), EnergyTable.defaults(), 2, 300)) {
+        try (TrialEvaluator evaluator = TrialEvaluator.open(layers, data.load(null), EnergyTable.defaults(), 2, 300)) {
             Trial fresh = evaluator.evaluate(new Setting(stages, Scheme.FLOAT32, Map.of("stage4", Scheme.parse("uniform4"))));
             assertEquals(matrix.cells().get("stage4").get("uniform4").correct(), fresh.correct());
         }

@@ -6,7 +6,7 @@ import io.qsvit.eval.EnergyTable;
 import io.qsvit.eval.EvaluationData;
 import io.qsvit.eval.data.DataFormat;
 import io.qsvit.eval.data.IdxDataset;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
 import io.qsvit.model.Granularity;
 import io.qsvit.model.Group;
 import io.qsvit.model.Grouping;
@@ -49,7 +49,7 @@ public final class SearchFixtures {
     static void write(OnnxModel model, EvaluationData data, Grouping grouping, double maxDrop, double toleranceHigh,
                       double toleranceLow, Path out) throws IOException {
         ModelLayers layers = ModelLayers.of(model, grouping);
-        LabeledImages images = data.load(null).images();
+        Dataset images = data.load(null);
         try (TrialEvaluator evaluator = TrialEvaluator.open(layers, images, EnergyTable.defaults(), 2, 250)) {
             Trial baseline = evaluator.evaluate(Setting.uniform(grouping, Scheme.FLOAT32));
             Map<String, Map<String, Trial>> cells = new LinkedHashMap<>();

@@ -12,7 +12,7 @@ import io.qsvit.eval.EvaluationSession;
 import io.qsvit.eval.LayerCosts;
 import io.qsvit.eval.OnnxClassifier;
 import io.qsvit.eval.data.IdxDataset;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
 import io.qsvit.model.Grouping;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
@@ -56,7 +56,7 @@ class ApplyStepTest {
              "groups": {"blocks.0": "uniform4-asym-tensor", "head": "uniform8-tensor"}}
             """;
 
-    static LabeledImages images;
+    static Dataset images;
     static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir

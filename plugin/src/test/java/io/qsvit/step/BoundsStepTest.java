@@ -9,7 +9,7 @@ import io.qsvit.eval.EnergyTable;
 import io.qsvit.eval.EvaluationData;
 import io.qsvit.eval.data.DataFormat;
 import io.qsvit.eval.data.IdxDataset;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
 import io.qsvit.model.Group;
 import io.qsvit.model.Grouping;
 import io.qsvit.model.ModelLayers;
@@ -132,7 +132,7 @@ class BoundsStepTest {
         assertEquals(ArtifactFolder.Outcome.WRITTEN, result.outcome());
     }
 
-    static LabeledImages images(int n) {
+    static Dataset images(int n) {
         return IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT).first(n);
     }
 

@@ -10,7 +10,7 @@ import io.qsvit.eval.EvaluationData;
 import io.qsvit.eval.OnnxClassifier;
 import io.qsvit.eval.data.DataFormat;
 import io.qsvit.eval.data.IdxDataset;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +44,7 @@ class EvaluateStepTest {
     }
 
     /** Predictions of a model from plain ONNX Runtime, independent of the step's evaluation session. */
-    static int[] plainPredictions(Path model, LabeledImages images) {
+    static int[] plainPredictions(Path model, Dataset images) {
         try (OnnxClassifier classifier = OnnxClassifier.open(model, 2)) {
             return Accuracy.predictions(classifier.scores(images, 100));
         }
@@ -52,7 +52,7 @@ class EvaluateStepTest {
 
     @Test
     void accuracyAndAgreementEqualAPlainOnnxRuntimeRun() {
-        LabeledImages images = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT).first(IMAGES);
+        Dataset images = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT).first(IMAGES);
         int[] model = plainPredictions(quantized.resolve("model.onnx"), images);
         int[] baseline = plainPredictions(Examples.model("sdtv2"), images);
         int modelCorrect = 0;

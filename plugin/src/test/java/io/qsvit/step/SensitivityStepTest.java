@@ -11,7 +11,7 @@ import io.qsvit.eval.EvaluationData;
 import io.qsvit.eval.OnnxClassifier;
 import io.qsvit.eval.data.DataFormat;
 import io.qsvit.eval.data.IdxDataset;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
 import io.qsvit.model.Granularity;
 import io.qsvit.model.Grouping;
 import io.qsvit.quant.Scheme;
@@ -119,7 +119,7 @@ class SensitivityStepTest {
         return node;
     }
 
-    static int correctOf(Path model, LabeledImages images) {
+    static int correctOf(Path model, Dataset images) {
         try (OnnxClassifier classifier = OnnxClassifier.open(model, 2)) {
             return Accuracy.topK(classifier.scores(images, 100), images, 1).correct();
         }
@@ -134,7 +134,7 @@ class SensitivityStepTest {
         Path file = own.resolve("setting.json");
         setting.write(file);
         ApplyStep.run(Examples.model("sdtv2"), file, own.resolve("applied"));
-        LabeledImages images = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT).first(IMAGES);
+        Dataset images = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT).first(IMAGES);
         assertEquals(correctOf(own.resolve("applied/simulated/model.onnx"), images), cell.correct());
         assertEquals(IMAGES, cell.images());
         assertEquals(cell.correct() / (double) IMAGES, cell.accuracy(), 0);

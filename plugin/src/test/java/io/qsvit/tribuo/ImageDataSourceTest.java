@@ -10,7 +10,6 @@ import io.qsvit.artifact.Digests;
 import io.qsvit.eval.data.DatasetSpec;
 import io.qsvit.eval.data.IdxDataset;
 import io.qsvit.eval.data.ImageShape;
-import io.qsvit.eval.data.LabeledImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.Dataset;
@@ -42,9 +41,9 @@ class ImageDataSourceTest {
         assertEquals(2000, dataset.size());
         assertEquals(784, dataset.getFeatureMap().size());
         assertEquals(10, dataset.getOutputInfo().size());
-        LabeledImages images = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT);
+        io.qsvit.eval.data.Dataset images = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT);
         float[] pixels = new float[784];
-        images.copyPixels(1, 1, pixels);
+        images.read(1, pixels);
         Example<Label> second = dataset.getExample(1);
         assertEquals(Integer.toString(images.label(1)), second.getOutput().getLabel());
         assertEquals(784, second.size());
@@ -109,7 +108,7 @@ class ImageDataSourceTest {
     @Test
     void libsvmWithoutAShapeIsRefused() throws IOException {
         Path file = Files.writeString(dir.resolve("data.libsvm"), "1 1:0.5\n");
-        assertEquals("libsvm data needs the image shape (channels, height, width)",
+        assertEquals("libsvm data needs the sample shape (the model input's, or given)",
                 assertThrows(UserInputException.class, () -> new ImageDataSource(file, DatasetSpec.detect())).getMessage());
     }
 

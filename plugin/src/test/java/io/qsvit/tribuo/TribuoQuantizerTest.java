@@ -12,7 +12,7 @@ import io.qsvit.eval.Accuracy;
 import io.qsvit.eval.OnnxClassifier;
 import io.qsvit.eval.PixelFeatures;
 import io.qsvit.eval.data.IdxDataset;
-import io.qsvit.eval.data.LabeledImages;
+import io.qsvit.eval.data.Dataset;
 import io.qsvit.quant.QuantizedArtifacts.Form;
 import io.qsvit.quant.Setting;
 import io.qsvit.step.ApplyStep;
@@ -131,7 +131,7 @@ class TribuoQuantizerTest {
                 assertEquals(before.get(i).getOutput().getLabel(), after.get(i).getOutput().getLabel(), "image " + i);
             }
             // Tribuo's accuracy of the quantized model is qsvit's accuracy of apply's real model
-            LabeledImages images = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT).first(200);
+            Dataset images = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT).first(200);
             try (OnnxClassifier classifier = OnnxClassifier.open(artifact.resolve("real/model.onnx"), 2)) {
                 Accuracy qsvit = Accuracy.topK(classifier.scores(images, 100), images, 1);
                 assertEquals(qsvit.value(), new LabelEvaluator().evaluate(quantized, after, source.getProvenance()).accuracy(), 1e-12);

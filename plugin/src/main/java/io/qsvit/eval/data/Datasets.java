@@ -1,6 +1,7 @@
 package io.qsvit.eval.data;
 
 import io.qsvit.UserInputException;
+import io.qsvit.eval.image.ImagePipeline;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,7 +11,7 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Opens labelled images in any format we read, the one entry point behind {@code --data PATH [--format ...]}.
+ * Opens labelled samples in any format we read, the one entry point behind {@code --data PATH [--format ...]}.
  * Detection (format AUTO), in this order: a file ending in .libsvm, .svm, .svmlight or .txt is libsvm (a .npy
  * file is taken as NPY, to say that NPY data is a folder); a folder with *-images-idx3-ubyte[.gz] is IDX (split
  * from the spec, t10k by default); a folder with *.npy files is NPY; a folder with sub-folders is an image
@@ -22,19 +23,27 @@ public final class Datasets {
     private Datasets() {
     }
 
-    public static LoadedData open(Path path, DatasetSpec spec) {
+    /**
+     * The dataset at {@code path}, read as {@code spec} says; its samples have the spec's shape where the spec
+     * gives one. Only the listing, labels and headers are read here; samples are read when asked for.
+     */
+    public static Dataset open(Path path, DatasetSpec spec) {
         DataFormat format = spec.format() == DataFormat.AUTO ? detect(path) : spec.format();
-        LoadedData data = switch (format) {
-            case IDX -> LoadedData.unnamed(IdxDataset.load(path, spec.split()));
-            case NPY -> LoadedData.unnamed(NpyDataset.load(path));
-            case LIBSVM -> LoadedData.unnamed(LibsvmDataset.load(path, needShape(spec, format), spec.indexBase()));
-            case IMAGES -> ImageFolderDataset.load(path, needShape(spec, format));
+        if (format != DataFormat.IMAGES && !spec.preprocessing().isIdentity()) {
+            throw new UserInputException("image preprocessing (preset " + spec.preprocessing().preset()
+                    + ") applies to image folders; " + format + " data " + path + " is read as stored (use --preset none)");
+        }
+        Dataset data = switch (format) {
+            case IDX -> IdxDataset.load(path, spec.split());
+            case NPY -> NpyDataset.load(path, spec.shape());
+            case LIBSVM -> LibsvmDataset.load(path, needShape(spec, format), spec.indexBase());
+            case IMAGES -> ImageFolderDataset.load(path, new ImagePipeline(spec.preprocessing(), needShape(spec, format)));
             case AUTO -> throw new IllegalStateException("format was detected");
         };
-        ImageShape found = data.images().shape();
+        SampleShape found = data.shape();
         if (spec.shape() != null && !found.equals(spec.shape())) {
-            throw new UserInputException(path + " holds " + found + " images (channels x height x width) but "
-                    + spec.shape() + " are expected");
+            throw new UserInputException(path + " holds samples of shape " + found + " but the model takes "
+                    + spec.shape());
         }
         return data;
     }
@@ -74,9 +83,9 @@ public final class Datasets {
                 + " *-images-idx3-ubyte[.gz] and no class sub-folders");
     }
 
-    private static ImageShape needShape(DatasetSpec spec, DataFormat format) {
+    private static SampleShape needShape(DatasetSpec spec, DataFormat format) {
         if (spec.shape() == null) {
-            throw new UserInputException(format + " data needs the image shape (channels, height, width)");
+            throw new UserInputException(format + " data needs the sample shape (the model input's, or given)");
         }
         return spec.shape();
     }

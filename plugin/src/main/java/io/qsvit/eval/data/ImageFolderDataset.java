@@ -1,9 +1,9 @@
 package io.qsvit.eval.data;
 
 import io.qsvit.UserInputException;
+import io.qsvit.eval.image.ImagePipeline;
+import io.qsvit.eval.image.Preprocessing;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,21 +12,35 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Loads a folder with one sub-folder per class, the layout of torchvision's ImageFolder: class ids are the
- * positions of the sub-folder names in sorted order (0..K-1), images are listed by file name within each class,
- * so the order never depends on the file system. Images (PNG, JPEG, BMP, GIF; whatever ImageIO reads) must
- * have exactly the requested height and width (no resizing) and become grey (1 channel) or RGB (3 channels)
- * with values in [0, 1]. Names starting with '.' are skipped; files beside the class folders are ignored;
- * anything else in a class folder that is not an image is an error. Empty class folders keep their class id.
+ * A folder with one sub-folder per class, the layout of torchvision's ImageFolder: class ids are the positions
+ * of the sub-folder names in sorted order (0..K-1), images are listed by file name within each class, so the
+ * order never depends on the file system. Opening lists the files only; each image is read, decoded and
+ * preprocessed by the {@link ImagePipeline} when its sample is read (on {@link SampleBatches}' workers), so a
+ * folder of any size costs memory for its file names. Names starting with '.' are skipped; files beside the
+ * class folders are ignored; a sub-folder inside a class folder is an error. Empty class folders keep their
+ * class id.
  */
-public final class ImageFolderDataset {
-    private ImageFolderDataset() {
+public final class ImageFolderDataset implements Dataset {
+    private final Path folder;
+    private final List<Path> files;
+    private final int[] labels;
+    private final List<String> classNames;
+    private final ImagePipeline pipeline;
+
+    private ImageFolderDataset(Path folder, List<Path> files, int[] labels, List<String> classNames, ImagePipeline pipeline) {
+        this.folder = folder;
+        this.files = files;
+        this.labels = labels;
+        this.classNames = classNames;
+        this.pipeline = pipeline;
     }
 
-    public static LoadedData load(Path folder, ImageShape shape) {
-        if (shape.channels() != 1 && shape.channels() != 3) {
-            throw new UserInputException("image folders give 1 (grey) or 3 (RGB) channels, not " + shape.channels());
-        }
+    /** Images at exactly {@code shape}, in [0, 1] (the {@code none} preset). */
+    public static ImageFolderDataset load(Path folder, ImageShape shape) {
+        return load(folder, new ImagePipeline(Preprocessing.NONE, shape.sample()));
+    }
+
+    public static ImageFolderDataset load(Path folder, ImagePipeline pipeline) {
         if (!Files.isDirectory(folder)) {
             throw new UserInputException("data folder not found: " + folder);
         }
@@ -48,30 +62,43 @@ public final class ImageFolderDataset {
         if (files.isEmpty()) {
             throw new UserInputException("no images in the class folders of " + folder);
         }
-        float[] pixels = new float[files.size() * shape.size()];
-        for (int i = 0; i < files.size(); i++) {
-            ImagePixels.copy(read(files.get(i), shape), shape.channels(), pixels, i * shape.size());
-        }
-        LabeledImages images = new LabeledImages(pixels, labels.stream().mapToInt(Integer::intValue).toArray(),
-                shape.channels(), shape.height(), shape.width());
-        return new LoadedData(images, classes.stream().map(c -> c.getFileName().toString()).toList());
+        return new ImageFolderDataset(folder, List.copyOf(files), labels.stream().mapToInt(Integer::intValue).toArray(),
+                classes.stream().map(c -> c.getFileName().toString()).toList(), pipeline);
     }
 
-    private static BufferedImage read(Path file, ImageShape shape) {
-        BufferedImage image;
-        try {
-            image = ImageIO.read(file.toFile());
-        } catch (IOException e) {
-            throw new UserInputException("cannot read image " + file + ": " + e.getMessage());
-        }
-        if (image == null) {
-            throw new UserInputException(file + " is not an image ImageIO can read (PNG, JPEG, BMP or GIF)");
-        }
-        if (image.getHeight() != shape.height() || image.getWidth() != shape.width()) {
-            throw new UserInputException(file + " is " + image.getHeight() + "x" + image.getWidth()
-                    + " (height x width) but the data needs " + shape.height() + "x" + shape.width());
-        }
-        return image;
+    @Override
+    public int size() {
+        return labels.length;
+    }
+
+    @Override
+    public int label(int index) {
+        return labels[index];
+    }
+
+    @Override
+    public SampleShape shape() {
+        return pipeline.shape();
+    }
+
+    @Override
+    public void read(int index, float[] sample) {
+        pipeline.apply(files.get(index), sample);
+    }
+
+    @Override
+    public String source() {
+        return folder.toString();
+    }
+
+    @Override
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /** The file of sample {@code index}. */
+    public Path file(int index) {
+        return files.get(index);
     }
 
     /** Entries not starting with '.', sorted by name (String order, independent of locale and file system). */

@@ -14,6 +14,11 @@ public record ImageShape(int channels, int height, int width) {
         }
     }
 
+    /** This shape as a sample shape [channels, height, width]. */
+    public SampleShape sample() {
+        return SampleShape.of(channels, height, width);
+    }
+
     /** Values in one image. */
     public int size() {
         return channels * height * width;

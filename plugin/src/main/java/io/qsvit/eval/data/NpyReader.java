@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Streams the data section of a C-order .npy file into a Java array in one pass through a fixed-size buffer,
- * so a 60000 x 28 x 28 array costs its result array and one megabyte.
+ * Reads the data section of a C-order .npy file: integer arrays (labels) whole, in one pass through a
+ * fixed-size buffer; pixel arrays a sample at a time, by position.
  */
 final class NpyReader {
     private static final int CHUNK_BYTES = 1 << 20;
@@ -19,26 +19,39 @@ final class NpyReader {
     private NpyReader() {
     }
 
-    /** The elements as floats; unsigned bytes are scaled by 1/255 to [0, 1], floats taken as they are. */
-    static float[] readFloats(Path file, NpyHeader header, NpyDtype dtype) {
-        float[] values = new float[checkedCount(file, header, dtype)];
-        stream(file, header, dtype, (buffer, from, n) -> {
-            switch (dtype.type()) {
-                case FLOAT32 -> buffer.asFloatBuffer().get(values, from, n);
-                case FLOAT64 -> {
-                    for (int i = from; i < from + n; i++) {
-                        values[i] = (float) buffer.getDouble();
-                    }
+    /**
+     * Elements [first, first + n) as floats into {@code target} from position 0; unsigned bytes are scaled by
+     * 1/255 to [0, 1], floats taken as they are. A positional read: safe from several threads at once.
+     */
+    static void readFloats(Path file, NpyHeader header, NpyDtype dtype, long first, int n, float[] target) {
+        int size = dtype.type().bytes;
+        ByteBuffer buffer = ByteBuffer.allocate(n * size).order(dtype.order());
+        try (FileChannel channel = FileChannel.open(file)) {
+            long position = header.dataOffset() + first * size;
+            while (buffer.hasRemaining()) {
+                int read = channel.read(buffer, position + buffer.position());
+                if (read < 0) {
+                    throw new UserInputException(file + " ended while being read (truncated?)");
                 }
-                case UINT8 -> {
-                    for (int i = from; i < from + n; i++) {
-                        values[i] = (buffer.get() & 0xff) / 255.0f;
-                    }
-                }
-                default -> throw new IllegalArgumentException("not a pixel type: " + dtype);
             }
-        });
-        return values;
+        } catch (IOException e) {
+            throw new UserInputException("cannot read NPY file " + file + ": " + e.getMessage());
+        }
+        buffer.flip();
+        switch (dtype.type()) {
+            case FLOAT32 -> buffer.asFloatBuffer().get(target, 0, n);
+            case FLOAT64 -> {
+                for (int i = 0; i < n; i++) {
+                    target[i] = (float) buffer.getDouble();
+                }
+            }
+            case UINT8 -> {
+                for (int i = 0; i < n; i++) {
+                    target[i] = (buffer.get() & 0xff) / 255.0f;
+                }
+            }
+            default -> throw new IllegalArgumentException("not a pixel type: " + dtype);
+        }
     }
 
     /** The elements of an integer array, widened to long. */
@@ -63,16 +76,22 @@ final class NpyReader {
     }
 
     /** Checks layout and data size before the result array is allocated, and returns the element count. */
-    private static int checkedCount(Path file, NpyHeader header, NpyDtype dtype) {
+    static int checkedCount(Path file, NpyHeader header, NpyDtype dtype) {
+        long count = checkLayout(file, header, dtype);
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new UserInputException(file + ": shape " + Arrays.toString(header.shape()) + " holds " + count
+                    + " values, more than one Java array can hold");
+        }
+        return (int) count;
+    }
+
+    /** Checks that the array is C-order and that the file holds exactly its data; returns the element count. */
+    static long checkLayout(Path file, NpyHeader header, NpyDtype dtype) {
         if (header.fortranOrder()) {
             throw new UserInputException(file + ": Fortran-order arrays are not supported"
                     + " (save a C-order array, e.g. np.ascontiguousarray(a))");
         }
         long count = header.count();
-        if (count > Integer.MAX_VALUE - 8) {
-            throw new UserInputException(file + ": shape " + Arrays.toString(header.shape()) + " holds " + count
-                    + " values, more than one Java array can hold");
-        }
         long needed = count * dtype.type().bytes;
         long found;
         try {
@@ -85,7 +104,7 @@ final class NpyReader {
                     + header.descr() + "' needs " + needed + " bytes of data, the file has " + found
                     + (found < needed ? " (truncated)" : ""));
         }
-        return (int) count;
+        return count;
     }
 
     private static void stream(Path file, NpyHeader header, NpyDtype dtype, Chunk chunk) {

@@ -35,12 +35,13 @@ public final class Subset {
         return new Subset(n, seed);
     }
 
-    public LabeledImages of(LabeledImages data) {
-        return seed == null ? data.first(count) : data.select(indices(data));
+    /** The chosen samples of {@code data} (a view: nothing is read). */
+    public Dataset of(Dataset data) {
+        return data.select(indices(data));
     }
 
     /** Indices of the chosen images, ascending. */
-    public int[] indices(LabeledImages data) {
+    public int[] indices(Dataset data) {
         if (count < 1 || count > data.size()) {
             throw new UserInputException(seed == null
                     ? "cannot take the first " + count + " of " + data.size() + " images"
@@ -66,7 +67,7 @@ public final class Subset {
     }
 
     /** Places per class by the largest-remainder rule. */
-    private int[] places(LabeledImages data) {
+    private int[] places(Dataset data) {
         int n = data.size();
         long[] perClass = new long[data.maxLabel() + 1];
         for (int i = 0; i < n; i++) {

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class CrossFormatTest {
     private static final int N = 20;
     private static final ImageShape SHAPE = new ImageShape(1, 28, 28);
-    private static LabeledImages idx;
+    private static Dataset idx;
     private static float[] pixels;
     private static int[] labels;
 
@@ -50,8 +50,8 @@ class CrossFormatTest {
         return bytes;
     }
 
-    private static void assertSameAsIdx(LabeledImages data) {
-        assertEquals(SHAPE, data.shape());
+    private static void assertSameAsIdx(Dataset data) {
+        assertEquals(SHAPE.sample(), data.shape());
         assertArrayEquals(labels, labels(data));
         assertArrayEquals(pixels, pixels(data));
     }
@@ -65,19 +65,19 @@ class CrossFormatTest {
 
     @Test
     void npyUint8() throws IOException {
-        assertSameAsIdx(Datasets.open(npyFolder(bytes(), "|u1", N, 28, 28), DatasetSpec.detect()).images());
+        assertSameAsIdx(Datasets.open(npyFolder(bytes(), "|u1", N, 28, 28), DatasetSpec.detect()));
     }
 
     @Test
     void npyFloat32Nchw() throws IOException {
         byte[] floats = float32(ByteOrder.LITTLE_ENDIAN, pixels);
-        assertSameAsIdx(Datasets.open(npyFolder(floats, "<f4", N, 1, 28, 28), DatasetSpec.detect()).images());
+        assertSameAsIdx(Datasets.open(npyFolder(floats, "<f4", N, 1, 28, 28), DatasetSpec.detect()));
     }
 
     @Test
     void npyFloat32Nhwc() throws IOException {
         byte[] floats = float32(ByteOrder.BIG_ENDIAN, pixels);
-        assertSameAsIdx(Datasets.open(npyFolder(floats, ">f4", N, 28, 28, 1), DatasetSpec.detect()).images());
+        assertSameAsIdx(Datasets.open(npyFolder(floats, ">f4", N, 28, 28, 1), DatasetSpec.detect()));
     }
 
     /** Sparse lines (zeros left out), as sklearn's dump_svmlight_file writes them. */
@@ -98,14 +98,14 @@ class CrossFormatTest {
 
     @Test
     void libsvmOneBased() throws IOException {
-        assertSameAsIdx(Datasets.open(libsvm(1), DatasetSpec.detect().withShape(SHAPE)).images());
+        assertSameAsIdx(Datasets.open(libsvm(1), DatasetSpec.detect().withShape(SHAPE)));
     }
 
     @Test
     void libsvmZeroBasedStated() throws IOException {
         // the first pixel is 0 in all 20 images, so only the stated base tells this file from a 1-based one
         DatasetSpec spec = DatasetSpec.detect().withShape(SHAPE).withIndexBase(LibsvmDataset.IndexBase.ZERO);
-        assertSameAsIdx(Datasets.open(libsvm(0), spec).images());
+        assertSameAsIdx(Datasets.open(libsvm(0), spec));
     }
 
     @Test
@@ -122,14 +122,14 @@ class CrossFormatTest {
             Path file = dir.resolve(names.get(labels[i])).resolve(String.format("%05d.png", i));
             ImageIO.write(image, "png", file.toFile());
         }
-        LoadedData data = Datasets.open(dir, DatasetSpec.detect().withShape(SHAPE));
+        Dataset data = Datasets.open(dir, DatasetSpec.detect().withShape(SHAPE));
         assertEquals(names, data.classNames());
         // an image folder lists images by class, then by file name: the IDX images ordered by (label, index)
         int[] byClass = IntStream.range(0, N).boxed()
                 .sorted(Comparator.comparingInt((Integer i) -> labels[i]).thenComparingInt(i -> i))
                 .mapToInt(Integer::intValue).toArray();
-        LabeledImages expected = idx.select(byClass);
-        assertArrayEquals(labels(expected), labels(data.images()));
-        assertArrayEquals(pixels(expected), pixels(data.images()));
+        Dataset expected = idx.select(byClass);
+        assertArrayEquals(labels(expected), labels(data));
+        assertArrayEquals(pixels(expected), pixels(data));
     }
 }

@@ -60,8 +60,8 @@ class DatasetsTest {
 
     @Test
     void opensIdxWithTheSplitAsBefore() {
-        LoadedData data = Datasets.open(Examples.subset(), DatasetSpec.detect());
-        assertEquals(2000, data.images().size());
+        Dataset data = Datasets.open(Examples.subset(), DatasetSpec.detect());
+        assertEquals(2000, data.size());
         assertEquals(List.of(), data.classNames());
         assertEquals("9", data.className(9));
         assertEquals("no train-images-idx3-ubyte[.gz] in " + Examples.subset(),
@@ -73,27 +73,27 @@ class DatasetsTest {
         Path folder = npyFolder(dir.resolve("both"));
         ImageFolderDatasetTest.greyPng(folder.resolve("b/a.png"), 0);
         ImageFolderDatasetTest.greyPng(folder.resolve("c/a.png"), 0);
-        assertArrayEquals(new int[] {4}, labels(Datasets.open(folder, DatasetSpec.detect()).images()));
-        LoadedData images = Datasets.open(folder, DatasetSpec.detect().withFormat(DataFormat.IMAGES).withShape(GREY));
+        assertArrayEquals(new int[] {4}, labels(Datasets.open(folder, DatasetSpec.detect())));
+        Dataset images = Datasets.open(folder, DatasetSpec.detect().withFormat(DataFormat.IMAGES).withShape(GREY));
         assertEquals(List.of("b", "c"), images.classNames());
-        assertArrayEquals(new int[] {0, 1}, labels(images.images()));
+        assertArrayEquals(new int[] {0, 1}, labels(images));
     }
 
     @Test
     void libsvmNeedsTheShapeAndHonoursTheIndexBase() throws IOException {
         Path file = Files.writeString(dir.resolve("d.libsvm"), "1 2:1\n");
-        assertEquals("libsvm data needs the image shape (channels, height, width)", error(file, DatasetSpec.detect()));
+        assertEquals("libsvm data needs the sample shape (the model input's, or given)", error(file, DatasetSpec.detect()));
         DatasetSpec spec = DatasetSpec.detect().withShape(new ImageShape(1, 1, 3));
-        assertArrayEquals(new float[] {0, 1, 0}, TestImages.pixels(Datasets.open(file, spec).images()));
+        assertArrayEquals(new float[] {0, 1, 0}, TestImages.pixels(Datasets.open(file, spec)));
         assertArrayEquals(new float[] {0, 0, 1}, TestImages.pixels(
-                Datasets.open(file, spec.withIndexBase(LibsvmDataset.IndexBase.ZERO)).images()));
+                Datasets.open(file, spec.withIndexBase(LibsvmDataset.IndexBase.ZERO))));
     }
 
     @Test
     void loadedShapeMustMatchTheExpectedOne() throws IOException {
         Path folder = npyFolder(dir.resolve("npy"));
-        assertEquals(GREY, Datasets.open(folder, DatasetSpec.detect().withShape(GREY)).images().shape());
-        assertEquals(Examples.subset() + " holds 1x28x28 images (channels x height x width) but 3x28x28 are expected",
+        assertEquals(GREY.sample(), Datasets.open(folder, DatasetSpec.detect().withShape(GREY)).shape());
+        assertEquals(Examples.subset() + " holds samples of shape 1x28x28 but the model takes 3x28x28",
                 error(Examples.subset(), DatasetSpec.detect().withShape(new ImageShape(3, 28, 28))));
     }
 

@@ -16,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class IdxDatasetTest {
     @Test
     void bundledSubsetIsTheFirst2000FashionMnistTestImages() {
-        LabeledImages data = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT);
+        Dataset data = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT);
         assertEquals(2000, data.size());
-        assertEquals(784, data.imageSize());
+        assertEquals(784, data.shape().size());
         int[] firstLabels = new int[10];
         int[] perClass = new int[10];
         for (int i = 0; i < data.size(); i++) {
@@ -29,8 +29,7 @@ class IdxDatasetTest {
         }
         assertArrayEquals(new int[] {9, 2, 1, 1, 6, 1, 4, 6, 5, 7}, firstLabels);
         assertArrayEquals(new int[] {200, 203, 214, 190, 219, 195, 197, 200, 194, 188}, perClass);
-        float[] pixels = new float[data.size() * data.imageSize()];
-        data.copyPixels(0, data.size(), pixels);
+        float[] pixels = TestImages.pixels(data);
         double sum = 0;
         for (float p : pixels) {
             sum += Math.round(p * 255);
@@ -40,10 +39,10 @@ class IdxDatasetTest {
 
     @Test
     void firstTakesAPrefix() {
-        LabeledImages data = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT).first(3);
+        Dataset data = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT).first(3);
         assertEquals(3, data.size());
         assertEquals(1, data.label(2));
-        assertEquals("cannot take the first 4 of 3 images",
+        assertEquals("cannot take the first 4 of 3 samples",
                 assertThrows(UserInputException.class, () -> data.first(4)).getMessage());
     }
 

@@ -53,8 +53,9 @@ class ImageFolderDatasetTest {
         return image;
     }
 
+    /** The error of opening the folder, or of reading its samples (files are decoded when read). */
     private String error(ImageShape shape) {
-        return assertThrows(UserInputException.class, () -> ImageFolderDataset.load(dir, shape)).getMessage();
+        return assertThrows(UserInputException.class, () -> pixels(ImageFolderDataset.load(dir, shape))).getMessage();
     }
 
     @Test
@@ -62,15 +63,15 @@ class ImageFolderDatasetTest {
         greyPng(dir.resolve("dog/b.png"), 2);
         greyPng(dir.resolve("dog/a.png"), 1);
         greyPng(dir.resolve("cat/z.png"), 3);
-        LoadedData data = ImageFolderDataset.load(dir, GREY);
+        Dataset data = ImageFolderDataset.load(dir, GREY);
         assertEquals(List.of("cat", "dog"), data.classNames());
         assertEquals("dog", data.className(1));
-        assertArrayEquals(new int[] {0, 1, 1}, labels(data.images()));
+        assertArrayEquals(new int[] {0, 1, 1}, labels(data));
         float[] expected = new float[18];
         System.arraycopy(greyValues(3), 0, expected, 0, 6);
         System.arraycopy(greyValues(1), 0, expected, 6, 6);
         System.arraycopy(greyValues(2), 0, expected, 12, 6);
-        assertArrayEquals(expected, pixels(data.images()));
+        assertArrayEquals(expected, pixels(data));
     }
 
     @Test
@@ -80,16 +81,16 @@ class ImageFolderDatasetTest {
         Files.createDirectories(dir.resolve(".cache"));
         Files.writeString(dir.resolve("b/.DS_Store"), "junk");
         Files.writeString(dir.resolve("README.txt"), "classes a and b");
-        LoadedData data = ImageFolderDataset.load(dir, GREY);
+        Dataset data = ImageFolderDataset.load(dir, GREY);
         assertEquals(List.of("a", "b"), data.classNames());
-        assertArrayEquals(new int[] {1}, labels(data.images()));
+        assertArrayEquals(new int[] {1}, labels(data));
     }
 
     @Test
     void colourBecomesRgbPlanesOrPilLuma() throws IOException {
         Files.createDirectories(dir.resolve("c"));
         ImageIO.write(colourImage(), "png", dir.resolve("c/rgb.png").toFile());
-        float[] rgb = pixels(ImageFolderDataset.load(dir, RGB).images());
+        float[] rgb = pixels(ImageFolderDataset.load(dir, RGB));
         for (int i = 0; i < 6; i++) {
             assertEquals(40 * i / 255.0f, rgb[i]);
             assertEquals((200 - 30 * i) / 255.0f, rgb[6 + i]);
@@ -101,13 +102,13 @@ class ImageFolderDatasetTest {
         for (int i = 0; i < 6; i++) {
             expected[i] = luma[i] / 255.0f;
         }
-        assertArrayEquals(expected, pixels(ImageFolderDataset.load(dir, GREY).images()));
+        assertArrayEquals(expected, pixels(ImageFolderDataset.load(dir, GREY)));
     }
 
     @Test
     void greyIsRepeatedForRgb() throws IOException {
         greyPng(dir.resolve("c/g.png"), 5);
-        float[] rgb = pixels(ImageFolderDataset.load(dir, RGB).images());
+        float[] rgb = pixels(ImageFolderDataset.load(dir, RGB));
         float[] expected = new float[18];
         for (int c = 0; c < 3; c++) {
             System.arraycopy(greyValues(5), 0, expected, 6 * c, 6);
@@ -125,10 +126,11 @@ class ImageFolderDatasetTest {
         BufferedImage bmp = new BufferedImage(3, 2, BufferedImage.TYPE_3BYTE_BGR);
         bmp.setRGB(2, 1, 0x0a141e);
         ImageIO.write(bmp, "bmp", dir.resolve("a/pic.bmp").toFile());
-        float[] values = pixels(ImageFolderDataset.load(dir, RGB).images());
+        float[] values = pixels(ImageFolderDataset.load(dir, RGB));
+        // 16-bit samples keep their high byte, as PIL reads 16-bit colour PNGs
         assertEquals(1.0f, values[0]);
-        assertEquals(32768 / 65535.0f, values[1]);
-        assertEquals(32768 / 65535.0f, values[12 + 1]);
+        assertEquals(128 / 255.0f, values[1]);
+        assertEquals(128 / 255.0f, values[12 + 1]);
         assertArrayEquals(new float[] {10 / 255.0f, 20 / 255.0f, 30 / 255.0f},
                 new float[] {values[18 + 5], values[24 + 5], values[30 + 5]});
     }
@@ -137,7 +139,7 @@ class ImageFolderDatasetTest {
     void jpegLoads() throws IOException {
         Files.createDirectories(dir.resolve("a"));
         ImageIO.write(colourImage(), "jpeg", dir.resolve("a/photo.jpg").toFile());
-        assertEquals(RGB, ImageFolderDataset.load(dir, RGB).images().shape());
+        assertEquals(RGB.sample(), ImageFolderDataset.load(dir, RGB).shape());
     }
 
     @Test
@@ -145,14 +147,15 @@ class ImageFolderDatasetTest {
         greyPng(dir.resolve("a/ok.png"), 0);
         Path big = dir.resolve("a/wide.png");
         ImageIO.write(new BufferedImage(4, 2, BufferedImage.TYPE_BYTE_GRAY), "png", big.toFile());
-        assertEquals(big + " is 2x4 (height x width) but the data needs 2x3", error(GREY));
+        assertEquals(big + " is 2x4 (height x width) but the model takes 2x3 (resize and crop with --preset imagenet"
+                + " or --resize/--crop)", error(GREY));
     }
 
     @Test
     void nonImagesAndNestedFoldersAreErrors() throws IOException {
         greyPng(dir.resolve("a/ok.png"), 0);
         Path notes = Files.writeString(dir.resolve("a/notes.txt"), "not an image");
-        assertEquals(notes + " is not an image ImageIO can read (PNG, JPEG, BMP or GIF)", error(GREY));
+        assertEquals(notes + " is not an image file ImageIO can read (JPEG, PNG, BMP, GIF, WebP or TIFF)", error(GREY));
         Files.delete(notes);
         Path nested = Files.createDirectories(dir.resolve("a/more"));
         assertEquals(nested + " is a folder; class folders must hold image files only", error(GREY));
@@ -163,7 +166,8 @@ class ImageFolderDatasetTest {
         assertEquals(dir + " has no class sub-folders", error(GREY));
         Files.createDirectories(dir.resolve("a"));
         assertEquals("no images in the class folders of " + dir, error(GREY));
-        assertEquals("image folders give 1 (grey) or 3 (RGB) channels, not 2", error(new ImageShape(2, 2, 3)));
+        assertEquals("images give 1 (grey) or 3 (colour) channels, but the model input 2x2x3 has 2 in layout chw"
+                + " (use --layout hwc for a channels-last model)", error(new ImageShape(2, 2, 3)));
         Path missing = dir.resolve("absent");
         assertEquals("data folder not found: " + missing, assertThrows(UserInputException.class,
                 () -> ImageFolderDataset.load(missing, GREY)).getMessage());

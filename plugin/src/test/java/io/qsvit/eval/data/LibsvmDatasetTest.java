@@ -27,20 +27,20 @@ class LibsvmDatasetTest {
 
     private String error(String text, IndexBase base) throws IOException {
         Path file = write(text);
-        return assertThrows(UserInputException.class, () -> LibsvmDataset.load(file, TWO_BY_TWO, base)).getMessage();
+        return assertThrows(UserInputException.class, () -> LibsvmDataset.load(file, TWO_BY_TWO.sample(), base)).getMessage();
     }
 
     @Test
     void oneBasedSparseLinesFillTheImages() throws IOException {
-        LabeledImages data = LibsvmDataset.load(write("1 1:0.5 4:1\n0 2:-0.25\n"), TWO_BY_TWO);
-        assertEquals(TWO_BY_TWO, data.shape());
+        Dataset data = LibsvmDataset.load(write("1 1:0.5 4:1\n0 2:-0.25\n"), TWO_BY_TWO.sample());
+        assertEquals(TWO_BY_TWO.sample(), data.shape());
         assertArrayEquals(new int[] {1, 0}, labels(data));
         assertArrayEquals(new float[] {0.5f, 0, 0, 1, 0, -0.25f, 0, 0}, pixels(data));
     }
 
     @Test
     void anIndexZeroMakesTheFileZeroBased() throws IOException {
-        LabeledImages data = LibsvmDataset.load(write("1 1:0.5 3:1\n0 0:2\n"), TWO_BY_TWO);
+        Dataset data = LibsvmDataset.load(write("1 1:0.5 3:1\n0 0:2\n"), TWO_BY_TWO.sample());
         assertArrayEquals(new float[] {0, 0.5f, 0, 1, 2, 0, 0, 0}, pixels(data));
     }
 
@@ -48,14 +48,14 @@ class LibsvmDatasetTest {
     void statedBaseOverridesDetection() throws IOException {
         Path file = write("1 1:0.5 3:1\n");
         assertArrayEquals(new float[] {0, 0.5f, 0, 1},
-                pixels(LibsvmDataset.load(file, TWO_BY_TWO, IndexBase.ZERO)));
-        assertArrayEquals(new float[] {0.5f, 0, 1, 0}, pixels(LibsvmDataset.load(file, TWO_BY_TWO, IndexBase.ONE)));
+                pixels(LibsvmDataset.load(file, TWO_BY_TWO.sample(), IndexBase.ZERO)));
+        assertArrayEquals(new float[] {0.5f, 0, 1, 0}, pixels(LibsvmDataset.load(file, TWO_BY_TWO.sample(), IndexBase.ONE)));
     }
 
     @Test
     void commentsBlankLinesQidAndDecimalLabelsAreAccepted() throws IOException {
         Path file = write("# written by hand\n\n3.0 qid:7 2:1 # trailing comment\n  +2\t4:0.75  \n");
-        LabeledImages data = LibsvmDataset.load(file, TWO_BY_TWO);
+        Dataset data = LibsvmDataset.load(file, TWO_BY_TWO.sample());
         assertArrayEquals(new int[] {3, 2}, labels(data));
         assertArrayEquals(new float[] {0, 1, 0, 0, 0, 0, 0, 0.75f}, pixels(data));
     }
@@ -72,11 +72,11 @@ class LibsvmDatasetTest {
     @Test
     void indicesBeyondTheShapeAreRejected() throws IOException {
         Path file = dir.resolve("data.svm");
-        assertEquals(file + ":2: feature index 5 is beyond the 4 features of 1x2x2 images",
+        assertEquals(file + ":2: feature index 5 is beyond the 4 features of 1x2x2 samples",
                 error("0 1:1\n0 5:1\n", IndexBase.AUTO));
-        assertEquals(file + ":1: feature index 4 is beyond the 4 features of 1x2x2 images",
+        assertEquals(file + ":1: feature index 4 is beyond the 4 features of 1x2x2 samples",
                 error("0 4:1\n", IndexBase.ZERO));
-        assertEquals(file + ":1: feature index 4 is beyond the 4 features of 1x2x2 images (indices are 0-based:"
+        assertEquals(file + ":1: feature index 4 is beyond the 4 features of 1x2x2 samples (indices are 0-based:"
                 + " index 0 appears on line 3)", error("0 4:1\n1 2:1\n1 0:1\n", IndexBase.AUTO));
         assertEquals(file + ":1: feature index 0 in a file read with 1-based indices",
                 error("0 0:1\n", IndexBase.ONE));
@@ -98,6 +98,6 @@ class LibsvmDatasetTest {
         assertEquals(file + " holds no examples", error("# nothing\n\n", IndexBase.AUTO));
         Path missing = dir.resolve("absent.svm");
         assertEquals("libsvm file not found: " + missing,
-                assertThrows(UserInputException.class, () -> LibsvmDataset.load(missing, TWO_BY_TWO)).getMessage());
+                assertThrows(UserInputException.class, () -> LibsvmDataset.load(missing, TWO_BY_TWO.sample())).getMessage());
     }
 }

@@ -34,7 +34,7 @@ class NpyDatasetTest {
     }
 
     /** Two 2 x 3 grey images holding bytes 0..11, labels int64 [1, 0]. */
-    private LabeledImages smallUint8() throws IOException {
+    private Dataset smallUint8() throws IOException {
         byte[] bytes = new byte[12];
         for (int i = 0; i < 12; i++) {
             bytes[i] = (byte) (i * 20);
@@ -45,8 +45,8 @@ class NpyDatasetTest {
 
     @Test
     void uint8ImagesAreScaledToUnitRange() throws IOException {
-        LabeledImages data = smallUint8();
-        assertEquals(new ImageShape(1, 2, 3), data.shape());
+        Dataset data = smallUint8();
+        assertEquals(new ImageShape(1, 2, 3).sample(), data.shape());
         assertArrayEquals(new int[] {1, 0}, labels(data));
         float[] expected = new float[12];
         for (int i = 0; i < 12; i++) {
@@ -58,17 +58,17 @@ class NpyDatasetTest {
     @Test
     void bigEndianFloat32NchwIsTakenAsItIs() throws IOException {
         float[] values = {-1.5f, 0f, 2.25f, 7f, 0.5f, 3f, 1e-3f, -2f};
-        LabeledImages data = NpyDataset.load(
+        Dataset data = NpyDataset.load(
                 write("x.npy", npy(">f4", new int[] {2, 2, 1, 2}, float32(ByteOrder.BIG_ENDIAN, values))),
                 write("y.npy", npy("<i4", new int[] {2}, int32(4, 9))));
-        assertEquals(new ImageShape(2, 1, 2), data.shape());
+        assertEquals(new ImageShape(2, 1, 2).sample(), data.shape());
         assertArrayEquals(values, pixels(data));
         assertArrayEquals(new int[] {4, 9}, labels(data));
     }
 
     @Test
     void float64IsNarrowedToFloat32AndUint8LabelsWork() throws IOException {
-        LabeledImages data = NpyDataset.load(write("x.npy", npy("<f8", new int[] {1, 1, 2}, float64(0.1, 0.75))),
+        Dataset data = NpyDataset.load(write("x.npy", npy("<f8", new int[] {1, 1, 2}, float64(0.1, 0.75))),
                 write("y.npy", npy("|u1", new int[] {1}, new byte[] {(byte) 200})));
         assertArrayEquals(new float[] {0.1f, 0.75f}, pixels(data));
         assertArrayEquals(new int[] {200}, labels(data));
@@ -78,10 +78,10 @@ class NpyDatasetTest {
     void nhwcIsTransposedToNchw() throws IOException {
         // one 2 x 2 RGB image, [n, h, w, c]: value = 10 * pixel + channel
         float[] nhwc = {0, 1, 2, 10, 11, 12, 20, 21, 22, 30, 31, 32};
-        LabeledImages data = NpyDataset.load(
+        Dataset data = NpyDataset.load(
                 write("x.npy", npy("<f4", new int[] {1, 2, 2, 3}, float32(ByteOrder.LITTLE_ENDIAN, nhwc))),
                 write("y.npy", npy("<i8", new int[] {1}, int64(0))));
-        assertEquals(new ImageShape(3, 2, 2), data.shape());
+        assertEquals(new ImageShape(3, 2, 2).sample(), data.shape());
         assertArrayEquals(new float[] {0, 10, 20, 30, 1, 11, 21, 31, 2, 12, 22, 32}, pixels(data));
     }
 
@@ -91,10 +91,10 @@ class NpyDatasetTest {
         for (int i = 0; i < values.length; i++) {
             values[i] = i;
         }
-        LabeledImages data = NpyDataset.load(
+        Dataset data = NpyDataset.load(
                 write("x.npy", npy("<f4", new int[] {1, 3, 2, 3}, float32(ByteOrder.LITTLE_ENDIAN, values))),
                 write("y.npy", npy("<i8", new int[] {1}, int64(0))));
-        assertEquals(new ImageShape(3, 2, 3), data.shape());
+        assertEquals(new ImageShape(3, 2, 3).sample(), data.shape());
         assertArrayEquals(values, pixels(data));
     }
 
@@ -102,7 +102,7 @@ class NpyDatasetTest {
     void headerVersions2And3HaveFourByteLengths() throws IOException {
         String dict = "{'descr': '|u1', 'fortran_order': False, 'shape': (1, 1, 2), }";
         for (int major : new int[] {2, 3}) {
-            LabeledImages data = NpyDataset.load(write("x" + major + ".npy", npy(major, dict, new byte[] {0, -1})),
+            Dataset data = NpyDataset.load(write("x" + major + ".npy", npy(major, dict, new byte[] {0, -1})),
                     write("y.npy", npy("<i8", new int[] {1}, int64(3))));
             assertArrayEquals(new float[] {0f, 1f}, pixels(data));
         }
@@ -112,7 +112,7 @@ class NpyDatasetTest {
     void headerParserAcceptsNumpyVariants() throws IOException {
         // key order, double quotes, no trailing comma and Python 2 longs all occur in real files
         String dict = "{\"shape\": (1L, 1L, 1L), \"fortran_order\": False, \"descr\": \"|u1\"}";
-        LabeledImages data = NpyDataset.load(write("x.npy", npy(1, dict, new byte[] {51})),
+        Dataset data = NpyDataset.load(write("x.npy", npy(1, dict, new byte[] {51})),
                 write("y.npy", npy("<i8", new int[] {1}, int64(0))));
         assertArrayEquals(new float[] {0.2f}, pixels(data));
     }
@@ -124,7 +124,7 @@ class NpyDatasetTest {
         Path other = Files.createDirectory(dir.resolve("xy"));
         Files.move(dir.resolve("images.npy"), other.resolve("x.npy"));
         Files.move(dir.resolve("labels.npy"), other.resolve("y.npy"));
-        assertEquals(new ImageShape(1, 2, 3), NpyDataset.load(other).shape());
+        assertEquals(new ImageShape(1, 2, 3).sample(), NpyDataset.load(other).shape());
     }
 
     @Test
@@ -256,12 +256,12 @@ class NpyDatasetTest {
         }
         long[] classes = new long[n];
         Arrays.setAll(classes, i -> i % 10);
-        LabeledImages data = NpyDataset.load(write("x.npy", npy("|u1", new int[] {n, 28, 28}, bytes)),
+        Dataset data = NpyDataset.load(write("x.npy", npy("|u1", new int[] {n, 28, 28}, bytes)),
                 write("y.npy", npy("<i8", new int[] {n}, int64(classes))));
         assertEquals(n, data.size());
         assertEquals(9, data.label(n - 1));
         float[] last = new float[784];
-        data.copyPixels(n - 1, 1, last);
+        data.read(n - 1, last);
         assertEquals(((n - 1) * 784 + 783) % 251 / 255.0f, last[783]);
     }
 }

@@ -15,9 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SubsetTest {
-    private static final LabeledImages BUNDLED = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT);
+    private static final Dataset BUNDLED = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT);
 
-    private static int[] perClass(LabeledImages data) {
+    private static int[] perClass(Dataset data) {
         int[] counts = new int[10];
         for (int i = 0; i < data.size(); i++) {
             counts[data.label(i)]++;
@@ -29,7 +29,7 @@ class SubsetTest {
     void stratifiedKeepsEachClassShareRoundedDownOrUp() {
         // the 2000 images have [200, 203, 214, 190, 219, 195, 197, 200, 194, 188] per class; shares of 200 are
         // 20, 20.3, 21.4, 19, 21.9, 19.5, 19.7, 20, 19.4, 18.8 and the 4 places left go to the largest remainders
-        LabeledImages subset = Subset.stratified(200, 7).of(BUNDLED);
+        Dataset subset = Subset.stratified(200, 7).of(BUNDLED);
         assertEquals(200, subset.size());
         assertArrayEquals(new int[] {20, 20, 21, 19, 22, 20, 20, 20, 19, 19}, perClass(subset));
     }
@@ -49,12 +49,12 @@ class SubsetTest {
     @Test
     void chosenImagesKeepTheirPixelsAndLabels() {
         int[] indices = Subset.stratified(5, 1).indices(BUNDLED);
-        LabeledImages subset = Subset.stratified(5, 1).of(BUNDLED);
+        Dataset subset = Subset.stratified(5, 1).of(BUNDLED);
         float[] expected = new float[784];
         float[] actual = new float[784];
         for (int i = 0; i < indices.length; i++) {
-            BUNDLED.copyPixels(indices[i], 1, expected);
-            subset.copyPixels(i, 1, actual);
+            BUNDLED.read(indices[i], expected);
+            subset.read(i, actual);
             assertArrayEquals(expected, actual);
             assertEquals(BUNDLED.label(indices[i]), subset.label(i));
         }
@@ -63,7 +63,7 @@ class SubsetTest {
     @Test
     void tiesInRemaindersGoToTheSmallerClassId() {
         // classes 0 and 1 have 2 images each: shares of 3 are 1.5 and 1.5, the extra place goes to class 0
-        LabeledImages data = new LabeledImages(new float[4], new int[] {1, 0, 1, 0}, 1, 1, 1);
+        Dataset data = new MemoryDataset(new float[4], new int[] {1, 0, 1, 0}, 1, 1, 1);
         for (long seed = 0; seed < 5; seed++) {
             int[] chosen = labels(Subset.stratified(3, seed).of(data));
             assertEquals(2, Arrays.stream(chosen).filter(l -> l == 0).count(), "seed " + seed);

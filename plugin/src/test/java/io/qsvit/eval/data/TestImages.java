@@ -8,13 +8,18 @@ final class TestImages {
     }
 
     /** All pixels of a data set, in NCHW order. */
-    static float[] pixels(LabeledImages data) {
-        float[] pixels = new float[data.size() * data.imageSize()];
-        data.copyPixels(0, data.size(), pixels);
+    static float[] pixels(Dataset data) {
+        int size = data.shape().size();
+        float[] pixels = new float[data.size() * size];
+        float[] sample = new float[size];
+        for (int i = 0; i < data.size(); i++) {
+            data.read(i, sample);
+            System.arraycopy(sample, 0, pixels, i * size, size);
+        }
         return pixels;
     }
 
-    static int[] labels(LabeledImages data) {
+    static int[] labels(Dataset data) {
         int[] labels = new int[data.size()];
         Arrays.setAll(labels, data::label);
         return labels;

@@ -1,0 +1,163 @@
+package io.qsvit.eval.image;
+
+import io.qsvit.UserInputException;
+import io.qsvit.eval.data.SampleShape;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * One {@link Preprocessing} for one model input: turns image files (or decoded images) into samples of the
+ * model's shape. Immutable and safe to share between reader threads.
+ */
+public final class ImagePipeline {
+    private final Preprocessing preprocessing;
+    private final int channels;
+    private final int height;
+    private final int width;
+    private final float[] mean;
+    private final float[] std;
+    private final float divideBy;
+
+    /**
+     * The pipeline giving samples of {@code shape}: [channels, height, width] (or [height, width, channels] for
+     * the HWC layout), 1 (grey) or 3 (RGB/BGR) channels; a crop must have the model's size.
+     */
+    public ImagePipeline(Preprocessing preprocessing, SampleShape shape) {
+        if (shape.rank() != 3) {
+            throw new UserInputException("image files feed models with an image input of rank 3 per sample; the model "
+                    + "takes samples of shape " + shape);
+        }
+        boolean hwc = preprocessing.layout() == Preprocessing.Layout.HWC;
+        this.channels = hwc ? shape.dim(2) : shape.dim(0);
+        this.height = hwc ? shape.dim(0) : shape.dim(1);
+        this.width = hwc ? shape.dim(1) : shape.dim(2);
+        if (channels != 1 && channels != 3) {
+            throw new UserInputException("images give 1 (grey) or 3 (colour) channels, but the model input " + shape
+                    + " has " + channels + " in layout " + preprocessing.layout().toString().toLowerCase()
+                    + (hwc ? "" : " (use --layout hwc for a channels-last model)"));
+        }
+        Integer crop = preprocessing.crop();
+        if (crop != null && (crop != height || crop != width)) {
+            throw new UserInputException("the center crop is " + crop + "x" + crop + " but the model takes "
+                    + height + "x" + width + " images");
+        }
+        preprocessing.checkChannels(channels);
+        this.preprocessing = preprocessing;
+        this.mean = new float[channels];
+        this.std = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            mean[c] = (float) preprocessing.meanOf(c);
+            std[c] = (float) preprocessing.stdOf(c);
+        }
+        this.divideBy = (float) preprocessing.divideBy();
+    }
+
+    public Preprocessing preprocessing() {
+        return preprocessing;
+    }
+
+    /** The shape of the samples this pipeline makes. */
+    public SampleShape shape() {
+        return preprocessing.layout() == Preprocessing.Layout.HWC ? SampleShape.of(height, width, channels)
+                : SampleShape.of(channels, height, width);
+    }
+
+    /** Reads, decodes and preprocesses one file into {@code sample}; errors name the file. */
+    public void apply(Path file, float[] sample) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new UserInputException("image file not found: " + file);
+        } catch (IOException e) {
+            throw new UserInputException("cannot read image " + file + ": " + e.getMessage());
+        }
+        Raster8 raster = PixelConversion.of(ImageDecoder.decode(bytes, file.toString()), channels);
+        if (preprocessing.exif() == Preprocessing.Exif.APPLY) {
+            raster = ExifOrientation.apply(raster, ExifOrientation.of(bytes));
+        }
+        finish(raster, file.toString(), sample);
+    }
+
+    /** Preprocesses an image already decoded (no EXIF: a BufferedImage carries none). */
+    public void apply(BufferedImage image, String name, float[] sample) {
+        finish(PixelConversion.of(image, channels), name, sample);
+    }
+
+    private void finish(Raster8 raster, String name, float[] sample) {
+        int resizedWidth = raster.width();
+        int resizedHeight = raster.height();
+        if (preprocessing.resize() != null) {
+            int[] size = resizedSize(raster.width(), raster.height(), preprocessing.resize());
+            resizedWidth = size[0];
+            resizedHeight = size[1];
+        }
+        int top = 0;
+        int left = 0;
+        if (preprocessing.crop() != null) {
+            int crop = preprocessing.crop();
+            if (resizedWidth < crop || resizedHeight < crop) {
+                throw new UserInputException(name + " is " + raster.width() + "x" + raster.height() + " (width x height)"
+                        + (preprocessing.resize() != null ? ", " + resizedWidth + "x" + resizedHeight + " after resizing to "
+                        + preprocessing.resize() : "") + ", too small for the " + crop + "x" + crop + " center crop");
+            }
+            top = centerOffset(resizedHeight, crop);
+            left = centerOffset(resizedWidth, crop);
+        } else if (resizedWidth != width || resizedHeight != height) {
+            throw new UserInputException(name + " is " + resizedHeight + "x" + resizedWidth + " (height x width)"
+                    + (preprocessing.resize() != null ? " after resizing" : "") + " but the model takes " + height
+                    + "x" + width + (preprocessing.isIdentity() ? " (resize and crop with --preset imagenet or "
+                    + "--resize/--crop)" : ""));
+        }
+        Raster8 image = raster;
+        if (preprocessing.resize() != null) {
+            // only the pixels the crop keeps are resized
+            image = Resampler.resize(raster, resizedWidth, resizedHeight, left, top, width, height);
+            top = 0;
+            left = 0;
+        }
+        write(image, top, left, sample);
+    }
+
+    /** Values per channel, in the configured channel order and layout. */
+    private void write(Raster8 image, int top, int left, float[] sample) {
+        byte[] data = image.data();
+        boolean bgr = preprocessing.channelOrder() == Preprocessing.ChannelOrder.BGR && channels == 3;
+        boolean hwc = preprocessing.layout() == Preprocessing.Layout.HWC;
+        int area = height * width;
+        for (int c = 0; c < channels; c++) {
+            int source = bgr ? 2 - c : c;
+            float m = mean[c];
+            float s = std[c];
+            for (int y = 0; y < height; y++) {
+                int at = ((top + y) * image.width() + left) * channels + source;
+                int to = hwc ? y * width * channels + c : c * area + y * width;
+                int step = hwc ? channels : 1;
+                for (int x = 0; x < width; x++, at += channels, to += step) {
+                    // float32 arithmetic in torchvision's order: to_tensor's x / 255, then (x - mean) / std
+                    sample[to] = ((data[at] & 0xff) / divideBy - m) / s;
+                }
+            }
+        }
+    }
+
+    /**
+     * torchvision's Resize(size) for one int: the shorter side becomes {@code size}, the longer one
+     * int(size * long / short), truncated; an image whose shorter side already is {@code size} keeps its size.
+     */
+    static int[] resizedSize(int width, int height, int size) {
+        if (width <= height) {
+            return width == size ? new int[] {width, height} : new int[] {size, (int) ((long) size * height / width)};
+        }
+        return height == size ? new int[] {width, height} : new int[] {(int) ((long) size * width / height), size};
+    }
+
+    /** torchvision's center crop offset: int(round((size - crop) / 2)), rounding half to even (58.5 -> 58). */
+    static int centerOffset(int size, int crop) {
+        return (int) Math.rint((size - crop) / 2.0);
+    }
+}
