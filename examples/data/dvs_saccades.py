@@ -27,7 +27,7 @@ byte 1 y, byte 2 bit 7 polarity (1 = ON) and bits 6..0 the timestamp's bits 22..
 Every random draw comes from a generator seeded by (--seed, split, image index), and the sensor's mismatch from
 --seed alone, so the same arguments give byte-identical files in any order or chunking. Example (the dataset the
 reference model trains on; about 15 minutes on one core):
-  /usr/bin/python3 examples/data/dvs_saccades.py --out /tmp/fashion-mnist-dvs
+  /usr/bin/python3 examples/data/dvs_saccades.py --out /tmp/fashion-mnist-dvs --splits Test,Train
 """
 import argparse
 import gzip
@@ -197,9 +197,11 @@ def main():
     p.add_argument("--source", default=SOURCE, help="folder with the Fashion-MNIST IDX files")
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=2412)
-    p.add_argument("--splits", default="Train,Test")
+    p.add_argument("--splits", default="Test,Train", help="which splits, in this order (a later run adds to the manifest)")
     p.add_argument("--limit", type=int, default=0, help="only the first N images of each split (0 = all)")
     p.add_argument("--batch", type=int, default=500, help="images simulated together (memory, not results)")
+    p.add_argument("--resume", action="store_true",
+                   help="keep the files of batches an interrupted run with the same arguments finished")
     args = p.parse_args()
 
     thresholds = sensor_thresholds(args.seed)
@@ -212,6 +214,12 @@ def main():
                                "threshold_sigma": THRESHOLD_SIGMA, "refractory_us": REFRACTORY_US,
                                "noise_hz_per_pixel": NOISE_HZ, "seed": args.seed},
                 "splits": {}}
+    manifest_path = os.path.join(args.out, "MANIFEST.json")
+    if os.path.exists(manifest_path):                # splits made by an earlier run with the same settings stay
+        with open(manifest_path) as f:
+            earlier = json.load(f)
+        if earlier.get("simulation") == manifest["simulation"]:
+            manifest["splits"] = earlier.get("splits", {})
     for split in args.splits.split(","):
         prefix = SPLITS[split]
         images = read_idx(os.path.join(args.source, f"{prefix}-images-idx3-ubyte.gz"))
@@ -222,22 +230,35 @@ def main():
         digest, events_total, started = hashlib.sha256(), 0, time.time()
         for lo in range(0, count, args.batch):
             hi = min(lo + args.batch, count)
-            for i, events in zip(range(lo, hi), simulate(images[lo:hi], thresholds)):
-                rng = np.random.default_rng([args.seed, 1 if split == "Train" else 2, i])
-                data = encode(with_noise(events, rng))
+            paths = [os.path.join(args.out, split, str(labels[i]), f"{i:05d}.bin") for i in range(lo, hi)]
+            if args.resume and all(os.path.exists(path) for path in paths):
+                recorded = []                        # written by an interrupted run: same arguments, same bytes
+                for path in paths:
+                    with open(path, "rb") as f:
+                        recorded.append(f.read())
+            else:
+                recorded = None
+            for i, path in zip(range(lo, hi), paths):
+                if recorded is None:
+                    if i == lo:
+                        simulated = simulate(images[lo:hi], thresholds)
+                    rng = np.random.default_rng([args.seed, 1 if split == "Train" else 2, i])
+                    data = encode(with_noise(simulated[i - lo], rng))
+                    with open(path + ".tmp", "wb") as f:
+                        f.write(data)
+                    os.replace(path + ".tmp", path)
+                else:
+                    data = recorded[i - lo]
                 events_total += len(data) // 5
-                path = os.path.join(args.out, split, str(labels[i]), f"{i:05d}.bin")
-                with open(path + ".tmp", "wb") as f:
-                    f.write(data)
-                os.replace(path + ".tmp", path)
                 digest.update(data)
             print(f"{split}: {hi}/{count} images, {events_total / hi:.0f} events per image, "
                   f"{time.time() - started:.0f}s", flush=True)
-        manifest["splits"][split] = {"images": count, "events": events_total,
+        manifest["splits"][split] = {"images": count, "events": events_total, "seconds": round(time.time() - started),
                                      "sha256_of_files_in_index_order": digest.hexdigest()}
-    with open(os.path.join(args.out, "MANIFEST.json"), "w") as f:
-        json.dump(manifest, f, indent=2)
-        f.write("\n")
+        with open(manifest_path + ".tmp", "w") as f:
+            json.dump(manifest, f, indent=2)
+            f.write("\n")
+        os.replace(manifest_path + ".tmp", manifest_path)
 
 
 if __name__ == "__main__":

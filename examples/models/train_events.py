@@ -15,7 +15,7 @@ encoding layer. Neurons, surrogate gradient and export as in train.py (spikes ar
 graph); exported with torch.onnx at op-set 17, TorchScript node names with module paths.
 
 Reproducible: seeded, deterministic algorithms, one CPU thread pool; frames are cached beside the events
-(<events>/frames-T<T>-number.npz), derived data only. Example (the reference model; about an hour on the 2-core
+(<events>/frames-T<T>-number-<train>-<test>.npz), derived data only. Example (the reference model; about an hour on the 2-core
 development machine):
   /usr/bin/python3 examples/models/train_events.py --events /tmp/fashion-mnist-dvs --out examples/models/spikformer-dvs
 """
@@ -72,13 +72,13 @@ def list_split(root, split):
 
 
 def load_frames(root, frames):
-    cache = os.path.join(root, f"frames-T{frames}-number.npz")
+    splits = {split: list_split(root, split) for split in ("Train", "Test")}
+    cache = os.path.join(root, f"frames-T{frames}-number-{len(splits['Train'])}-{len(splits['Test'])}.npz")
     if os.path.exists(cache):
         data = np.load(cache)
         return data["x_train"], data["y_train"], data["x_test"], data["y_test"]
     arrays = []
-    for split in ("Train", "Test"):
-        items = list_split(root, split)
+    for split, items in splits.items():
         x = np.stack([frames_by_number(*(lambda e: (e[0], e[1], e[3]))(read_nmnist(path)), frames)
                       for path, _, _ in items])
         arrays += [x, np.array([label for _, label, _ in items], np.int64)]

@@ -21,7 +21,11 @@ public final class Aedat2 {
 
     public static EventStream read(Path file) {
         byte[] bytes = NmnistBinary.readAll(file);
-        AedatHeader header = AedatHeader.parse(bytes, file);
+        return parse(bytes, AedatHeader.parse(bytes, file), file);
+    }
+
+    /** The events in {@code bytes}, the content of {@code file}, whose header is {@code header}. */
+    public static EventStream parse(byte[] bytes, AedatHeader header, Path file) {
         if (header.major() != 2) {
             throw new UserInputException(file + " is AEDAT " + header.major() + "." + header.minor()
                     + ", not 2.0");

@@ -24,7 +24,11 @@ public final class NmnistBinary {
     }
 
     public static EventStream read(Path file) {
-        byte[] bytes = readAll(file);
+        return parse(readAll(file), file);
+    }
+
+    /** The events in {@code bytes}, the content of {@code file}. */
+    public static EventStream parse(byte[] bytes, Path file) {
         if (bytes.length % EVENT_BYTES != 0) {
             throw new UserInputException(file + " is cut mid-event: " + bytes.length + " bytes is not a whole number"
                     + " of " + EVENT_BYTES + "-byte N-MNIST events (" + bytes.length % EVENT_BYTES + " bytes left over)");
@@ -45,7 +49,8 @@ public final class NmnistBinary {
         return events.build();
     }
 
-    static byte[] readAll(Path file) {
+    /** The whole file, with one-line errors for a missing or unreadable one. */
+    public static byte[] readAll(Path file) {
         try {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {

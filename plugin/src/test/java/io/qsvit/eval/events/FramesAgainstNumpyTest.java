@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -31,19 +30,14 @@ class FramesAgainstNumpyTest {
     @TempDir
     Path dir;
 
-    static Path script(Path dir) throws IOException {
-        Path script = dir.resolve("frames_reference.py");
-        try (InputStream in = FramesAgainstNumpyTest.class.getResourceAsStream("frames_reference.py")) {
-            Files.copy(in, script);
-        }
-        return script;
-    }
+    /** The reference script, from the module folder Maven runs the tests in. */
+    static final Path SCRIPT = Path.of("src/test/python/frames_reference.py");
 
     /** The reference's frames of {@code file}; {@code window} is null or {start, end}. */
-    static float[] reference(Path script, String format, Path file, FrameIntegration f, long[] window)
+    static float[] reference(Path work, String format, Path file, FrameIntegration f, long[] window)
             throws IOException, InterruptedException {
-        Path out = Files.createTempFile(script.getParent(), "frames", ".f32");
-        List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), format, file.toString(),
+        Path out = Files.createTempFile(work, "frames", ".f32");
+        List<String> command = new ArrayList<>(List.of(PYTHON, SCRIPT.toString(), format, file.toString(),
                 Integer.toString(f.frames()), f.splitBy().toString(), Integer.toString(f.sensorWidth()),
                 Integer.toString(f.sensorHeight()), Integer.toString(f.width()), Integer.toString(f.height()),
                 out.toString()));
@@ -63,7 +57,6 @@ class FramesAgainstNumpyTest {
 
     private void check(String format, Path file, Function<Path, EventStream> reader, List<FrameIntegration> cases,
                        long[] window) throws IOException, InterruptedException {
-        Path script = script(dir);
         EventStream stream = reader.apply(file);
         if (window != null) {
             stream = stream.window(window[0], window[1], file + " window");
@@ -71,7 +64,7 @@ class FramesAgainstNumpyTest {
         for (FrameIntegration f : cases) {
             float[] ours = new float[f.sampleSize()];
             f.integrate(stream, ours);
-            float[] theirs = reference(script, format, file, f, window);
+            float[] theirs = reference(dir, format, file, f, window);
             assertArrayEquals(theirs, ours, format + " " + f);
             double sum = 0;
             for (float v : ours) {
