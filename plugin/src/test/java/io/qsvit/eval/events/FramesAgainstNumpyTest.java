@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Our readers and frame integration against an independent NumPy implementation (frames_reference.py, run with
  * Debian's /usr/bin/python3 and python3-numpy): the same files, the same frames, value for value.
  */
-class FramesAgainstNumpyTest {
+public class FramesAgainstNumpyTest {
     static final String PYTHON = "/usr/bin/python3";
 
     @TempDir
@@ -34,7 +34,7 @@ class FramesAgainstNumpyTest {
     static final Path SCRIPT = Path.of("src/test/python/frames_reference.py");
 
     /** The reference's frames of {@code file}; {@code window} is null or {start, end}. */
-    static float[] reference(Path work, String format, Path file, FrameIntegration f, long[] window)
+    public static float[] reference(Path work, String format, Path file, FrameIntegration f, long[] window)
             throws IOException, InterruptedException {
         Path out = Files.createTempFile(work, "frames", ".f32");
         List<String> command = new ArrayList<>(List.of(PYTHON, SCRIPT.toString(), format, file.toString(),
