@@ -16,17 +16,17 @@ import java.util.Set;
  * N-Caltech101 binary, {@code .aedat} AEDAT 2.0 or 3.1 (by its header's version line), {@code .npy} tonic's
  * structured array.
  */
-final class EventRecordings {
+public final class EventRecordings {
     static final Set<String> EXTENSIONS = Set.of("bin", "aedat", "npy");
 
     private EventRecordings() {
     }
 
-    static boolean isRecording(Path file) {
+    public static boolean isRecording(Path file) {
         return EXTENSIONS.contains(extension(file));
     }
 
-    static EventStream read(Path file) {
+    public static EventStream read(Path file) {
         switch (extension(file)) {
             case "bin" -> {
                 return NmnistBinary.read(file);
