@@ -142,7 +142,7 @@ def predict(model, x, batch=500):
     return torch.cat([model(torch.from_numpy(x[i:i + batch]).float()).argmax(1) for i in range(0, len(x), batch)])
 
 
-def train(model, x, y, args):
+def train(model, x, y, args, watch=None):
     generator = torch.Generator().manual_seed(args.seed)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     steps = args.epochs * ((len(x) + args.batch - 1) // args.batch)
@@ -166,8 +166,11 @@ def train(model, x, y, args):
             sched.step()
             total += loss.item() * len(idx)
             correct += (logits.argmax(1) == yb).sum().item()
+        seen = ""
+        if watch is not None:                       # progress only: no randomness, BatchNorm statistics untouched
+            seen = f" watch-acc {(predict(model, watch[0]).numpy() == watch[1]).mean():.4f}"
         print(f"epoch {epoch + 1}/{args.epochs} loss {total / len(x):.4f} "
-              f"train-acc {correct / len(x):.4f} ({time.time() - start:.0f}s)", flush=True)
+              f"train-acc {correct / len(x):.4f}{seen} ({time.time() - start:.0f}s)", flush=True)
 
 
 def export(model, path, timesteps):
@@ -210,6 +213,8 @@ def main():
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--seed", type=int, default=2412)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--watch", action="store_true", help="print the accuracy on the last 1,000 test recordings"
+                   " after each epoch (progress only; it changes nothing)")
     p.add_argument("--export-only", action="store_true",
                    help="skip training: load <out>/checkpoint.pt from an earlier run and export it again")
     args = p.parse_args()
@@ -229,7 +234,8 @@ def main():
     if args.export_only:
         model.load_state_dict(torch.load(checkpoint))
     else:
-        train(model, x_train, y_train, args)
+        watch = (x_test[-1000:], y_test[-1000:]) if args.watch else None
+        train(model, x_train, y_train, args, watch)
         torch.save(model.state_dict(), checkpoint)
     train_seconds = time.time() - started
 
