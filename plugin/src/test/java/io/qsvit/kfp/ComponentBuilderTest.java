@@ -26,8 +26,12 @@ class ComponentBuilderTest {
         for (Parameter p : evaluate.parameters()) {
             parameters.add(p.name() + ":" + p.type() + "=" + p.defaultValue());
         }
-        // --json is console-only; --limit, --seed and --threads have no default, so they are empty strings when unset
+        // --json is console-only; options without a default (--limit, --seed, --resize, --sensor, --frames,
+        // --threads, ...) are empty strings when unset
         assertEquals(List.of("format:STRING=\"auto\"", "split:STRING=\"t10k\"", "limit:STRING=\"\"", "seed:STRING=\"\"",
+                "preset:STRING=\"none\"", "resize:STRING=\"\"", "crop:STRING=\"\"", "mean:STRING=\"\"", "std:STRING=\"\"",
+                "channel_order:STRING=\"\"", "divide_by:STRING=\"\"", "layout:STRING=\"\"", "exif:STRING=\"\"",
+                "frames_by:STRING=\"number\"", "sensor:STRING=\"\"", "frames:STRING=\"\"", "time_layout:STRING=\"auto\"",
                 "batch:NUMBER_INTEGER=250", "threads:STRING=\"\""), parameters);
         assertEquals(List.of("model", "data", "baseline", "energy_table"),
                 evaluate.inputs().stream().map(Component.Slot::name).toList());
@@ -44,7 +48,12 @@ class ComponentBuilderTest {
                 + "\"--model\",\"{{$.inputs.artifacts['model'].path}}\","
                 + "\"--setting\",\"{{$.inputs.artifacts['setting'].path}}\","
                 + "\"--out\",\"{{$.outputs.artifacts['quantized_model'].path}}\","
-                + "\"--djl-serving\",\"{{$.inputs.parameters['djl_serving']}}\"]",
+                + "\"--djl-serving\",\"{{$.inputs.parameters['djl_serving']}}\","
+                + "\"--preset\",\"{{$.inputs.parameters['preset']}}\",\"--resize\",\"{{$.inputs.parameters['resize']}}\","
+                + "\"--crop\",\"{{$.inputs.parameters['crop']}}\",\"--mean\",\"{{$.inputs.parameters['mean']}}\","
+                + "\"--std\",\"{{$.inputs.parameters['std']}}\",\"--channel-order\",\"{{$.inputs.parameters['channel_order']}}\","
+                + "\"--divide-by\",\"{{$.inputs.parameters['divide_by']}}\",\"--layout\",\"{{$.inputs.parameters['layout']}}\","
+                + "\"--exif\",\"{{$.inputs.parameters['exif']}}\"]",
                 apply.executor().at("/container/args").toString());
     }
 
