@@ -71,11 +71,14 @@ def build(root):
         src("astronaut.png").transpose(Image.Transpose.ROTATE_90).save(p, quality=92, exif=exif)
     put("g_exif", "astronaut_orientation6.jpg", rotated)
 
-    def mirrored(p):
-        exif = Image.Exif()
-        exif[0x0112] = 4
-        src("coffee.png").save(p, exif=exif.tobytes())
-    put("g_exif", "coffee_orientation4.png", mirrored)
+    def oriented(value):
+        def save(p):
+            exif = Image.Exif()
+            exif[0x0112] = value
+            src("coffee.png").save(p, exif=exif.tobytes())  # PNG eXIf chunk
+        return save
+    for value in (2, 3, 4, 5, 7, 8):
+        put("g_exif", "coffee_orientation%d.png" % value, oriented(value))
 
 
 def load(path, mode, exif):

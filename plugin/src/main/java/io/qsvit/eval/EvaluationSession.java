@@ -120,6 +120,11 @@ public final class EvaluationSession implements AutoCloseable {
         }
         ModelProto proto = model.model().proto().toBuilder().setGraph(graph).build();
         try (OrtSession.SessionOptions options = Sessions.options(threads)) {
+            if (!switchable) {
+                // the evaluate step reads its data while the model runs: idle ONNX Runtime threads sleep instead of
+                // spinning, leaving the cores to the readers between operators
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            }
             OrtSession session = Sessions.create(proto, model.model(), options);
             ValueInfoProto input = graph.getInputList().stream().filter(i -> !isInitializer(source, i.getName()))
                     .findFirst().orElseThrow(() -> new UserInputException(model.model().file() + " has no data input"));

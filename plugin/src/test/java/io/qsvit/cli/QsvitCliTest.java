@@ -174,7 +174,7 @@ class QsvitCliTest {
         writeIdx(dir, 2, 5, 5, new byte[] {1, 2});
         Run run = run("evaluate", "--model", sdtv2(), "--data", dir.toString());
         assertEquals(Qsvit.EXIT_BAD_INPUT, run.exit());
-        assertEquals("qsvit: error: " + dir + " holds 1x5x5 images (channels x height x width) but 1x28x28 are expected\n",
+        assertEquals("qsvit: error: " + dir + " holds samples of shape 1x5x5 but the model takes 1x28x28\n",
                 run.err());
     }
 
@@ -191,7 +191,7 @@ class QsvitCliTest {
         writeIdx(dir, 0, 28, 28, new byte[0]);
         Run run = run("evaluate", "--model", sdtv2(), "--data", dir.toString());
         assertEquals(Qsvit.EXIT_BAD_INPUT, run.exit());
-        assertEquals("qsvit: error: data " + dir + " holds no images\n", run.err());
+        assertEquals("qsvit: error: data " + dir + " holds no samples\n", run.err());
     }
 
     @Test

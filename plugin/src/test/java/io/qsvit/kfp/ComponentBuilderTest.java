@@ -51,9 +51,10 @@ class ComponentBuilderTest {
                 + "\"--djl-serving\",\"{{$.inputs.parameters['djl_serving']}}\","
                 + "\"--preset\",\"{{$.inputs.parameters['preset']}}\",\"--resize\",\"{{$.inputs.parameters['resize']}}\","
                 + "\"--crop\",\"{{$.inputs.parameters['crop']}}\",\"--mean\",\"{{$.inputs.parameters['mean']}}\","
-                + "\"--std\",\"{{$.inputs.parameters['std']}}\",\"--channel-order\",\"{{$.inputs.parameters['channel_order']}}\","
-                + "\"--divide-by\",\"{{$.inputs.parameters['divide_by']}}\",\"--layout\",\"{{$.inputs.parameters['layout']}}\","
-                + "\"--exif\",\"{{$.inputs.parameters['exif']}}\"]",
+                + "\"--std\",\"{{$.inputs.parameters['std']}}\","
+                + "\"--channel-order\",\"{{$.inputs.parameters['channel_order']}}\","
+                + "\"--divide-by\",\"{{$.inputs.parameters['divide_by']}}\","
+                + "\"--layout\",\"{{$.inputs.parameters['layout']}}\",\"--exif\",\"{{$.inputs.parameters['exif']}}\"]",
                 apply.executor().at("/container/args").toString());
     }
 

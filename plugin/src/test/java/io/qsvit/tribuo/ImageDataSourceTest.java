@@ -10,6 +10,9 @@ import io.qsvit.artifact.Digests;
 import io.qsvit.eval.data.DatasetSpec;
 import io.qsvit.eval.data.IdxDataset;
 import io.qsvit.eval.data.ImageShape;
+import io.qsvit.eval.data.SampleShape;
+import io.qsvit.eval.image.ImagePipeline;
+import io.qsvit.eval.image.Preprocessing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.Dataset;
@@ -103,6 +106,45 @@ class ImageDataSourceTest {
         ImageDataSource source = (ImageDataSource) new ConfigurationManager(config.toString()).lookup("test-images");
         assertEquals(2000, source.size());
         assertEquals(new ImageShape(1, 28, 28), source.imageShape());
+    }
+
+    @Test
+    void imageFoldersTakeThePreprocessingThroughOlcutAndRecordIt() throws IOException {
+        // a 300x200 colour image: shorter side resized to 32, center crop 24, ImageNet mean and std
+        BufferedImage photo = new BufferedImage(300, 200, BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < 200; y++) {
+            for (int x = 0; x < 300; x++) {
+                photo.setRGB(x, y, (x % 256) << 16 | (y % 256) << 8 | (x * y) % 256);
+            }
+        }
+        Files.createDirectories(dir.resolve("photos/cat"));
+        ImageIO.write(photo, "png", dir.resolve("photos/cat/a.png").toFile());
+        Path config = Files.writeString(dir.resolve("photos.xml"), """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <config>
+                  <component name="photos" type="io.qsvit.tribuo.ImageDataSource">
+                    <property name="path" value="%s"/>
+                    <property name="channels" value="3"/>
+                    <property name="height" value="24"/>
+                    <property name="width" value="24"/>
+                    <property name="preset" value="imagenet"/>
+                    <property name="resize" value="32"/>
+                    <property name="crop" value="24"/>
+                  </component>
+                </config>
+                """.formatted(dir.resolve("photos")));
+        ImageDataSource source = (ImageDataSource) new ConfigurationManager(config.toString()).lookup("photos");
+        Preprocessing expected = Preprocessing.IMAGENET.withResize(32).withCrop(24);
+        float[] pixels = new float[3 * 24 * 24];
+        new ImagePipeline(expected, SampleShape.of(3, 24, 24)).apply(dir.resolve("photos/cat/a.png"), pixels);
+        List<Double> values = new ArrayList<>();
+        source.iterator().next().forEach(f -> values.add(f.getValue()));
+        for (int i = 0; i < pixels.length; i++) {
+            assertEquals(pixels[i], values.get(i).floatValue(), "value " + i);
+        }
+        Map<String, Provenance> configured = source.getProvenance().getConfiguredParameters();
+        assertEquals("imagenet", ((StringProvenance) configured.get("preset")).getValue());
+        assertEquals(32, ((IntProvenance) configured.get("resize")).getValue());
     }
 
     @Test

@@ -45,6 +45,26 @@ class DatasetsTest {
     }
 
     @Test
+    void imagePreprocessingIsForImageFilesOnly() {
+        assertEquals("image preprocessing (preset imagenet) applies to image folders; idx data " + Examples.subset()
+                + " is read as stored (use --preset none)", error(Examples.subset(),
+                DatasetSpec.detect().withPreprocessing(io.qsvit.eval.image.Preprocessing.IMAGENET)));
+    }
+
+    @Test
+    void readingIsTheSameOnEveryThreadAndInAnyOrder() {
+        Dataset data = Datasets.open(Examples.subset(), DatasetSpec.detect()).first(64);
+        float[][] forward = new float[64][];
+        SampleBatches.forEach(data, 1, (i, sample) -> forward[i] = sample.clone());
+        float[][] parallel = new float[64][];
+        SampleBatches.forEach(data.select(java.util.stream.IntStream.range(0, 64).map(i -> 63 - i).toArray()), 4,
+                (i, sample) -> parallel[63 - i] = sample.clone());
+        for (int i = 0; i < 64; i++) {
+            assertArrayEquals(forward[i], parallel[i]);
+        }
+    }
+
+    @Test
     void undetectablePathsAreExplained() throws IOException {
         Path csv = Files.writeString(dir.resolve("d.csv"), "0,1\n");
         assertEquals("cannot tell the data format of " + csv + " from its name (libsvm files end in .libsvm, .svm,"
