@@ -206,7 +206,6 @@ def main():
 
     thresholds = sensor_thresholds(args.seed)
     manifest = {"source": "Fashion-MNIST (Debian package dataset-fashion-mnist), simulated DVS saccades",
-                "script": "examples/data/dvs_saccades.py " + " ".join(sys.argv[1:]),
                 "format": "N-MNIST binary: 5 bytes per event (x, y, p<<7 | t[22:16], t[15:8], t[7:0]), t in us",
                 "sensor": [SENSOR, SENSOR], "classes": CLASSES,
                 "simulation": {"triangle_offsets_px": TRIANGLE, "saccade_us": SACCADE_US, "step_us": STEP_US,
@@ -218,7 +217,7 @@ def main():
     if os.path.exists(manifest_path):                # splits made by an earlier run with the same settings stay
         with open(manifest_path) as f:
             earlier = json.load(f)
-        if earlier.get("simulation") == manifest["simulation"]:
+        if earlier.get("simulation") == json.loads(json.dumps(manifest["simulation"])):
             manifest["splits"] = earlier.get("splits", {})
     for split in args.splits.split(","):
         prefix = SPLITS[split]
@@ -253,7 +252,8 @@ def main():
                 digest.update(data)
             print(f"{split}: {hi}/{count} images, {events_total / hi:.0f} events per image, "
                   f"{time.time() - started:.0f}s", flush=True)
-        manifest["splits"][split] = {"images": count, "events": events_total, "seconds": round(time.time() - started),
+        manifest["splits"][split] = {"command": "examples/data/dvs_saccades.py " + " ".join(sys.argv[1:]),
+                                     "images": count, "events": events_total,
                                      "sha256_of_files_in_index_order": digest.hexdigest()}
         with open(manifest_path + ".tmp", "w") as f:
             json.dump(manifest, f, indent=2)
