@@ -14,10 +14,10 @@ the 64 tokens, a linear head averaged over time. The first convolution sees even
 encoding layer. Neurons, surrogate gradient and export as in train.py (spikes are GreaterOrEqual + Cast in the
 graph); exported with torch.onnx at op-set 17, TorchScript node names with module paths.
 
-Reproducible: seeded, deterministic algorithms, one CPU thread pool; frames are cached beside the events
-(<events>/frames-T<T>-number-<train>-<test>.npz), derived data only. Example (the reference model; about an hour on the 2-core
-development machine):
-  /usr/bin/python3 examples/models/train_events.py --events /tmp/fashion-mnist-dvs --out examples/models/spikformer-dvs
+Reproducible: seeded, deterministic algorithms; the integrated frames are cached beside the events folder
+(<events>.frames-T<T>-number-<train>-<test>.npz), derived data only. Example (the reference model):
+  /usr/bin/python3 examples/models/train_events.py --events /tmp/fashion-mnist-dvs --out examples/models/spikformer-dvs \
+      --train-limit 20000 --watch
 """
 import argparse
 import json
@@ -73,7 +73,8 @@ def list_split(root, split):
 
 def load_frames(root, frames):
     splits = {split: list_split(root, split) for split in ("Train", "Test")}
-    cache = os.path.join(root, f"frames-T{frames}-number-{len(splits['Train'])}-{len(splits['Test'])}.npz")
+    # beside the events folder, not in it: the folder stays the dataset qsvit digests
+    cache = f"{os.path.normpath(root)}.frames-T{frames}-number-{len(splits['Train'])}-{len(splits['Test'])}.npz"
     if os.path.exists(cache):
         data = np.load(cache)
         return data["x_train"], data["y_train"], data["x_test"], data["y_test"]
