@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static io.qsvit.djl.TranslatorArguments.positive;
+import static io.qsvit.djl.TranslatorArguments.text;
+
 /**
  * Makes {@link EventClassifierTranslator}s (recording file -> classifications) from DJL arguments, as
  * {@code Criteria.optArgument} or a model folder's serving.properties give them: {@code frames}, {@code height}
@@ -42,7 +45,7 @@ public final class EventClassifierTranslatorFactory implements TranslatorFactory
         }
         try {
             return (Translator<I, O>) new EventClassifierTranslator(integration(arguments), layout(arguments));
-        } catch (UserInputException e) {
+        } catch (UserInputException | IllegalArgumentException e) {
             throw new TranslateException("qsvit's event translator: " + e.getMessage());
         }
     }
@@ -71,23 +74,5 @@ public final class EventClassifierTranslatorFactory implements TranslatorFactory
         String text = text(arguments, "timeLayout");
         TimeLayout layout = text == null ? TimeLayout.NTCHW : TimeLayout.parse(text.strip());
         return layout == TimeLayout.AUTO ? TimeLayout.NTCHW : layout;
-    }
-
-    private static String text(Map<String, ?> arguments, String key) {
-        Object value = arguments.get(key);
-        return value == null ? null : value.toString();
-    }
-
-    private static int positive(Map<String, ?> arguments, String key) {
-        String text = arguments.get(key).toString().strip();
-        try {
-            int value = Integer.parseInt(text);
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the value
-        }
-        throw new UserInputException("argument " + key + " is '" + text + "'; a positive whole number is expected");
     }
 }

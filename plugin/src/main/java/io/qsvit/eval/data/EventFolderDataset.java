@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.stream.Stream;
 
 /**
  * Event-camera recordings with labels, each sample integrated into frames [T, 2, height, width] when it is read
@@ -68,18 +67,18 @@ public final class EventFolderDataset implements Dataset {
             throw new UserInputException("--frames " + options.frames() + " but the model takes " + shape.dim(0)
                     + " frames (its time axis)");
         }
-        List<Path> entries = list(folder);
+        List<Path> entries = Folders.list(folder);
         if (entries.stream().anyMatch(p -> Files.isRegularFile(p) && EventRecordings.extension(p).equals("aedat"))) {
             return new EventFolderDataset(folder, gestureSamples(folder, entries, split), List.of(), integration);
         }
         Path root = splitFolder(folder, entries, split);
-        List<Path> classes = list(root).stream().filter(Files::isDirectory).toList();
+        List<Path> classes = Folders.list(root).stream().filter(Files::isDirectory).toList();
         if (classes.isEmpty()) {
             throw new UserInputException(root + " has no class sub-folders and no .aedat recordings");
         }
         List<Sample> samples = new ArrayList<>();
         for (int id = 0; id < classes.size(); id++) {
-            for (Path file : list(classes.get(id))) {
+            for (Path file : Folders.list(classes.get(id))) {
                 if (Files.isDirectory(file)) {
                     throw new UserInputException(file + " is a folder; class folders must hold event recordings only");
                 }
@@ -98,7 +97,7 @@ public final class EventFolderDataset implements Dataset {
 
     /** True when {@code folder} holds event data in one of the two layouts (for format detection). */
     static boolean holdsEvents(Path folder) {
-        List<Path> entries = list(folder);
+        List<Path> entries = Folders.list(folder);
         if (entries.stream().anyMatch(p -> Files.isRegularFile(p) && EventRecordings.extension(p).equals("aedat"))) {
             return true;
         }
@@ -107,7 +106,7 @@ public final class EventFolderDataset implements Dataset {
             return holdsEvents(dirs.get(0));
         }
         for (Path dir : dirs) {
-            for (Path file : list(dir)) {
+            for (Path file : Folders.list(dir)) {
                 if (Files.isRegularFile(file)) {
                     return EventRecordings.isRecording(file);
                 }
@@ -248,16 +247,5 @@ public final class EventFolderDataset implements Dataset {
     @Override
     public List<String> classNames() {
         return classNames;
-    }
-
-    /** Entries not starting with '.', sorted by name (String order, independent of locale and file system). */
-    private static List<Path> list(Path folder) {
-        try (Stream<Path> entries = Files.list(folder)) {
-            return entries.filter(p -> !p.getFileName().toString().startsWith("."))
-                    .sorted((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()))
-                    .toList();
-        } catch (IOException e) {
-            throw new UserInputException("cannot list folder " + folder + ": " + e.getMessage());
-        }
     }
 }
