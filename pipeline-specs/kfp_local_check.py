@@ -2,7 +2,7 @@
 with its optional artifacts (baseline, energy_table) unbound and resource setters on the task. No Docker here: the
 container's entrypoint is mapped to the built jar.
 
-usage: /usr/bin/python3 pipeline-specs/kfp_local_check.py pipeline-specs plugin/target/qsvit.jar MODEL DATA
+usage: /usr/bin/python3 pipeline-specs/kfp_local_check.py pipeline-specs plugin/cli/target/qsvit.jar MODEL DATA
 """
 import os, sys, subprocess
 sys.path.insert(0, os.path.expanduser('~/.cache/kfp-sdk'))

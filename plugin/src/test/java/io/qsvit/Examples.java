@@ -15,6 +15,11 @@ public final class Examples {
         return root().resolve("data/fashion-mnist-2000");
     }
 
+    /** The bundled simulated DVS recordings of the event reference model: 20 test recordings per class. */
+    public static Path eventSubset() {
+        return root().resolve("data/fashion-mnist-dvs-200");
+    }
+
     public static Path model(String name) {
         return root().resolve("models").resolve(name).resolve("model.onnx");
     }

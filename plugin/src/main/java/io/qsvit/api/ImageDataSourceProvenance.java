@@ -16,8 +16,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Provenance of an {@link ImageDataSource}: its configuration (path, format as found, split, image shape,
- * libsvm index base) and, per instance, the SHA-256 of the data's content (the digest qsvit's steps record
+ * Provenance of an {@link ImageDataSource} or an {@link EventDataSource}: its configuration (path, format as
+ * found, split, sample shape, libsvm index base, preprocessing or event frames) and, per instance, the SHA-256 of the data's content (the digest qsvit's steps record
  * for their data: file, or every file of a folder), the number of examples and, as Tribuo's sources do, when
  * the source was read. Rebuilt from its map when Tribuo deserializes a dataset or model that carries it.
  */
@@ -36,6 +36,13 @@ public final class ImageDataSourceProvenance extends SkeletalConfiguredObjectPro
     private final DateTimeProvenance creationTime;
 
     ImageDataSourceProvenance(ImageDataSource host, String contentSha256, int examples) {
+        super(host, "DataSource");
+        this.contentSha256 = new HashProvenance(HashType.SHA256, RESOURCE_HASH, contentSha256);
+        this.examples = new IntProvenance(EXAMPLES, examples);
+        this.creationTime = new DateTimeProvenance(DATASOURCE_CREATION_TIME, OffsetDateTime.now());
+    }
+
+    ImageDataSourceProvenance(EventDataSource host, String contentSha256, int examples) {
         super(host, "DataSource");
         this.contentSha256 = new HashProvenance(HashType.SHA256, RESOURCE_HASH, contentSha256);
         this.examples = new IntProvenance(EXAMPLES, examples);

@@ -11,15 +11,17 @@ import java.nio.file.Path;
 
 /** The data options every evaluating step shares (a picocli mixin), so all steps select images alike. */
 final class DataOptions {
-    @Option(names = "--data", required = true, description = "Labelled images: an IDX folder, a folder of .npy "
-            + "arrays, a libsvm file, or a folder with one sub-folder of images per class.")
+    @Option(names = "--data", required = true, description = "Labelled samples: an IDX folder, a folder of .npy "
+            + "arrays, a libsvm file, a folder with one sub-folder of images per class, or event recordings (a"
+            + " folder with one sub-folder per class, or DVS Gesture's .aedat files with their label files).")
     Path data;
 
     @Option(names = "--format", defaultValue = "auto",
-            description = "auto (detect), idx, npy, libsvm or images (default: ${DEFAULT-VALUE}).")
+            description = "auto (detect), idx, npy, libsvm, images or events (default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--split", defaultValue = IdxDataset.TEST_SPLIT, description = "IDX split name (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--split", defaultValue = IdxDataset.TEST_SPLIT, description = "IDX split name; for event data"
+            + " the Train/Test folder or DVS Gesture trials list (t10k = test) (default: ${DEFAULT-VALUE}).")
     String split;
 
     @Option(names = "--limit", description = "Use N images: the first N, or N stratified by class with --seed.")
@@ -31,10 +33,14 @@ final class DataOptions {
     @Mixin
     PreprocessingOptions preprocessing;
 
+    @Mixin
+    EventDataOptions events;
+
     EvaluationData request() {
         if (seed != null && limit == null) {
             throw new UserInputException("--seed chooses a stratified subset and needs --limit");
         }
-        return new EvaluationData(data, DataFormat.parse(format), split, limit, seed, preprocessing.preprocessing());
+        return new EvaluationData(data, DataFormat.parse(format), split, limit, seed, preprocessing.preprocessing(),
+                events.events());
     }
 }

@@ -15,8 +15,6 @@ import io.qsvit.eval.image.ImagePipeline;
 import io.qsvit.eval.image.Preprocessing;
 
 import java.awt.image.BufferedImage;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Classifies images with a qsvit image classifier (an ONNX model taking float pixels [batch, channels,
@@ -70,22 +68,6 @@ public final class ImageClassifierTranslator implements Translator<Image, Classi
 
     @Override
     public Classifications processOutput(TranslatorContext ctx, NDList list) {
-        float[] scores = list.get(0).toFloatArray();
-        // softmax in double on the host: monotone, so the best class is the arg-max of the scores
-        double max = Double.NEGATIVE_INFINITY;
-        for (float s : scores) {
-            max = Math.max(max, s);
-        }
-        double sum = 0;
-        for (float s : scores) {
-            sum += Math.exp(s - max);
-        }
-        List<String> names = new ArrayList<>(scores.length);
-        List<Double> probabilities = new ArrayList<>(scores.length);
-        for (int c = 0; c < scores.length; c++) {
-            names.add(Integer.toString(c));
-            probabilities.add(Math.exp(scores[c] - max) / sum);
-        }
-        return new Classifications(names, probabilities);
+        return ClassScores.classify(list.get(0).toFloatArray());
     }
 }

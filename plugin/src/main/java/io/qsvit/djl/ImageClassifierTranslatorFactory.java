@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.qsvit.djl.TranslatorArguments.positive;
+import static io.qsvit.djl.TranslatorArguments.text;
+
 /**
  * Makes {@link ImageClassifierTranslator}s the way DJL makes its own image translators: from the arguments
  * {@code width}, {@code height} and {@code flag} (GRAYSCALE or COLOR), plus qsvit's image preprocessing
@@ -45,11 +48,6 @@ public final class ImageClassifierTranslatorFactory extends BaseImageTranslatorF
         }
     }
 
-    private static String text(Map<String, ?> arguments, String key) {
-        Object value = arguments.get(key);
-        return value == null ? null : value.toString();
-    }
-
     private static Integer number(Map<String, ?> arguments, String key) {
         Object value = arguments.get(key);
         return value == null ? null : Integer.valueOf(value.toString().strip());
@@ -78,18 +76,5 @@ public final class ImageClassifierTranslatorFactory extends BaseImageTranslatorF
         }
         return new ImageShape(flag.equals(Flag.GRAYSCALE.name()) ? 1 : 3, positive(arguments, "height"),
                 positive(arguments, "width"));
-    }
-
-    private static int positive(Map<String, ?> arguments, String key) {
-        String text = arguments.get(key).toString();
-        try {
-            int value = Integer.parseInt(text.strip());
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the value
-        }
-        throw new IllegalArgumentException("argument " + key + " is '" + text + "'; a positive whole number is expected");
     }
 }

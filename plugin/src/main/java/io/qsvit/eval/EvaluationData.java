@@ -6,6 +6,7 @@ import io.qsvit.eval.data.DataFormat;
 import io.qsvit.eval.data.DatasetSpec;
 import io.qsvit.eval.data.Datasets;
 import io.qsvit.eval.data.Dataset;
+import io.qsvit.eval.data.EventOptions;
 import io.qsvit.eval.data.SampleShape;
 import io.qsvit.eval.data.Subset;
 import io.qsvit.eval.image.Preprocessing;
@@ -23,15 +24,30 @@ import java.util.Map;
  * @param seed  null for the first {@code limit} images, else the seed of a stratified subset
  */
 public record EvaluationData(Path path, DataFormat format, String split, Integer limit, Long seed,
-                             Preprocessing preprocessing) {
+                             Preprocessing preprocessing, EventOptions events) {
 
     public EvaluationData {
         preprocessing = preprocessing != null ? preprocessing : Preprocessing.NONE;
+        events = events != null ? events : EventOptions.DEFAULT;
     }
 
-    /** Without preprocessing (the {@code none} preset). */
+    /** Default event options. */
+    public EvaluationData(Path path, DataFormat format, String split, Integer limit, Long seed,
+                          Preprocessing preprocessing) {
+        this(path, format, split, limit, seed, preprocessing, EventOptions.DEFAULT);
+    }
+
+    /** Without preprocessing (the {@code none} preset), default event options. */
     public EvaluationData(Path path, DataFormat format, String split, Integer limit, Long seed) {
-        this(path, format, split, limit, seed, Preprocessing.NONE);
+        this(path, format, split, limit, seed, Preprocessing.NONE, EventOptions.DEFAULT);
+    }
+
+    /**
+     * Opens the data for the model {@code session} runs: samples of its input's shape (a symbolic time axis set
+     * to {@code --frames}), then chooses the subset.
+     */
+    public Dataset loadFor(EvaluationSession session) {
+        return load(session.sampleShape(events.frames()));
     }
 
     /**
@@ -40,7 +56,7 @@ public record EvaluationData(Path path, DataFormat format, String split, Integer
      */
     public Dataset load(SampleShape shape) {
         DatasetSpec spec = DatasetSpec.detect().withFormat(format).withSplit(split).withShape(shape)
-                .withPreprocessing(preprocessing);
+                .withPreprocessing(preprocessing).withEvents(events);
         Dataset data = Datasets.open(path, spec);
         if (data.size() == 0) {
             throw new UserInputException("data " + path + " holds no samples");
@@ -60,6 +76,9 @@ public record EvaluationData(Path path, DataFormat format, String split, Integer
         p.put("subset", limit == null ? "all" : seed == null ? "first" : "stratified");
         p.put("seed", seed);
         p.put("preprocessing", preprocessing.parameters());
+        if (!events.isDefault()) {
+            p.put("events", events.parameters());  // absent when default, so earlier cache keys stay valid
+        }
         return p;
     }
 

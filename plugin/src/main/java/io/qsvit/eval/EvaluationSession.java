@@ -21,6 +21,7 @@ import io.qsvit.Progress;
 import io.qsvit.UserInputException;
 import io.qsvit.eval.data.Dataset;
 import io.qsvit.eval.data.SampleShape;
+import io.qsvit.eval.data.TimeLayout;
 import io.qsvit.model.DecodeChains;
 import io.qsvit.model.Group;
 import io.qsvit.model.Grouping;
@@ -57,24 +58,31 @@ public final class EvaluationSession implements AutoCloseable {
     private final OrtSession session;
     private final String inputName;
     private final long[] inputShape;
+    private final InputLayout layout;
     /** Layer tensor name -> the spike tensor feeding it (absent for MAC layers). */
     private final Map<String, String> spikeInputs;
     private final Map<String, OnnxTensor> fed = new HashMap<>();
     private final Map<String, Scheme> fedSchemes = new HashMap<>();
 
     private EvaluationSession(ModelLayers model, OrtSession session, String inputName, long[] inputShape,
-                              Map<String, String> spikeInputs, boolean switchable) {
+                              InputLayout layout, Map<String, String> spikeInputs, boolean switchable) {
         this.model = model;
         this.storedWeights = switchable ? LayerWeights.of(model.model()) : null;
         this.session = session;
         this.inputName = inputName;
         this.inputShape = inputShape;
+        this.layout = layout;
         this.spikeInputs = spikeInputs;
     }
 
     /** A session whose weights {@link #use} can switch between settings. */
     public static EvaluationSession open(ModelLayers model, int threads) {
-        return open(model, threads, true);
+        return open(model, threads, TimeLayout.AUTO);
+    }
+
+    /** A switchable session; a time axis in the input goes where {@code timeLayout} says. */
+    public static EvaluationSession open(ModelLayers model, int threads, TimeLayout timeLayout) {
+        return open(model, threads, true, timeLayout);
     }
 
     /**
@@ -83,10 +91,15 @@ public final class EvaluationSession implements AutoCloseable {
      * depthwise ones), which fed weights prevent. {@link #use} is refused.
      */
     public static EvaluationSession openFixed(ModelLayers model, int threads) {
-        return open(model, threads, false);
+        return openFixed(model, threads, TimeLayout.AUTO);
     }
 
-    private static EvaluationSession open(ModelLayers model, int threads, boolean switchable) {
+    /** A fixed-weight session; a time axis in the input goes where {@code timeLayout} says. */
+    public static EvaluationSession openFixed(ModelLayers model, int threads, TimeLayout timeLayout) {
+        return open(model, threads, false, timeLayout);
+    }
+
+    private static EvaluationSession open(ModelLayers model, int threads, boolean switchable, TimeLayout timeLayout) {
         GraphProto source = model.model().proto().getGraph();
         GraphProto.Builder graph = source.toBuilder();
         if (switchable) {
@@ -124,7 +137,15 @@ public final class EvaluationSession implements AutoCloseable {
             ValueInfoProto input = graph.getInputList().stream().filter(i -> !isInitializer(source, i.getName()))
                     .findFirst().orElseThrow(() -> new UserInputException(model.model().file() + " has no data input"));
             checkClassScores(session, model);
-            EvaluationSession evaluation = new EvaluationSession(model, session, input.getName(), shapeOf(input),
+            long[] inputShape = shapeOf(input);
+            InputLayout layout;
+            try {
+                layout = InputLayout.of(inputShape, timeLayout, model.model().file());
+            } catch (RuntimeException e) {
+                session.close();
+                throw e;
+            }
+            EvaluationSession evaluation = new EvaluationSession(model, session, input.getName(), inputShape, layout,
                     spikeInputs, switchable);
             if (switchable) {
                 evaluation.use(Setting.uniform(Grouping.QSVIT, Scheme.FLOAT32));
@@ -144,24 +165,26 @@ public final class EvaluationSession implements AutoCloseable {
         return inputName;
     }
 
-    /** The sample shape the model's input declares (its dimensions after the batch), or null where one is symbolic. */
+    /** The sample shape the model's input declares (its dimensions but the batch), or null where one is symbolic. */
     public SampleShape sampleShape() {
-        return sampleShapeOf(inputShape);
+        return sampleShape(0);
     }
 
-    /** The dimensions after the batch axis, or null where there are none or one is symbolic. */
-    static SampleShape sampleShapeOf(long[] inputShape) {
-        if (inputShape.length < 2) {
-            return null;
-        }
-        int[] dims = new int[inputShape.length - 1];
-        for (int i = 1; i < inputShape.length; i++) {
-            if (inputShape[i] <= 0 || inputShape[i] > Integer.MAX_VALUE) {
-                return null;
-            }
-            dims[i - 1] = (int) inputShape[i];
-        }
-        return SampleShape.of(dims);
+    /** The sample shape, with a symbolic time axis set to {@code frames} where that is positive. */
+    public SampleShape sampleShape(int frames) {
+        return layout.sampleShape(inputShape, frames);
+    }
+
+    /** Where the input's batch and time axes are. */
+    public InputLayout layout() {
+        return layout;
+    }
+
+    /** Multiply-accumulates per sample of every layer, for samples of {@code samples} (every timestep counted). */
+    public LayerCosts layerCosts(SampleShape samples) {
+        TimeLayout placed = !layout.hasTime() ? TimeLayout.AUTO
+                : layout.batchAxis() == 0 ? TimeLayout.NTCHW : TimeLayout.TNCHW;
+        return LayerCosts.measure(model, placed, layout.hasTime() ? samples.dim(0) : 0);
     }
 
     /** True when the layer's input is spikes (accumulate-only), false for a MAC layer such as the encoder. */
@@ -209,8 +232,9 @@ public final class EvaluationSession implements AutoCloseable {
 
     /** Scores of every image and the firing rate of every spike input, in one pass. */
     public Outputs run(Dataset data, int batchSize) {
-        int batch = inputShape[0] > 0 ? (int) inputShape[0] : Math.max(1, Math.min(batchSize, data.size()));
-        if (inputShape[0] > 0 && data.size() % batch != 0) {
+        long fixed = layout.fixedBatch(inputShape);
+        int batch = fixed > 0 ? (int) fixed : Math.max(1, Math.min(batchSize, data.size()));
+        if (fixed > 0 && data.size() % batch != 0) {
             throw new UserInputException("the model's batch dimension is fixed at " + batch
                     + " and does not divide the " + data.size() + " images");
         }
@@ -221,7 +245,7 @@ public final class EvaluationSession implements AutoCloseable {
         float[][] scores = new float[data.size()][];
         Map<String, Double> rateSums = new LinkedHashMap<>();
         Map<String, OnnxTensor> feeds = new HashMap<>(fed);
-        try (InputBatches batches = new InputBatches(data, batch)) {
+        try (InputBatches batches = new InputBatches(data, batch, layout.batchAxis())) {
             Progress.Task progress = Progress.task("evaluating", data.size(), "images");
             for (int b = 0; b < batches.count(); b++) {
                 try (InputBatches.Next next = batches.next()) {
@@ -259,15 +283,7 @@ public final class EvaluationSession implements AutoCloseable {
     }
 
     private void checkFits(Dataset data) {
-        int[] wanted = data.shape().dims();
-        boolean fits = wanted.length + 1 == inputShape.length;
-        for (int i = 0; fits && i < wanted.length; i++) {
-            fits = inputShape[i + 1] <= 0 || inputShape[i + 1] == wanted[i];
-        }
-        if (!fits) {
-            throw new UserInputException("data samples are " + data.shape() + " but the model input '" + inputName
-                    + "' is " + java.util.Arrays.toString(inputShape));
-        }
+        layout.checkFits(inputShape, data.shape(), inputName);
     }
 
     private void release(String tensorName) {

@@ -14,7 +14,12 @@ final class InputBatches implements AutoCloseable {
     private final SampleBatches batches;
 
     InputBatches(Dataset data, int batch) {
-        this.batches = SampleBatches.open(data, batch, SampleBatches.defaultWorkers());
+        this(data, batch, 0);
+    }
+
+    /** Batches with the batch axis at {@code batchAxis} (1 for time-major [T, N, ...] input). */
+    InputBatches(Dataset data, int batch, int batchAxis) {
+        this.batches = SampleBatches.open(data, batch, batchAxis, SampleBatches.defaultWorkers());
     }
 
     int count() {

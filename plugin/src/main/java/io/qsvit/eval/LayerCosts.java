@@ -13,6 +13,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.qsvit.UserInputException;
+import io.qsvit.eval.data.TimeLayout;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
 
@@ -23,9 +24,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Multiply-accumulates per input image of every layer (what SNN papers call FLOPs), measured rather than
- * derived: the model runs once on one blank image with each weight consumer's input and output exposed as
- * graph outputs, so the real activation shapes (timesteps folded into the batch included) give exact counts.
+ * Multiply-accumulates per input sample of every layer (what SNN papers call FLOPs), measured rather than
+ * derived: the model runs once on one blank sample with each weight consumer's input and output exposed as
+ * graph outputs, so the real activation shapes give exact counts, every timestep included (timesteps folded into
+ * the batch, or a time axis in the input: [N, T, C, H, W] or [T, N, C, H, W] with N = 1).
  * MACs = output elements x (weight elements / output channels); for ConvTranspose, input elements x
  * (weight elements / input channels).
  */
@@ -41,12 +43,20 @@ public final class LayerCosts {
     }
 
     public static LayerCosts measure(ModelLayers model) {
+        return measure(model, TimeLayout.AUTO, 0);
+    }
+
+    /**
+     * Costs per sample of a model whose input may have a time axis: one sample of {@code frames} timesteps where
+     * the time axis is symbolic (0: the model fixes it), every timestep counted.
+     */
+    public static LayerCosts measure(ModelLayers model, TimeLayout timeLayout, int frames) {
         Set<String> probes = new LinkedHashSet<>();
         for (Layer l : model.layers()) {
             probes.add(l.output());
             probes.add(l.dataInput());
         }
-        Map<String, long[]> shapes = ShapeProbe.run(model, probes);
+        Map<String, long[]> shapes = ShapeProbe.run(model, probes, timeLayout, frames);
         long batch = shapes.getOrDefault(ShapeProbe.BATCH, new long[] {1})[0];
         Map<String, Long> macs = new HashMap<>();
         for (Layer l : model.layers()) {
@@ -75,7 +85,7 @@ public final class LayerCosts {
     static final class ShapeProbe {
         static final String BATCH = "\0batch";
 
-        static Map<String, long[]> run(ModelLayers model, Set<String> values) {
+        static Map<String, long[]> run(ModelLayers model, Set<String> values, TimeLayout timeLayout, int frames) {
             ModelProto proto = model.model().proto();
             GraphProto.Builder graph = proto.getGraph().toBuilder();
             Set<String> existing = new LinkedHashSet<>();
@@ -87,7 +97,9 @@ public final class LayerCosts {
                 }
             }
             ValueInfoProto input = firstDataInput(proto.getGraph());
-            long[] shape = concreteShape(input);
+            long[] declared = declaredShape(input);
+            InputLayout layout = InputLayout.of(declared, timeLayout, model.model().file());
+            long[] shape = layout.concrete(declared, 1, frames, model.model().file());
             ModelProto probe = proto.toBuilder().setGraph(graph).build();
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             try (OrtSession.SessionOptions options = Sessions.options(Runtime.getRuntime().availableProcessors());
@@ -98,7 +110,7 @@ public final class LayerCosts {
                 for (Map.Entry<String, OnnxValue> e : result) {
                     shapes.put(e.getKey(), ((TensorInfo) e.getValue().getInfo()).getShape());
                 }
-                shapes.put(BATCH, new long[] {shape[0]});
+                shapes.put(BATCH, new long[] {shape[layout.batchAxis()]});
                 return shapes;
             } catch (OrtException e) {
                 throw new UserInputException("ONNX Runtime cannot run " + model.model().file() + " to measure layer "
@@ -113,17 +125,13 @@ public final class LayerCosts {
                     .orElseThrow(() -> new UserInputException("the model has no input"));
         }
 
-        /** The input's shape with a symbolic batch (first) dimension set to 1. */
-        private static long[] concreteShape(ValueInfoProto input) {
+        /** The input's declared shape, -1 for symbolic dimensions. */
+        private static long[] declaredShape(ValueInfoProto input) {
             TensorShapeProto shape = input.getType().getTensorType().getShape();
             long[] dims = new long[shape.getDimCount()];
             for (int i = 0; i < dims.length; i++) {
                 TensorShapeProto.Dimension d = shape.getDim(i);
-                dims[i] = d.hasDimValue() && d.getDimValue() > 0 ? d.getDimValue() : i == 0 ? 1 : -1;
-                if (dims[i] < 0) {
-                    throw new UserInputException("input '" + input.getName() + "' has a symbolic dimension " + i
-                            + " other than the batch; its layer costs cannot be measured");
-                }
+                dims[i] = d.hasDimValue() && d.getDimValue() > 0 ? d.getDimValue() : -1;
             }
             if (input.getType().getTensorType().getElemType() != TensorProto.DataType.FLOAT_VALUE) {
                 throw new UserInputException("input '" + input.getName() + "' is not float32");

@@ -25,15 +25,16 @@ public record ModelEvaluation(Setting setting, Accuracy top1, Accuracy top5, int
     public static ModelEvaluation run(OnnxModel model, EvaluationData request, EnergyTable table, int threads, int batch) {
         Setting setting = Setting.recordedIn(model).orElse(Setting.uniform(Grouping.QSVIT, Scheme.FLOAT32));
         ModelLayers layers = ModelLayers.of(model, setting.grouping());
-        try (EvaluationSession session = EvaluationSession.openFixed(layers, threads)) {
-            Dataset data = request.load(session.sampleShape());
+        try (EvaluationSession session = EvaluationSession.openFixed(layers, threads, request.events().timeLayout())) {
+            Dataset data = request.loadFor(session);
             Dataset images = data;
             long start = System.nanoTime();
             EvaluationSession.Outputs outputs = session.run(images, batch);
             double seconds = (System.nanoTime() - start) / 1e9;
             float[][] scores = outputs.scores();
             ClassMetrics metrics = ClassMetrics.evaluate(model, session.inputName(), data, scores);
-            EnergyEstimate energy = EnergyEstimate.of(layers, setting, LayerCosts.measure(layers), outputs.firingRates(), table);
+            EnergyEstimate energy = EnergyEstimate.of(layers, setting, session.layerCosts(data.shape()),
+                    outputs.firingRates(), table);
             return new ModelEvaluation(setting, Accuracy.topK(scores, images, 1), Accuracy.topK(scores, images, 5),
                     Accuracy.predictions(scores), metrics, byPath(layers, outputs.firingRates()), energy,
                     setting.memory(layers), seconds);

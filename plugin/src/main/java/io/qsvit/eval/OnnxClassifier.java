@@ -10,6 +10,7 @@ import ai.onnxruntime.TensorInfo;
 import io.qsvit.UserInputException;
 import io.qsvit.eval.data.Dataset;
 import io.qsvit.eval.data.SampleShape;
+import io.qsvit.eval.data.TimeLayout;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ public final class OnnxClassifier implements AutoCloseable {
     private final OrtSession session;
     private final String inputName;
     private final long[] inputShape;
+    private final InputLayout layout;
     /** Number of classes the model scores; -1 until the first batch when the model leaves it symbolic. */
     private int classes;
 
@@ -32,6 +34,7 @@ public final class OnnxClassifier implements AutoCloseable {
         this.session = session;
         this.inputName = inputName;
         this.inputShape = inputShape;
+        this.layout = InputLayout.of(inputShape, TimeLayout.AUTO, "the model");
         this.classes = classes;
     }
 
@@ -78,7 +81,7 @@ public final class OnnxClassifier implements AutoCloseable {
 
     /** The sample shape the model's input declares, or null where a dimension is symbolic. */
     public SampleShape sampleShape() {
-        return EvaluationSession.sampleShapeOf(inputShape);
+        return layout.sampleShape(inputShape, 0);
     }
 
     /** Class scores of every sample, in order. */
@@ -90,7 +93,7 @@ public final class OnnxClassifier implements AutoCloseable {
                     + " and does not divide the " + data.size() + " images");
         }
         float[][] all = new float[data.size()][];
-        try (InputBatches batches = new InputBatches(data, batch)) {
+        try (InputBatches batches = new InputBatches(data, batch, layout.batchAxis())) {
             for (int b = 0; b < batches.count(); b++) {
                 try (InputBatches.Next next = batches.next();
                      OrtSession.Result result = session.run(Map.of(inputName, next.tensor()))) {
@@ -110,19 +113,11 @@ public final class OnnxClassifier implements AutoCloseable {
     }
 
     private long fixedBatch() {
-        return inputShape[0];
+        return layout.fixedBatch(inputShape);
     }
 
     private void checkFits(Dataset data) {
-        int[] wanted = data.shape().dims();
-        boolean fits = wanted.length + 1 == inputShape.length;
-        for (int i = 0; fits && i < wanted.length; i++) {
-            fits = inputShape[i + 1] <= 0 || inputShape[i + 1] == wanted[i];
-        }
-        if (!fits) {
-            throw new UserInputException("data samples are " + data.shape() + " but the model input '" + inputName
-                    + "' is " + Arrays.toString(inputShape));
-        }
+        layout.checkFits(inputShape, data.shape(), inputName);
         if (classes > 0) {
             checkLabels(data, classes);
         }

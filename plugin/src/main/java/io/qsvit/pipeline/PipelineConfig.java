@@ -5,6 +5,9 @@ import io.qsvit.ConfigFiles;
 import io.qsvit.InputLimits;
 import io.qsvit.UserInputException;
 import io.qsvit.eval.data.DataFormat;
+import io.qsvit.eval.data.EventOptions;
+import io.qsvit.eval.data.TimeLayout;
+import io.qsvit.eval.events.SplitBy;
 import io.qsvit.eval.data.IdxDataset;
 import io.qsvit.eval.image.Preprocessing;
 import io.qsvit.quant.Scheme;
@@ -30,7 +33,7 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
             throw new UserInputException("schema must be " + SCHEMA + ", not " + schema);
         }
         schema = SCHEMA;
-        data = data != null ? data : new Data(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        data = data != null ? data : new Data(null, null, null, null);
         batch = batch != null ? InputLimits.batch("batch", batch) : EvaluateStep.DEFAULT_BATCH;
         threads = threads != null ? InputLimits.threads("threads", threads) : Runtime.getRuntime().availableProcessors();
         requirement = requirement != null ? requirement : new Requirement(null, null);
@@ -60,12 +63,15 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
 
     /**
      * The images every step evaluates on, unless a step chooses its own subset, and how image files become model
-     * input: a preset ({@code none}, {@code imagenet}) and explicit values over it, as the commands' options.
+     * input: a preset ({@code none}, {@code imagenet}) and explicit values over it, as the commands' options;
+     * and how event recordings become frames ({@code frames_by}, {@code sensor}, {@code frames},
+     * {@code time_layout}, as the options of the same names).
      */
     public record Data(String format, String split, Integer limit, Long seed, String preset, Integer resize,
                        Integer crop, List<Double> mean, List<Double> std,
                        @JsonProperty("channel_order") String channelOrder, @JsonProperty("divide_by") Double divideBy,
-                       String layout, String exif) {
+                       String layout, String exif, @JsonProperty("frames_by") String framesBy, String sensor,
+                       Integer frames, @JsonProperty("time_layout") String timeLayout) {
         public Data {
             format = format != null ? DataFormat.parse(format).toString() : DataFormat.AUTO.toString();
             split = split != null ? split : IdxDataset.TEST_SPLIT;
@@ -76,11 +82,30 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
             } catch (UserInputException e) {
                 throw new UserInputException("data: " + e.getMessage());
             }
+            framesBy = framesBy != null ? framesBy : SplitBy.NUMBER.toString();
+            timeLayout = timeLayout != null ? timeLayout : TimeLayout.AUTO.toString();
+            try {
+                events(framesBy, sensor, frames, timeLayout);
+            } catch (UserInputException e) {
+                throw new UserInputException("data: " + e.getMessage());
+            }
         }
 
-        /** The data without preprocessing options: format, split and subset. */
+        /** The data without preprocessing or event options: format, split and subset. */
         public Data(String format, String split, Integer limit, Long seed) {
-            this(format, split, limit, seed, null, null, null, null, null, null, null, null, null);
+            this(format, split, limit, seed, null, null, null, null, null, null, null, null, null, null, null, null,
+                    null);
+        }
+
+        /** How event recordings become frames, as these values say. */
+        public EventOptions events() {
+            return events(framesBy, sensor, frames, timeLayout);
+        }
+
+        private static EventOptions events(String framesBy, String sensor, Integer frames, String timeLayout) {
+            int[] size = EventOptions.parseSensor(sensor);
+            return new EventOptions(SplitBy.parse(framesBy), size[0], size[1], frames == null ? 0 : frames,
+                    TimeLayout.parse(timeLayout));
         }
 
         /** The preprocessing these values give. */

@@ -30,6 +30,7 @@ public record Request(Path model, Path data, PipelineConfig config, Map<String, 
         PipelineConfig.Data run = config.data();
         boolean ownSubset = own.limit() != null;
         return new EvaluationData(data, DataFormat.parse(run.format()), run.split(),
-                ownSubset ? own.limit() : run.limit(), ownSubset ? own.seed() : run.seed(), run.preprocessing());
+                ownSubset ? own.limit() : run.limit(), ownSubset ? own.seed() : run.seed(), run.preprocessing(),
+                run.events());
     }
 }

@@ -36,7 +36,7 @@ public final class TrialEvaluator implements AutoCloseable {
     public static TrialEvaluator open(ModelLayers model, Dataset images, EnergyTable table, int threads, int batch) {
         EvaluationSession session = EvaluationSession.open(model, threads);
         try {
-            return new TrialEvaluator(session, images, LayerCosts.measure(model), table, batch);
+            return new TrialEvaluator(session, images, session.layerCosts(images.shape()), table, batch);
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -55,11 +55,10 @@ public final class TrialEvaluator implements AutoCloseable {
      */
     public static TrialEvaluator open(ModelLayers model, EvaluationData data, UnaryOperator<Dataset> order,
                                       EnergyTable table, int threads, int batch) {
-        EvaluationSession session = EvaluationSession.open(model, threads);
+        EvaluationSession session = EvaluationSession.open(model, threads, data.events().timeLayout());
         try {
-            Dataset images = MemoryDataset.cached(order.apply(data.load(session.sampleShape())),
-                    SampleBatches.defaultWorkers());
-            return new TrialEvaluator(session, images, LayerCosts.measure(model), table, batch);
+            Dataset images = MemoryDataset.cached(order.apply(data.loadFor(session)), SampleBatches.defaultWorkers());
+            return new TrialEvaluator(session, images, session.layerCosts(images.shape()), table, batch);
         } catch (RuntimeException e) {
             session.close();
             throw e;

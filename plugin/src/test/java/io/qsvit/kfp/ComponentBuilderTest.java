@@ -28,10 +28,12 @@ class ComponentBuilderTest {
         for (Parameter p : evaluate.parameters()) {
             parameters.add(p.name() + ":" + p.type() + "=" + p.defaultValue());
         }
-        // --json is console-only; --limit, --seed and --threads have no default, so they are empty strings when unset
+        // --json is console-only; options without a default (--limit, --seed, --resize, --sensor, --frames,
+        // --threads, ...) are empty strings when unset
         assertEquals(List.of("format:STRING=\"auto\"", "split:STRING=\"t10k\"", "limit:STRING=\"\"", "seed:STRING=\"\"",
                 "preset:STRING=\"none\"", "resize:STRING=\"\"", "crop:STRING=\"\"", "mean:STRING=\"\"", "std:STRING=\"\"",
                 "channel_order:STRING=\"\"", "divide_by:STRING=\"\"", "layout:STRING=\"\"", "exif:STRING=\"\"",
+                "frames_by:STRING=\"number\"", "sensor:STRING=\"\"", "frames:STRING=\"\"", "time_layout:STRING=\"auto\"",
                 "batch:NUMBER_INTEGER=250", "threads:STRING=\"\""), parameters);
         assertEquals(List.of("model", "data", "baseline", "energy_table"),
                 evaluate.inputs().stream().map(Component.Slot::name).toList());

@@ -129,4 +129,44 @@ public final class TestGraphs {
                 .build();
         return model(graph, 13);
     }
+
+    /**
+     * A spiking classifier whose input has a time axis: events [N, T, 2, 2, 2] ({@code timeMajor}: [T, N, 2, 2, 2])
+     * -> time-major [T*N, 8] -> MatMul(enc [8, 3], picking features 0, 1, 2) -> GreaterOrEqual 0.5 -> Cast ->
+     * MatMul(head [3, 2]) -> [T, N, 2] -> ReduceMean over time: every timestep sees its own frame.
+     */
+    public static ModelProto timeAxisClassifier(boolean timeMajor, int timesteps) {
+        float[] enc = new float[8 * 3];
+        enc[0] = 1;
+        enc[3 + 1] = 1;
+        enc[6 + 2] = 1;
+        GraphProto.Builder graph = GraphProto.newBuilder()
+                .addInput(timeMajor ? floatValue("events", timesteps, -1, 2, 2, 2) : floatValue("events", -1, timesteps, 2, 2, 2))
+                .addOutput(floatValue("scores", -1, 2))
+                .addInitializer(tensor("enc.weight", enc, 8, 3))
+                .addInitializer(tensor("head.weight", new float[] {1, 0, 0, 1, 1, 1}, 3, 2))
+                .addInitializer(tensor("threshold", new float[] {0.5f}))
+                .addInitializer(longs("fold", -1, 8))
+                .addInitializer(longs("unfold", timesteps, -1, 2));
+        String folded = "events";
+        if (!timeMajor) {
+            graph.addNode(node("Transpose", "/time/Transpose", new String[] {"events"}, "time_major", ints("perm", 1, 0, 2, 3, 4)));
+            folded = "time_major";
+        }
+        graph.addNode(node("Reshape", "/fold/Reshape", new String[] {folded, "fold"}, "flat"))
+                .addNode(node("MatMul", "/enc/MatMul", new String[] {"flat", "enc.weight"}, "membrane"))
+                .addNode(node("GreaterOrEqual", "/lif/GreaterOrEqual", new String[] {"membrane", "threshold"}, "fired"))
+                .addNode(node("Cast", "/lif/Cast", new String[] {"fired"}, "spikes", integer("to", 1)))
+                .addNode(node("MatMul", "/head/MatMul", new String[] {"spikes", "head.weight"}, "per_step"))
+                .addNode(node("Reshape", "/unfold/Reshape", new String[] {"per_step", "unfold"}, "steps"))
+                .addNode(node("ReduceMean", "/mean/ReduceMean", new String[] {"steps"}, "scores", ints("axes", 0),
+                        integer("keepdims", 0)));
+        return model(graph.build(), 17);
+    }
+
+    /** An int64 tensor (shapes for Reshape). */
+    public static TensorProto longs(String name, long... values) {
+        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
+                .addDims(values.length).addAllInt64Data(java.util.Arrays.stream(values).boxed().toList()).build();
+    }
 }

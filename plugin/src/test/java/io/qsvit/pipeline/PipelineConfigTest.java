@@ -74,7 +74,7 @@ class PipelineConfigTest {
                 "explore: {strategy: random}\n", "explore.strategy 'random' is not one of guided, heterogeneous",
                 "explore: {budget: {effective_bits: 4, memory_bytes: 100}}\n", "explore.budget takes effective_bits or memory_bytes, not both",
                 "data: {limit: 0}\n", "data.limit must be at least 1, not 0",
-                "data: {format: csv}\n", "unknown data format 'csv' (auto, idx, npy, libsvm or images)");
+                "data: {format: csv}\n", "unknown data format 'csv' (auto, idx, npy, libsvm, images or events)");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             Path file = Files.writeString(dir.resolve("bad.yaml"), c.getKey());
             assertEquals(file + ": " + c.getValue(),

@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /** The data formats {@link Datasets#open} reads; AUTO tells it to decide from what the path holds. */
 public enum DataFormat {
-    AUTO, IDX, NPY, LIBSVM, IMAGES;
+    AUTO, IDX, NPY, LIBSVM, IMAGES, EVENTS;
 
     /** The format a command-line name (any case) stands for. */
     public static DataFormat parse(String name) {
@@ -15,7 +15,7 @@ public enum DataFormat {
                 return format;
             }
         }
-        throw new UserInputException("unknown data format '" + name + "' (auto, idx, npy, libsvm or images)");
+        throw new UserInputException("unknown data format '" + name + "' (auto, idx, npy, libsvm, images or events)");
     }
 
     @Override

@@ -14,8 +14,10 @@ import java.util.stream.Stream;
  * Opens labelled samples in any format we read, the one entry point behind {@code --data PATH [--format ...]}.
  * Detection (format AUTO), in this order: a file ending in .libsvm, .svm, .svmlight or .txt is libsvm (a .npy
  * file is taken as NPY, to say that NPY data is a folder); a folder with *-images-idx3-ubyte[.gz] is IDX (split
- * from the spec, t10k by default); a folder with *.npy files is NPY; a folder with sub-folders is an image
- * folder (one sub-folder per class). Names starting with '.' are ignored.
+ * from the spec, t10k by default); a folder with *.npy files is NPY; a folder with .aedat recordings, or with
+ * sub-folders holding event recordings (.bin, .aedat, .npy; also below N-MNIST's Train/Test folders), is event
+ * data; any other folder with sub-folders is an image folder (one sub-folder per class). Names starting with '.'
+ * are ignored.
  */
 public final class Datasets {
     private static final List<String> LIBSVM_SUFFIXES = List.of(".libsvm", ".svm", ".svmlight", ".txt");
@@ -33,11 +35,16 @@ public final class Datasets {
             throw new UserInputException("image preprocessing (preset " + spec.preprocessing().preset()
                     + ") applies to image folders; " + format + " data " + path + " is read as stored (use --preset none)");
         }
+        if (format != DataFormat.EVENTS && !spec.events().isDefault()) {
+            throw new UserInputException("event options (--frames-by, --sensor, --frames, --time-layout) apply to"
+                    + " event data; " + path + " is " + format + " data");
+        }
         Dataset data = switch (format) {
             case IDX -> IdxDataset.load(path, spec.split());
             case NPY -> NpyDataset.load(path, spec.shape());
             case LIBSVM -> LibsvmDataset.load(path, needShape(spec, format), spec.indexBase());
             case IMAGES -> ImageFolderDataset.load(path, new ImagePipeline(spec.preprocessing(), needShape(spec, format)));
+            case EVENTS -> EventFolderDataset.load(path, spec.split(), needShape(spec, format), spec.events());
             case AUTO -> throw new IllegalStateException("format was detected");
         };
         SampleShape found = data.shape();
@@ -76,11 +83,14 @@ public final class Datasets {
         if (entries.stream().anyMatch(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".npy"))) {
             return DataFormat.NPY;
         }
+        if (EventFolderDataset.holdsEvents(path)) {
+            return DataFormat.EVENTS;
+        }
         if (entries.stream().anyMatch(Files::isDirectory)) {
             return DataFormat.IMAGES;
         }
         throw new UserInputException("cannot tell the data format of folder " + path + ": it holds no .npy files, no"
-                + " *-images-idx3-ubyte[.gz] and no class sub-folders");
+                + " *-images-idx3-ubyte[.gz], no .aedat recordings and no class sub-folders");
     }
 
     private static SampleShape needShape(DatasetSpec spec, DataFormat format) {

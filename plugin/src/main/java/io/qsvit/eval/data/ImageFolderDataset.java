@@ -4,12 +4,10 @@ import io.qsvit.UserInputException;
 import io.qsvit.eval.image.ImagePipeline;
 import io.qsvit.eval.image.Preprocessing;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A folder with one sub-folder per class, the layout of torchvision's ImageFolder: class ids are the positions
@@ -44,14 +42,14 @@ public final class ImageFolderDataset implements Dataset {
         if (!Files.isDirectory(folder)) {
             throw new UserInputException("data folder not found: " + folder);
         }
-        List<Path> classes = list(folder).stream().filter(Files::isDirectory).toList();
+        List<Path> classes = Folders.list(folder).stream().filter(Files::isDirectory).toList();
         if (classes.isEmpty()) {
             throw new UserInputException(folder + " has no class sub-folders");
         }
         List<Path> files = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         for (int id = 0; id < classes.size(); id++) {
-            for (Path file : list(classes.get(id))) {
+            for (Path file : Folders.list(classes.get(id))) {
                 if (Files.isDirectory(file)) {
                     throw new UserInputException(file + " is a folder; class folders must hold image files only");
                 }
@@ -99,16 +97,5 @@ public final class ImageFolderDataset implements Dataset {
     /** The file of sample {@code index}. */
     public Path file(int index) {
         return files.get(index);
-    }
-
-    /** Entries not starting with '.', sorted by name (String order, independent of locale and file system). */
-    private static List<Path> list(Path folder) {
-        try (Stream<Path> entries = Files.list(folder)) {
-            return entries.filter(p -> !p.getFileName().toString().startsWith("."))
-                    .sorted((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()))
-                    .toList();
-        } catch (IOException e) {
-            throw new UserInputException("cannot list folder " + folder + ": " + e.getMessage());
-        }
     }
 }

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The header of a NumPy .npy file (format versions 1.0, 2.0 and 3.0): the magic string {@code \x93NUMPY}, the
@@ -34,6 +36,60 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape, long dataOffse
     }
 
     static NpyHeader read(Path file) {
+        Dict dict = readDict(file);
+        if (!(dict.entries().get("descr") instanceof String)) {
+            throw new UserInputException(file + ": structured (record) dtypes are not supported, only plain"
+                    + " numeric arrays");
+        }
+        return parse(dict.entries(), dict.dataOffset(), file, dict.text());
+    }
+
+    /**
+     * The header of a structured array such as tonic's events ({@code [('x', '<i2'), ('y', '<i2'), ('t', '<i8'),
+     * ('p', '|b1')]}): its fields with their byte offsets in a record, the record size and the shape.
+     */
+    static Records readRecords(Path file) {
+        Dict dict = readDict(file);
+        Object descr = dict.entries().get("descr");
+        if (!(descr instanceof List<?> list)) {
+            throw new UserInputException(file + ": a structured array (fields x, y, t, p) is expected, the file"
+                    + " holds a plain '" + descr + "' array");
+        }
+        NpyHeader header = parse(dict.entries(), dict.dataOffset(), file, dict.text());
+        List<Field> fields = new ArrayList<>();
+        int offset = 0;
+        for (Object item : list) {
+            if (!(item instanceof List<?> entry) || entry.size() != 2 || !(entry.get(0) instanceof String name)
+                    || !(entry.get(1) instanceof String type)) {
+                throw unparsable(file, "structured 'descr' entries must be (name, type) pairs", dict.text());
+            }
+            Matcher m = FIELD_TYPE.matcher(type);
+            if (!m.matches()) {
+                throw new UserInputException(file + ": field '" + name + "' has type '" + type
+                        + "'; fields of integers, booleans, floats or padding are read");
+            }
+            int bytes = Integer.parseInt(m.group(3));
+            fields.add(new Field(name, m.group(2).charAt(0), bytes,
+                    m.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN, offset));
+            offset += bytes;
+        }
+        return new Records(header, List.copyOf(fields), offset);
+    }
+
+    /** One field of a structured dtype: kind 'i', 'u', 'b', 'f' or 'V' (padding), size in bytes, offset. */
+    record Field(String name, char kind, int bytes, ByteOrder order, int offset) {
+    }
+
+    /** A structured array's header, fields and record size. */
+    record Records(NpyHeader header, List<Field> fields, int recordBytes) {
+    }
+
+    private static final Pattern FIELD_TYPE = Pattern.compile("([<>|=])([iubfV])(\\d{1,4})");
+
+    private record Dict(Map<String, Object> entries, long dataOffset, String text) {
+    }
+
+    private static Dict readDict(Path file) {
         try (FileChannel channel = FileChannel.open(file)) {
             ByteBuffer preamble = readBytes(channel, 0, 8, file);
             for (int i = 0; i < MAGIC.length; i++) {
@@ -57,7 +113,12 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape, long dataOffse
             ByteBuffer text = readBytes(channel, start, (int) headerLength, file);
             // versions 1.0 and 2.0 store the dict in latin-1, 3.0 in UTF-8
             String dict = new String(text.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-            return parse(dict, start + headerLength, file);
+            String shown = dict.strip();
+            try {
+                return new Dict(new DictParser(shown).dict(), start + headerLength, shown);
+            } catch (IllegalArgumentException e) {
+                throw unparsable(file, e.getMessage(), shown);
+            }
         } catch (NoSuchFileException e) {
             throw new UserInputException("NPY file not found: " + file);
         } catch (IOException e) {
@@ -65,23 +126,12 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape, long dataOffse
         }
     }
 
-    private static NpyHeader parse(String dict, long dataOffset, Path file) {
-        String shown = dict.strip();
-        Map<String, Object> entries;
-        try {
-            entries = new DictParser(shown).dict();
-        } catch (IllegalArgumentException e) {
-            throw unparsable(file, e.getMessage(), shown);
-        }
+    private static NpyHeader parse(Map<String, Object> entries, long dataOffset, Path file, String shown) {
         Object descr = entries.get("descr");
         Object fortran = entries.get("fortran_order");
         Object shape = entries.get("shape");
         if (descr == null || fortran == null || shape == null) {
             throw unparsable(file, "it needs 'descr', 'fortran_order' and 'shape'", shown);
-        }
-        if (!(descr instanceof String)) {
-            throw new UserInputException(file + ": structured (record) dtypes are not supported, only plain"
-                    + " numeric arrays");
         }
         if (!(fortran instanceof Boolean) || !(shape instanceof List<?> dims)) {
             throw unparsable(file, "'fortran_order' must be True or False and 'shape' a tuple", shown);
@@ -93,7 +143,7 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape, long dataOffse
             }
             sizes[i] = size.intValue();
         }
-        return new NpyHeader((String) descr, (Boolean) fortran, sizes, dataOffset);
+        return new NpyHeader(descr instanceof String text ? text : "", (Boolean) fortran, sizes, dataOffset);
     }
 
     private static ByteBuffer readBytes(FileChannel channel, long position, int n, Path file) throws IOException {

@@ -182,29 +182,36 @@ public final class SampleBatches implements AutoCloseable {
         }
     }
 
+    /** A sample that could not be read: its place in the batch and why. */
+    private record Failure(int slot, Throwable error) {
+    }
+
     private void schedule(int number) {
         int start = number * batch;
         int n = Math.min(batch, data.size() - start);
         FloatBuffer buffer = buffers[number % DEPTH];
         CompletableFuture<Void> done = new CompletableFuture<>();
         AtomicInteger left = new AtomicInteger(n);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
+        // the failure of the lowest sample in the batch is the one reported, whatever the workers' timing:
+        // samples after a failed one are skipped, samples before it are still read
+        AtomicReference<Failure> failure = new AtomicReference<>();
         List<Future<?>> submitted = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             int slot = i;
             submitted.add(workers.submit(() -> {
                 try {
-                    if (!closed && failure.get() == null) {
+                    Failure first = failure.get();
+                    if (!closed && (first == null || slot < first.slot())) {
                         float[] sample = scratch.get();
                         data.read(start + slot, sample);
                         place(buffer, sample, slot, n);
                     }
                 } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
+                    failure.accumulateAndGet(new Failure(slot, e), (a, b) -> a == null || b.slot() < a.slot() ? b : a);
                 }
                 if (left.decrementAndGet() == 0) {
                     if (failure.get() != null) {
-                        done.completeExceptionally(failure.get());
+                        done.completeExceptionally(failure.get().error());
                     } else {
                         done.complete(null);
                     }

@@ -73,7 +73,7 @@ class DatasetsTest {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         Files.writeString(empty.resolve(".hidden.npy"), "");
         assertEquals("cannot tell the data format of folder " + empty + ": it holds no .npy files, no"
-                + " *-images-idx3-ubyte[.gz] and no class sub-folders", error(empty, DatasetSpec.detect()));
+                + " *-images-idx3-ubyte[.gz], no .aedat recordings and no class sub-folders", error(empty, DatasetSpec.detect()));
         Path missing = dir.resolve("absent");
         assertEquals("data path not found: " + missing, error(missing, DatasetSpec.detect()));
     }
@@ -128,7 +128,7 @@ class DatasetsTest {
     void formatNamesParseInAnyCase() {
         assertEquals(DataFormat.NPY, DataFormat.parse("NPY"));
         assertEquals(DataFormat.IMAGES, DataFormat.parse("images"));
-        assertEquals("unknown data format 'csv' (auto, idx, npy, libsvm or images)",
+        assertEquals("unknown data format 'csv' (auto, idx, npy, libsvm, images or events)",
                 assertThrows(UserInputException.class, () -> DataFormat.parse("csv")).getMessage());
         assertEquals("image shape 0x28x28 (channels x height x width) must be positive",
                 assertThrows(UserInputException.class, () -> new ImageShape(0, 28, 28)).getMessage());
