@@ -7,17 +7,16 @@ import ai.djl.modality.Classifications;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
-import io.qsvit.djl.EventClassifierTranslatorFactory;
-import io.qsvit.eval.EnergyTable;
-import io.qsvit.eval.EvaluationData;
-import io.qsvit.eval.ModelEvaluation;
-import io.qsvit.eval.data.DataFormat;
-import io.qsvit.eval.data.EventOptions;
-import io.qsvit.eval.data.SampleShape;
-import io.qsvit.eval.image.Preprocessing;
-import io.qsvit.model.OnnxModel;
-import io.qsvit.step.ApplyStep;
+import io.qsvit.api.ApplyRequest;
+import io.qsvit.api.ApplyResult;
+import io.qsvit.api.Data;
+import io.qsvit.api.EvaluateRequest;
+import io.qsvit.api.Evaluation;
 import io.qsvit.api.EventDataSource;
+import io.qsvit.api.Form;
+import io.qsvit.api.Setting;
+import io.qsvit.api.Steps;
+import io.qsvit.djl.EventClassifierTranslatorFactory;
 import org.tribuo.MutableDataset;
 import org.tribuo.classification.Label;
 
@@ -41,12 +40,12 @@ public final class EventDeployment {
     static final String ONNX_RUNTIME = "OnnxRuntime";
 
     /** DJL's and qsvit's predicted class per recording (the event folder's order), the truth, Tribuo's count. */
-    public record Result(List<Integer> djlPredictions, int[] qsvitPredictions, int[] truth, double qsvitAccuracy,
+    public record Result(List<Integer> djlPredictions, List<Integer> qsvitPredictions, int[] truth, double qsvitAccuracy,
                          int tribuoExamples, int tribuoFeatures) {
         public int agreeing() {
             int same = 0;
             for (int i = 0; i < truth.length; i++) {
-                same += djlPredictions.get(i) == qsvitPredictions[i] ? 1 : 0;
+                same += djlPredictions.get(i).equals(qsvitPredictions.get(i)) ? 1 : 0;
             }
             return same;
         }
@@ -71,9 +70,9 @@ public final class EventDeployment {
     public static Result run(Path modelFile, Path recordings, Path settingFile, Path work)
             throws IOException, ModelException, TranslateException {
         Engine.getEngine(ONNX_RUNTIME);   // before any other ONNX Runtime use in this JVM (see DjlDeployment)
-        Path artifact = work.resolve("artifact");
-        ApplyStep.run(modelFile, settingFile, artifact);
-        Path real = artifact.resolve(ApplyStep.REAL);
+        ApplyResult applied = Steps.apply(ApplyRequest.builder().setModel(modelFile).setSetting(Setting.read(settingFile))
+                .setOut(work.resolve("artifact")).build());
+        Path real = applied.model(Form.REAL).getParent();
         List<Path> files = recordings(recordings);
 
         Criteria<Path, Classifications> criteria = Criteria.builder().setTypes(Path.class, Classifications.class)
@@ -87,13 +86,15 @@ public final class EventDeployment {
             }
         }
 
-        ModelEvaluation qsvit = ModelEvaluation.run(OnnxModel.load(real), new EvaluationData(recordings,
-                DataFormat.EVENTS, "test", null, null, Preprocessing.NONE, EventOptions.DEFAULT), EnergyTable.defaults(), 2, 50);
+        // qsvit: the evaluate step on the same artifact and the same recordings
+        Evaluation qsvit = Steps.evaluate(EvaluateRequest.builder().setModel(applied.folder())
+                .setData(Data.builder().setPath(recordings).optFormat(Data.Format.EVENTS).optSplit("test").build())
+                .build()).model();
         int[] truth = files.stream().mapToInt(f -> Integer.parseInt(f.getParent().getFileName().toString())).toArray();
 
-        EventDataSource source = new EventDataSource(recordings, "test", SampleShape.of(4, 2, 34, 34), EventOptions.DEFAULT);
+        EventDataSource source = new EventDataSource(recordings, "test", 4, 34, 34, "number", "");
         MutableDataset<Label> dataset = new MutableDataset<>(source);
-        return new Result(djl, qsvit.predictions(), truth, qsvit.top1().value(), dataset.size(),
+        return new Result(djl, qsvit.predictions(), truth, qsvit.accuracy(), dataset.size(),
                 dataset.getFeatureMap().size());
     }
 

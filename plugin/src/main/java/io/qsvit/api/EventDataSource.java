@@ -12,7 +12,6 @@ import io.qsvit.eval.data.EventOptions;
 import io.qsvit.eval.data.IdxDataset;
 import io.qsvit.eval.data.SampleBatches;
 import io.qsvit.eval.data.SampleShape;
-import io.qsvit.eval.data.TimeLayout;
 import io.qsvit.eval.events.SplitBy;
 import org.tribuo.ConfigurableDataSource;
 import org.tribuo.Example;
@@ -67,18 +66,26 @@ public final class EventDataSource implements ConfigurableDataSource<Label> {
     private EventDataSource() {
     }
 
-    /** The recordings under {@code path} as samples of {@code shape} = [frames, 2, height, width]. */
-    public EventDataSource(Path path, String split, SampleShape shape, EventOptions options) {
+    /**
+     * The recordings under {@code path}, integrated into samples of [frames, 2, height, width].
+     *
+     * @param path     folder of labelled event recordings
+     * @param split    the split to read (t10k or test, train)
+     * @param frames   frames per sample (the model's time axis)
+     * @param height   frame height
+     * @param width    frame width
+     * @param framesBy {@code number} (equal event count per frame) or {@code time} (equal duration), as SpikingJelly
+     * @param sensor   the recordings' sensor size {@code WIDTHxHEIGHT} when larger than the frames; empty: the frame size
+     */
+    public EventDataSource(Path path, String split, int frames, int height, int width, String framesBy,
+                           String sensor) {
         this.path = path;
         this.split = split;
-        if (shape.rank() != 4 || shape.dim(1) != 2) {
-            throw new IllegalArgumentException("event samples are [frames, 2, height, width], not " + shape);
-        }
-        this.frames = shape.dim(0);
-        this.height = shape.dim(2);
-        this.width = shape.dim(3);
-        this.framesBy = options.splitBy().toString();
-        this.sensor = options.sensorWidth() == 0 ? "" : options.sensorWidth() + "x" + options.sensorHeight();
+        this.frames = frames;
+        this.height = height;
+        this.width = width;
+        this.framesBy = framesBy;
+        this.sensor = sensor;
         postConfig();
     }
 
@@ -88,8 +95,7 @@ public final class EventDataSource implements ConfigurableDataSource<Label> {
             throw new PropertyException("", "frames, height and width must be positive; found " + frames + ", "
                     + height + ", " + width);
         }
-        int[] size = EventOptions.parseSensor(sensor);
-        EventOptions options = new EventOptions(SplitBy.parse(framesBy), size[0], size[1], 0, TimeLayout.AUTO);
+        EventOptions options = EventOptions.of(framesBy, sensor, null, null);
         Dataset data = Datasets.open(path, DatasetSpec.detect().withFormat(DataFormat.EVENTS).withSplit(split)
                 .withShape(SampleShape.of(frames, 2, height, width)).withEvents(options));
         String[] names = PixelFeatures.names(data.shape().size());
@@ -110,14 +116,24 @@ public final class EventDataSource implements ConfigurableDataSource<Label> {
         return (Example<Label>[]) new Example[n];
     }
 
-    /** Number of examples (samples). */
+    /** @return the number of examples (samples) */
     public int size() {
         return examples.size();
     }
 
-    /** The shape of every sample: [frames, 2, height, width]. */
-    public SampleShape sampleShape() {
-        return SampleShape.of(frames, 2, height, width);
+    /** @return frames per sample (the time axis) */
+    public int frames() {
+        return frames;
+    }
+
+    /** @return frame height */
+    public int height() {
+        return height;
+    }
+
+    /** @return frame width */
+    public int width() {
+        return width;
     }
 
     @Override

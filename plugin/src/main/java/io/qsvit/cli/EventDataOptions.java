@@ -1,8 +1,6 @@
 package io.qsvit.cli;
 
 import io.qsvit.eval.data.EventOptions;
-import io.qsvit.eval.data.TimeLayout;
-import io.qsvit.eval.events.SplitBy;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,8 +26,6 @@ final class EventDataOptions {
     String timeLayout;
 
     EventOptions events() {
-        int[] size = EventOptions.parseSensor(sensor);
-        return new EventOptions(SplitBy.parse(framesBy), size[0], size[1], frames == null ? 0 : frames,
-                TimeLayout.parse(timeLayout));
+        return EventOptions.of(framesBy, sensor, frames, timeLayout);
     }
 }

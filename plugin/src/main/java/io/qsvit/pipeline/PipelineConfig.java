@@ -85,7 +85,7 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
             framesBy = framesBy != null ? framesBy : SplitBy.NUMBER.toString();
             timeLayout = timeLayout != null ? timeLayout : TimeLayout.AUTO.toString();
             try {
-                events(framesBy, sensor, frames, timeLayout);
+                EventOptions.of(framesBy, sensor, frames, timeLayout);
             } catch (UserInputException e) {
                 throw new UserInputException("data: " + e.getMessage());
             }
@@ -99,13 +99,7 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
 
         /** How event recordings become frames, as these values say. */
         public EventOptions events() {
-            return events(framesBy, sensor, frames, timeLayout);
-        }
-
-        private static EventOptions events(String framesBy, String sensor, Integer frames, String timeLayout) {
-            int[] size = EventOptions.parseSensor(sensor);
-            return new EventOptions(SplitBy.parse(framesBy), size[0], size[1], frames == null ? 0 : frames,
-                    TimeLayout.parse(timeLayout));
+            return EventOptions.of(framesBy, sensor, frames, timeLayout);
         }
 
         /** The preprocessing these values give. */

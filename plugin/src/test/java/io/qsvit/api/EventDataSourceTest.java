@@ -6,12 +6,8 @@ import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import io.qsvit.UserInputException;
 import io.qsvit.artifact.Digests;
-import io.qsvit.eval.data.EventOptions;
-import io.qsvit.eval.data.SampleShape;
-import io.qsvit.eval.data.TimeLayout;
 import io.qsvit.eval.events.EventFiles;
 import io.qsvit.eval.events.EventFiles.Events;
-import io.qsvit.eval.events.SplitBy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.Dataset;
@@ -60,8 +56,7 @@ class EventDataSourceTest {
     void recordingsBecomeExamplesOfFrameCountsAndProvenanceSurvivesSerialization() throws IOException {
         Path root = folder();
         // one frame, the 4x2 sensor down-sampled to 2x1: x 3 -> 1, x 0 and 1 -> 0
-        EventDataSource source = new EventDataSource(root, "test", SampleShape.of(1, 2, 1, 2),
-                new EventOptions(SplitBy.NUMBER, 4, 2, 0, TimeLayout.AUTO));
+        EventDataSource source = new EventDataSource(root, "test", 1, 1, 2, "number", "4x2");
         MutableDataset<Label> dataset = new MutableDataset<>(source);
         assertEquals(2, dataset.size());
         assertEquals("a", dataset.getExample(0).getOutput().getLabel());
@@ -96,7 +91,7 @@ class EventDataSourceTest {
                 """.formatted(folder()));
         EventDataSource source = (EventDataSource) new ConfigurationManager(config.toString()).lookup("events");
         assertEquals(2, source.size());
-        assertEquals(SampleShape.of(2, 2, 2, 4), source.sampleShape());
+        assertEquals(List.of(2, 2, 4), List.of(source.frames(), source.height(), source.width()));
     }
 
     @Test
@@ -106,6 +101,6 @@ class EventDataSourceTest {
         Files.write(cut, new byte[] {1, 2, 3});
         assertEquals(cut + " is cut mid-event: 3 bytes is not a whole number of 5-byte N-MNIST events (3 bytes left"
                 + " over)", assertThrows(UserInputException.class, () -> new EventDataSource(root, "test",
-                SampleShape.of(1, 2, 2, 4), EventOptions.DEFAULT)).getMessage());
+                1, 2, 4, "number", "")).getMessage());
     }
 }

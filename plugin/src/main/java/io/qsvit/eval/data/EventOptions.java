@@ -33,6 +33,17 @@ public record EventOptions(SplitBy splitBy, int sensorWidth, int sensorHeight, i
         }
     }
 
+    /**
+     * The options as a user writes them (flags, configuration, API); null or blank values keep the defaults:
+     * frames by event count, sensor = frame size, T from the model, time layout from the model.
+     */
+    public static EventOptions of(String framesBy, String sensor, Integer frames, String timeLayout) {
+        int[] size = parseSensor(sensor);
+        return new EventOptions(framesBy == null || framesBy.isBlank() ? SplitBy.NUMBER : SplitBy.parse(framesBy),
+                size[0], size[1], frames == null ? 0 : frames,
+                timeLayout == null || timeLayout.isBlank() ? TimeLayout.AUTO : TimeLayout.parse(timeLayout));
+    }
+
     /** Parses a sensor size such as {@code 128x128} (width x height); null or blank for none. */
     public static int[] parseSensor(String text) {
         if (text == null || text.isBlank()) {
