@@ -4,6 +4,6 @@
  * an input gives a {@link io.qsvit.UserInputException} or a valid result, never another exception, and stays
  * within {@link io.qsvit.fuzz.FuzzProperty}'s time and memory. {@code mvn verify} runs them on their committed
  * seeds (regression mode); {@code .ci/run} also fuzzes each briefly; a longer campaign is run by hand
- * (README, "Fuzzing").
+ * (docs/limits.md, "Fuzzing").
  */
 package io.qsvit.fuzz;
