@@ -52,7 +52,7 @@ final class InspectCommand implements Callable<Integer> {
                 : Grouping.by(Granularity.parse(granularity));
         Preparation.Prepared prepared = PreparedModels.prepare(OnnxModel.load(model));
         ModelLayers layers = ModelLayers.of(prepared.model(), grouping);
-        LayerCosts costs = LayerCosts.measure(layers);
+        LayerCosts costs = LayerCosts.measureIfPossible(layers);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Qsvit.JSON.writeValueAsString(report(layers, costs, prepared.record())));
@@ -103,6 +103,9 @@ final class InspectCommand implements Callable<Integer> {
         report.put("opset", layers.model().opset());
         report.put("params", layers.params());
         report.put("macs_per_image", layers.layers().stream().mapToLong(costs::macsPerImage).sum());
+        if (costs.unmeasured() != null) {
+            report.put("macs_unmeasured", costs.unmeasured());
+        }
         report.put("groups", groups);
         report.put("preparation", preparation.toMap());
         return report;
@@ -122,6 +125,9 @@ final class InspectCommand implements Callable<Integer> {
         }
         out.printf("%d layers in %d groups, %d weight parameters, %d MACs per image%n", layers.layers().size(),
                 layers.groups().size(), layers.params(), layers.layers().stream().mapToLong(costs::macsPerImage).sum());
+        if (costs.unmeasured() != null) {
+            out.println("MACs not measured: " + costs.unmeasured());
+        }
     }
 
     /** One line on what preparing the model did (nothing, for most exports). */

@@ -83,6 +83,9 @@ public final class Qsvit implements Runnable {
                 return EXIT_BAD_INPUT;
             }
             cmd.getErr().println("qsvit: internal error: " + e);
+            if (System.getenv("QSVIT_DEBUG") != null) { // the stack trace for a bug report
+                e.printStackTrace(cmd.getErr());
+            }
             return EXIT_INTERNAL_ERROR;
         });
     }

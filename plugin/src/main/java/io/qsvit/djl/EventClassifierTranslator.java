@@ -25,7 +25,12 @@ public final class EventClassifierTranslator implements Translator<Path, Classif
     private final FrameIntegration integration;
     private final HostStackBatchifier batchifier;
 
-    /** Frames as {@code integration} makes them, placed as {@code layout} says (ntchw or tnchw). */
+    /**
+     * Frames as {@code integration} makes them, placed as {@code layout} says.
+     *
+     * @param integration how a recording becomes frames: their number, size, sensor size and event split
+     * @param layout      the model's time layout, ntchw or tnchw (not auto: the translator does not see the model)
+     */
     public EventClassifierTranslator(FrameIntegration integration, TimeLayout layout) {
         if (layout == TimeLayout.AUTO) {
             throw new IllegalArgumentException("qsvit's event translator needs the model's layout: ntchw or tnchw");

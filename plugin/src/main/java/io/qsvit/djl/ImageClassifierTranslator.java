@@ -38,8 +38,13 @@ public final class ImageClassifierTranslator implements Translator<Image, Classi
         this(shape, Preprocessing.NONE);
     }
 
-    /** Images preprocessed as {@code preprocessing} says, for a model taking [channels, height, width] {@code shape}. */
-    public ImageClassifierTranslator(ImageShape shape, Preprocessing preprocessing) {
+    /**
+     * Images preprocessed as {@code preprocessing} says, for a model taking [channels, height, width] {@code shape}.
+     *
+     * @param shape         the model's image: channels (1 grey, 3 RGB), height and width
+     * @param preprocessing decoding, resizing, cropping and normalization, as the evaluate step does them
+     */
+    ImageClassifierTranslator(ImageShape shape, Preprocessing preprocessing) { // through the factory's arguments
         this.pipeline = new ImagePipeline(preprocessing, preprocessing.layout() == Preprocessing.Layout.HWC
                 ? SampleShape.of(shape.height(), shape.width(), shape.channels()) : shape.sample());
     }

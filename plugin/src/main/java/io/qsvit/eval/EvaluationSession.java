@@ -40,6 +40,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -136,10 +137,11 @@ public final class EvaluationSession implements AutoCloseable {
             OrtSession session = Sessions.create(proto, model.model(), options);
             ValueInfoProto input = graph.getInputList().stream().filter(i -> !isInitializer(source, i.getName()))
                     .findFirst().orElseThrow(() -> new UserInputException(model.model().file() + " has no data input"));
-            checkClassScores(session, model);
             long[] inputShape = shapeOf(input);
             InputLayout layout;
             try {
+                checkFloatSamples(input, inputShape);
+                checkClassScores(session, model);
                 layout = InputLayout.of(inputShape, timeLayout, model.model().file());
             } catch (RuntimeException e) {
                 session.close();
@@ -329,6 +331,22 @@ public final class EvaluationSession implements AutoCloseable {
 
     private static boolean isInitializer(GraphProto graph, String name) {
         return graph.getInitializerList().stream().anyMatch(t -> t.getName().equals(name));
+    }
+
+    /** Samples are float32 images or event frames with a batch axis: a model taking token ids, say, is not evaluated. */
+    private static void checkFloatSamples(ValueInfoProto input, long[] shape) {
+        int type = input.getType().getTensorType().getElemType();
+        if (type != TensorProto.DataType.FLOAT_VALUE) {
+            TensorProto.DataType named = TensorProto.DataType.forNumber(type);
+            throw new UserInputException("input '" + input.getName() + "' is " + (named == null ? "of type " + type
+                    : named.name().toLowerCase(Locale.ROOT)) + "; qsvit evaluates models that take float32 images or"
+                    + " event frames");
+        }
+        if (shape.length < 2) {
+            throw new UserInputException("input '" + input.getName() + "' declares " + (input.getType().getTensorType()
+                    .hasShape() ? "rank " + shape.length : "no shape") + "; qsvit needs a batch axis and the sample's"
+                    + " dimensions ([N, C, H, W] images or [N, T, C, H, W] event frames)");
+        }
     }
 
     private static long[] shapeOf(ValueInfoProto input) {

@@ -20,6 +20,7 @@ import io.qsvit.model.ModelLayers;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -33,13 +34,35 @@ import java.util.Set;
  */
 public final class LayerCosts {
     private final Map<String, Long> macs;
+    private final String unmeasured;
 
-    private LayerCosts(Map<String, Long> macs) {
+    private LayerCosts(Map<String, Long> macs, String unmeasured) {
         this.macs = macs;
+        this.unmeasured = unmeasured;
     }
 
     public long macsPerImage(Layer layer) {
         return macs.getOrDefault(layer.tensorName(), 0L);
+    }
+
+    /** Why the costs were not measured (then every layer's MACs read 0), or null when they were. */
+    public String unmeasured() {
+        return unmeasured;
+    }
+
+    /**
+     * For listing a model qsvit cannot evaluate (an NLP model whose input is token ids, say): its costs where its
+     * first input is float32, else no costs and the reason, rather than a refusal.
+     */
+    public static LayerCosts measureIfPossible(ModelLayers model) {
+        ValueInfoProto input = ShapeProbe.firstDataInput(model.model().proto().getGraph());
+        int type = input.getType().getTensorType().getElemType();
+        if (type != TensorProto.DataType.FLOAT_VALUE) {
+            TensorProto.DataType named = TensorProto.DataType.forNumber(type);
+            return new LayerCosts(Map.of(), "input '" + input.getName() + "' is " + (named == null ? "of type " + type
+                    : named.name().toLowerCase(Locale.ROOT)) + ", not float32 image or event frames");
+        }
+        return measure(model);
     }
 
     public static LayerCosts measure(ModelLayers model) {
@@ -70,7 +93,7 @@ public final class LayerCosts {
             };
             macs.put(l.tensorName(), n / batch);
         }
-        return new LayerCosts(macs);
+        return new LayerCosts(macs, null);
     }
 
     private static long elements(long[] shape) {

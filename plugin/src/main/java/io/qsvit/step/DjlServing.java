@@ -30,8 +30,14 @@ public final class DjlServing {
     public static final String TRANSLATOR = "io.qsvit.djl.ImageClassifierServingTranslator";
     /** For programs that load a folder through DJL's {@code Criteria} with typed inputs and outputs. */
     public static final String TRANSLATOR_FACTORY = "io.qsvit.djl.ImageClassifierTranslatorFactory";
-    /** What {@link TranslatorJar} holds: these and the qsvit classes they use. */
-    public static final List<String> TRANSLATOR_CLASSES = List.of(TRANSLATOR, TRANSLATOR_FACTORY);
+    /** For programs that classify event recordings through DJL's {@code Criteria}. */
+    public static final String EVENT_TRANSLATOR_FACTORY = "io.qsvit.djl.EventClassifierTranslatorFactory";
+    /**
+     * What {@link TranslatorJar} holds: these and the qsvit classes they use, the same classes as the
+     * {@code qsvit-djl} artifact.
+     */
+    public static final List<String> TRANSLATOR_CLASSES = List.of(TRANSLATOR, TRANSLATOR_FACTORY,
+            EVENT_TRANSLATOR_FACTORY);
     /** The folder beside {@code model.onnx} where DJL Serving finds the model's own jars. */
     public static final String LIBS = "libs";
     /** DJL's names for an image's channel layout, as its own image translators take them. */

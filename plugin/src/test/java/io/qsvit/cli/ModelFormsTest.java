@@ -4,6 +4,8 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qsvit.Examples;
@@ -139,6 +141,40 @@ class ModelFormsTest {
         List<NodeProto> readers = real.getGraph().getNodeList().stream().filter(n -> n.getName().startsWith("/shared/")).toList();
         assertEquals(readers.get(0).getInput(1), readers.get(1).getInput(1), "both layers read the one decoded weight");
         assertScoresEqual(dir.resolve("applied"), data);
+    }
+
+    /**
+     * A model whose input is token ids (as Tribuo's BERT test model): inspect lists its layers without MACs and
+     * says why; apply quantizes it; evaluate, which feeds images or event frames, refuses it in one line.
+     */
+    @Test
+    void aTokenIdModelIsListedAndAppliedButNotEvaluated() throws IOException {
+        GraphProto graph = GraphProto.newBuilder()
+                .addInput(ValueInfoProto.newBuilder().setName("input_ids").setType(
+                        TypeProto.newBuilder().setTensorType(TypeProto.Tensor
+                                .newBuilder().setElemType(TensorProto.DataType.INT64_VALUE))))
+                .addOutput(floatValue("scores", -1, 3))
+                .addInitializer(floats("embeddings.weight", 1, 50, 16)).addInitializer(floats("classifier.weight", 2, 16, 3))
+                .addNode(node("Gather", "/embeddings/Gather", new String[] {"embeddings.weight", "input_ids"}, "e"))
+                .addNode(node("ReduceMean", "/pool/ReduceMean", new String[] {"e"}, "p", ints("axes", 1), integer("keepdims", 0)))
+                .addNode(node("MatMul", "/classifier/MatMul", new String[] {"p", "classifier.weight"}, "scores"))
+                .build();
+        Path model = dir.resolve("tokens.onnx");
+        Files.write(model, TestGraphs.model(graph, 13).toByteArray());
+        QsvitCliTest.Run inspect = QsvitCliTest.run("inspect", model.toString());
+        assertEquals(0, inspect.exit(), inspect.err());
+        assertTrue(inspect.out().contains("1 layers in 1 groups, 48 weight parameters, 0 MACs per image"), inspect.out());
+        assertTrue(inspect.out().contains("MACs not measured: input 'input_ids' is int64, not float32 image or event frames"),
+                inspect.out());
+        Path setting = Files.writeString(dir.resolve("s.yaml"), "default: uniform4\n");
+        QsvitCliTest.Run apply = QsvitCliTest.run("--no-cache", "apply", "--model", model.toString(), "--setting",
+                setting.toString(), "--out", dir.resolve("applied").toString());
+        assertEquals(0, apply.exit(), apply.err());
+        QsvitCliTest.Run evaluate = QsvitCliTest.run("--no-cache", "evaluate", "--model", model.toString(), "--data",
+                npy(dir.resolve("data"), 1, 4, 4, 3, 6).toString());
+        assertEquals(1, evaluate.exit());
+        assertEquals("qsvit: error: input 'input_ids' is int64; qsvit evaluates models that take float32 images or event frames",
+                evaluate.err().strip());
     }
 
     /** A 3-channel, 20x28 input (not Fashion-MNIST's 1x28x28): found, applied, evaluated, run. */

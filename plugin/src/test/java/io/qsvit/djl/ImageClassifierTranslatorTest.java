@@ -95,6 +95,7 @@ class ImageClassifierTranslatorTest {
     void servingPropertiesNameTheseClasses() {
         assertEquals(DjlServing.TRANSLATOR, ImageClassifierServingTranslator.class.getName());
         assertEquals(DjlServing.TRANSLATOR_FACTORY, ImageClassifierTranslatorFactory.class.getName());
+        assertEquals(DjlServing.EVENT_TRANSLATOR_FACTORY, EventClassifierTranslatorFactory.class.getName());
     }
 
     @Test

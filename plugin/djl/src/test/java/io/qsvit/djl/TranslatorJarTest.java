@@ -48,16 +48,18 @@ class TranslatorJarTest {
         for (String name : module.keySet()) {
             assertArrayEquals(module.get(name), jar.get(name), name);
         }
-        // the translator and what it uses (today: the image pipeline, its preprocessing and shapes, and the
-        // exception), and
-        // nothing that needs more than DJL: the module compiles these against DJL's api alone
+        // the translators and what they use (the image pipeline, its preprocessing and shapes, the event readers
+        // and frame integration, the exception), and nothing that needs more than DJL: the module compiles these
+        // against DJL's api alone
         for (String translator : List.of("ImageClassifierServingTranslator", "ImageClassifierTranslatorFactory",
-                "ImageClassifierTranslator", "HostStackBatchifier")) {
+                "ImageClassifierTranslator", "HostStackBatchifier", "EventClassifierTranslatorFactory",
+                "EventClassifierTranslator")) {
             assertTrue(jar.containsKey("io/qsvit/djl/" + translator + ".class"), translator);
         }
         assertTrue(jar.containsKey("io/qsvit/eval/image/ImagePipeline.class"));
         assertTrue(jar.containsKey("io/qsvit/eval/image/Resampler.class"));
-        assertTrue(jar.size() < 30, "a small jar: " + jar.keySet());
+        assertTrue(jar.containsKey("io/qsvit/eval/events/FrameIntegration.class"));
+        assertTrue(jar.size() < 50, "a small jar: " + jar.keySet());
     }
 
     @Test

@@ -225,7 +225,7 @@ final class ValueFacts {
                         : OptionalInt.empty();
             }
             case "Unsqueeze", "Squeeze" -> {
-                OptionalInt in = rank(node.getInput(0));
+                OptionalInt in = inputRank(node, 0);
                 long[] axes = Attributes.ints(node, "axes");
                 if (axes == null && node.getInputCount() > 1) {
                     axes = constant(node.getInput(1)).flatMap(Tensors::longs).orElse(null);
@@ -236,8 +236,8 @@ final class ValueFacts {
                 return OptionalInt.of(in.getAsInt() + (op.equals("Unsqueeze") ? axes.length : -axes.length));
             }
             case "MatMul" -> {
-                OptionalInt a = rank(node.getInput(0));
-                OptionalInt b = rank(node.getInput(1));
+                OptionalInt a = inputRank(node, 0);
+                OptionalInt b = inputRank(node, 1);
                 if (a.isPresent() && b.isPresent() && a.getAsInt() >= 2 && b.getAsInt() >= 2) {
                     return OptionalInt.of(Math.max(a.getAsInt(), b.getAsInt()));
                 }
@@ -245,10 +245,10 @@ final class ValueFacts {
             }
             default -> {
                 if (op.startsWith("Reduce") && Attributes.find(node, "keepdims").map(a -> a.getI() != 0).orElse(true)) {
-                    return rank(node.getInput(0));
+                    return inputRank(node, 0);
                 }
                 if (hasLegacyBroadcast(node)) {
-                    return rank(node.getInput(0));
+                    return inputRank(node, 0);
                 }
                 if (BROADCAST.contains(op)) {
                     int max = 0;
@@ -262,7 +262,7 @@ final class ValueFacts {
                     return OptionalInt.of(max);
                 }
                 if (SAME_RANK.contains(op) && node.getInputCount() > 0) {
-                    return rank(node.getInput(0));
+                    return inputRank(node, 0);
                 }
                 return OptionalInt.empty();
             }
@@ -280,6 +280,11 @@ final class ValueFacts {
             return OptionalInt.of(t);
         }
         return outer != null ? outer.elementType(name) : OptionalInt.empty();
+    }
+
+    /** The rank of a node's input {@code i}; unknown where the node has no such input (a malformed model). */
+    private OptionalInt inputRank(NodeProto node, int i) {
+        return i < node.getInputCount() && !node.getInput(i).isEmpty() ? rank(node.getInput(i)) : OptionalInt.empty();
     }
 
     OptionalInt rank(String name) {
