@@ -6,12 +6,18 @@ import io.qsvit.eval.EnergyTable;
 import io.qsvit.eval.EvaluationData;
 import io.qsvit.eval.EvaluationSession;
 import io.qsvit.eval.LayerCosts;
+import io.qsvit.eval.SuffixEvaluation;
 import io.qsvit.eval.data.Dataset;
 import io.qsvit.eval.data.MemoryDataset;
 import io.qsvit.eval.data.SampleBatches;
+import io.qsvit.model.Group;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.quant.Setting;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -24,9 +30,16 @@ public final class TrialEvaluator implements AutoCloseable {
     private final LayerCosts costs;
     private final EnergyTable table;
     private final int batch;
+    private final int threads;
+    private long prefixBudget = DEFAULT_PREFIX_BUDGET;
 
-    private TrialEvaluator(EvaluationSession session, Dataset images, LayerCosts costs, EnergyTable table, int batch) {
+    /** Bytes of kept prefix activations by default (per {@link #evaluateAll} call). */
+    public static final long DEFAULT_PREFIX_BUDGET = 256L << 20;
+
+    private TrialEvaluator(EvaluationSession session, Dataset images, LayerCosts costs, EnergyTable table, int batch,
+                           int threads) {
         this.session = session;
+        this.threads = threads;
         this.images = images;
         this.costs = costs;
         this.table = table;
@@ -36,7 +49,7 @@ public final class TrialEvaluator implements AutoCloseable {
     public static TrialEvaluator open(ModelLayers model, Dataset images, EnergyTable table, int threads, int batch) {
         EvaluationSession session = EvaluationSession.open(model, threads);
         try {
-            return new TrialEvaluator(session, images, session.layerCosts(images.shape()), table, batch);
+            return new TrialEvaluator(session, images, session.layerCosts(images.shape()), table, batch, threads);
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -58,7 +71,7 @@ public final class TrialEvaluator implements AutoCloseable {
         EvaluationSession session = EvaluationSession.open(model, threads, data.events().timeLayout());
         try {
             Dataset images = MemoryDataset.cached(order.apply(data.loadFor(session)), SampleBatches.defaultWorkers());
-            return new TrialEvaluator(session, images, session.layerCosts(images.shape()), table, batch);
+            return new TrialEvaluator(session, images, session.layerCosts(images.shape()), table, batch, threads);
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -78,10 +91,47 @@ public final class TrialEvaluator implements AutoCloseable {
         return evaluate(setting, images);
     }
 
+    /**
+     * Keeps at most {@code bytes} of prefix activations in {@link #evaluateAll}; 0 evaluates every setting on
+     * the whole model. Results are the same either way.
+     */
+    public TrialEvaluator prefixBudget(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("negative prefix budget " + bytes);
+        }
+        this.prefixBudget = bytes;
+        return this;
+    }
+
     /** The setting on some images (a racing stage, say); the trial records how many. */
     public Trial evaluate(Setting setting, Dataset on) {
         session.use(setting);
-        EvaluationSession.Outputs outputs = session.run(on, batch);
+        return trialOf(setting, session.run(on, batch), on);
+    }
+
+    /**
+     * Settings that differ from {@code base} only in {@code changed}, on all images, in order. With two or more
+     * and a prefix budget, the part of the model {@code changed} cannot reach runs once ({@link SuffixEvaluation});
+     * the trials are bit for bit those of {@link #evaluate(Setting)}.
+     */
+    public List<Trial> evaluateAll(Setting base, Collection<Group> changed, List<Setting> settings) {
+        if (settings.size() >= 2 && prefixBudget > 0) {
+            Optional<SuffixEvaluation> suffix = SuffixEvaluation.open(session, changed, threads);
+            if (suffix.isPresent()) {
+                try (SuffixEvaluation s = suffix.get()) {
+                    List<EvaluationSession.Outputs> outputs = s.run(base, settings, images, batch, prefixBudget);
+                    List<Trial> trials = new ArrayList<>();
+                    for (int i = 0; i < settings.size(); i++) {
+                        trials.add(trialOf(settings.get(i), outputs.get(i), images));
+                    }
+                    return trials;
+                }
+            }
+        }
+        return settings.stream().map(this::evaluate).toList();
+    }
+
+    private Trial trialOf(Setting setting, EvaluationSession.Outputs outputs, Dataset on) {
         EnergyEstimate energy = EnergyEstimate.of(session.model(), setting, costs, outputs.firingRates(), table);
         return Trial.of(setting, Accuracy.topK(outputs.scores(), on, 1), setting.memory(session.model()),
                 energy.totalMicrojoules());
