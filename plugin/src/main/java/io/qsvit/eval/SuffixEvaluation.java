@@ -26,6 +26,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -71,46 +72,71 @@ public final class SuffixEvaluation implements AutoCloseable {
      * tensor.
      */
     public static Optional<SuffixEvaluation> open(EvaluationSession whole, Collection<Group> changed, int threads) {
+        return plan(whole, changed).flatMap(p -> p.open(threads));
+    }
+
+    /** Where the graph is cut for settings that change only {@code changed}; empty where nothing can be reused. */
+    public static Optional<Plan> plan(EvaluationSession whole, Collection<Group> changed) {
         if (whole.storedWeights() == null) {
             throw new IllegalArgumentException("suffix runs need a switchable session");
         }
-        ModelLayers model = whole.model();
         Set<String> changedWeights = new LinkedHashSet<>();
         Set<String> changedGroups = new LinkedHashSet<>();
         for (Group group : changed) {
             changedGroups.add(group.name());
             group.layers().forEach(l -> changedWeights.add(l.tensorName()));
         }
-        GraphProto graph = EvaluationSession.graphOf(model, true).graph();
-        Optional<GraphCut> found = GraphCut.of(graph, whole.inputName(), changedWeights);
-        if (found.isEmpty()) {
-            return Optional.empty();
+        GraphProto graph = EvaluationSession.graphOf(whole.model(), true).graph();
+        return GraphCut.of(graph, whole.inputName(), changedWeights).map(cut -> new Plan(whole, cut, changedGroups));
+    }
+
+    /** A cut found but not yet loaded: what the prefix computes decides whether loading it pays. */
+    public static final class Plan {
+        private final EvaluationSession whole;
+        private final GraphCut cut;
+        private final Set<String> changedGroups;
+
+        private Plan(EvaluationSession whole, GraphCut cut, Set<String> changedGroups) {
+            this.whole = whole;
+            this.cut = cut;
+            this.changedGroups = changedGroups;
         }
-        GraphCut cut = found.get();
-        OrtSession prefix = null;
-        try (OrtSession.SessionOptions options = Sessions.options(threads)) {
-            prefix = Sessions.create(withGraph(model, cut.prefix()), model.model(), options);
-            Map<String, ValueInfoProto> types = new HashMap<>();
-            for (Map.Entry<String, NodeInfo> output : prefix.getOutputInfo().entrySet()) {
-                if (!(output.getValue().getInfo() instanceof TensorInfo tensor)
-                        || tensor.type == ai.onnxruntime.OnnxJavaType.STRING) {
-                    prefix.close();
-                    return Optional.empty();
+
+        /** The layers whose weights the prefix reads: the work a suffix run saves. */
+        public List<Layer> prefixLayers() {
+            Set<String> inputs = new HashSet<>();
+            cut.prefix().getInputList().forEach(i -> inputs.add(i.getName()));
+            return whole.model().layers().stream().filter(l -> inputs.contains(l.tensorName())).toList();
+        }
+
+        /** Loads the prefix and suffix into ONNX Runtime; empty when a crossing value is not a tensor. */
+        public Optional<SuffixEvaluation> open(int threads) {
+            ModelLayers model = whole.model();
+            OrtSession prefix = null;
+            try (OrtSession.SessionOptions options = Sessions.options(threads)) {
+                prefix = Sessions.create(withGraph(model, cut.prefix()), model.model(), options);
+                Map<String, ValueInfoProto> types = new HashMap<>();
+                for (Map.Entry<String, NodeInfo> output : prefix.getOutputInfo().entrySet()) {
+                    if (!(output.getValue().getInfo() instanceof TensorInfo tensor)
+                            || tensor.type == ai.onnxruntime.OnnxJavaType.STRING) {
+                        prefix.close();
+                        return Optional.empty();
+                    }
+                    types.put(output.getKey(), valueInfo(output.getKey(), tensor));
                 }
-                types.put(output.getKey(), valueInfo(output.getKey(), tensor));
-            }
-            OrtSession suffix = Sessions.create(withGraph(model, cut.suffixWithInputs(types)), model.model(), options);
-            return Optional.of(new SuffixEvaluation(whole, cut, changedGroups, prefix, suffix));
-        } catch (OrtException e) {
-            if (prefix != null) {
-                try {
-                    prefix.close();
-                } catch (OrtException ignored) {
-                    // the load error below says what went wrong
+                OrtSession suffix = Sessions.create(withGraph(model, cut.suffixWithInputs(types)), model.model(), options);
+                return Optional.of(new SuffixEvaluation(whole, cut, changedGroups, prefix, suffix));
+            } catch (OrtException e) {
+                if (prefix != null) {
+                    try {
+                        prefix.close();
+                    } catch (OrtException ignored) {
+                        // the load error below says what went wrong
+                    }
                 }
+                throw new UserInputException("ONNX Runtime cannot load a part of " + model.model().file() + ": "
+                        + e.getMessage().lines().findFirst().orElse(""));
             }
-            throw new UserInputException("ONNX Runtime cannot load a part of " + model.model().file() + ": "
-                    + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 

@@ -11,6 +11,7 @@ import io.qsvit.eval.data.Dataset;
 import io.qsvit.eval.data.MemoryDataset;
 import io.qsvit.eval.data.SampleBatches;
 import io.qsvit.model.Group;
+import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.quant.Setting;
 
@@ -32,12 +33,14 @@ public final class TrialEvaluator implements AutoCloseable {
     private final int batch;
     private final int threads;
     private long prefixBudget = DEFAULT_PREFIX_BUDGET;
+    private final CutCosts cutCosts;
 
     /** Bytes of kept prefix activations by default (per {@link #evaluateAll} call). */
     public static final long DEFAULT_PREFIX_BUDGET = 256L << 20;
 
     private TrialEvaluator(EvaluationSession session, Dataset images, LayerCosts costs, EnergyTable table, int batch,
-                           int threads) {
+                           int threads, double loadSeconds) {
+        this.cutCosts = new CutCosts(loadSeconds);
         this.session = session;
         this.threads = threads;
         this.images = images;
@@ -47,9 +50,11 @@ public final class TrialEvaluator implements AutoCloseable {
     }
 
     public static TrialEvaluator open(ModelLayers model, Dataset images, EnergyTable table, int threads, int batch) {
+        long start = System.nanoTime();
         EvaluationSession session = EvaluationSession.open(model, threads);
+        double load = (System.nanoTime() - start) / 1e9;
         try {
-            return new TrialEvaluator(session, images, session.layerCosts(images.shape()), table, batch, threads);
+            return new TrialEvaluator(session, images, session.layerCosts(images.shape()), table, batch, threads, load);
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -68,10 +73,12 @@ public final class TrialEvaluator implements AutoCloseable {
      */
     public static TrialEvaluator open(ModelLayers model, EvaluationData data, UnaryOperator<Dataset> order,
                                       EnergyTable table, int threads, int batch) {
+        long start = System.nanoTime();
         EvaluationSession session = EvaluationSession.open(model, threads, data.events().timeLayout());
+        double load = (System.nanoTime() - start) / 1e9;
         try {
             Dataset images = MemoryDataset.cached(order.apply(data.loadFor(session)), SampleBatches.defaultWorkers());
-            return new TrialEvaluator(session, images, session.layerCosts(images.shape()), table, batch, threads);
+            return new TrialEvaluator(session, images, session.layerCosts(images.shape()), table, batch, threads, load);
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -106,17 +113,25 @@ public final class TrialEvaluator implements AutoCloseable {
     /** The setting on some images (a racing stage, say); the trial records how many. */
     public Trial evaluate(Setting setting, Dataset on) {
         session.use(setting);
-        return trialOf(setting, session.run(on, batch), on);
+        long start = System.nanoTime();
+        EvaluationSession.Outputs outputs = session.run(on, batch);
+        cutCosts.evaluated(on.size(), (System.nanoTime() - start) / 1e9);
+        return trialOf(setting, outputs, on);
     }
 
     /**
-     * Settings that differ from {@code base} only in {@code changed}, on all images, in order. With two or more
-     * and a prefix budget, the part of the model {@code changed} cannot reach runs once ({@link SuffixEvaluation});
-     * the trials are bit for bit those of {@link #evaluate(Setting)}.
+     * Settings that differ from {@code base} only in {@code changed}, on all images, in order. With a prefix
+     * budget, where the measured costs say it pays ({@link CutCosts}), the part of the model {@code changed}
+     * cannot reach runs once ({@link SuffixEvaluation}); the trials are bit for bit those of
+     * {@link #evaluate(Setting)} either way.
      */
     public List<Trial> evaluateAll(Setting base, Collection<Group> changed, List<Setting> settings) {
-        if (settings.size() >= 2 && prefixBudget > 0) {
-            Optional<SuffixEvaluation> suffix = SuffixEvaluation.open(session, changed, threads);
+        Optional<SuffixEvaluation.Plan> plan = settings.size() >= 2 && prefixBudget > 0
+                ? SuffixEvaluation.plan(session, changed) : Optional.empty();
+        if (plan.isPresent() && cutCosts.cutPays(settings.size(), share(plan.get().prefixLayers()), images.size())) {
+            long start = System.nanoTime();
+            Optional<SuffixEvaluation> suffix = plan.get().open(threads);
+            cutCosts.loaded((System.nanoTime() - start) / 1e9);
             if (suffix.isPresent()) {
                 try (SuffixEvaluation s = suffix.get()) {
                     List<EvaluationSession.Outputs> outputs = s.run(base, settings, images, batch, prefixBudget);
@@ -129,6 +144,19 @@ public final class TrialEvaluator implements AutoCloseable {
             }
         }
         return settings.stream().map(this::evaluate).toList();
+    }
+
+    /** The layers' part of the model's multiply-accumulates per image. */
+    private double share(List<Layer> layers) {
+        long total = 0;
+        for (Layer layer : session.model().layers()) {
+            total += costs.macsPerImage(layer);
+        }
+        long part = 0;
+        for (Layer layer : layers) {
+            part += costs.macsPerImage(layer);
+        }
+        return total == 0 ? 0 : (double) part / total;
     }
 
     private Trial trialOf(Setting setting, EvaluationSession.Outputs outputs, Dataset on) {
