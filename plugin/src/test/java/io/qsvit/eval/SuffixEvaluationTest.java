@@ -37,7 +37,9 @@ class SuffixEvaluationTest {
         Dataset images = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT).first(32);
         Setting base = Setting.uniform(Grouping.QSVIT, Scheme.FLOAT32);
         int cut = 0;
+        int changedScores = 0;
         try (EvaluationSession whole = EvaluationSession.open(model, 1)) {
+            float[][] floatScores = whole.run(images, 16).scores();
             for (int g = 0; g < model.groups().size(); g++) {
                 Group group = model.groups().get(g);
                 List<Setting> cells = new ArrayList<>();
@@ -55,6 +57,7 @@ class SuffixEvaluationTest {
                     for (int c = 0; c < cells.size(); c++) {
                         whole.use(cells.get(c));
                         EvaluationSession.Outputs expected = whole.run(images, 16);
+                        changedScores += java.util.Arrays.deepEquals(floatScores, expected.scores()) ? 0 : 1;
                         for (EvaluationSession.Outputs got : List.of(chunked.get(c), together.get(c))) {
                             for (int i = 0; i < images.size(); i++) {
                                 assertArrayEquals(expected.scores()[i], got.scores()[i], 0f,
@@ -66,6 +69,8 @@ class SuffixEvaluationTest {
                 }
             }
         }
+        // the cells really quantize: most change some score
+        assertTrue(changedScores > cut, changedScores + " cells changed a score");
         // every group but the first (whose prefix is the data input alone) reuses a prefix
         assertTrue(cut >= model.groups().size() - 1, cut + " of " + model.groups().size() + " groups cut");
     }
