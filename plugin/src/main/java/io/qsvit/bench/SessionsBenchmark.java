@@ -111,7 +111,7 @@ public final class SessionsBenchmark {
     private static void sessionKinds(ModelLayers model, EvaluationSession whole, Workload work, PrintWriter out)
             throws Exception {
         out.printf("trial at %s: switchable session (weights fed) vs a new fixed-weight session (weights constant, "
-                + "built inside the timed run)%n", TRIAL);
+                + "built inside the timed run)%n", "uniform8");
         out.printf("  %-8s %12s %12s %10s %8s %s%n", "images", "switch s", "fixed s", "build s", "fixed/sw",
                 "images whose scores differ (build: last turn)");
         QuantizedArtifacts quantized = QuantizedArtifacts.build(model, TRIAL, TRIAL.toString());
