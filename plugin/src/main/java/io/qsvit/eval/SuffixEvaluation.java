@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -118,7 +119,7 @@ public final class SuffixEvaluation implements AutoCloseable {
                 Map<String, ValueInfoProto> types = new HashMap<>();
                 for (Map.Entry<String, NodeInfo> output : prefix.getOutputInfo().entrySet()) {
                     if (!(output.getValue().getInfo() instanceof TensorInfo tensor)
-                            || tensor.type == ai.onnxruntime.OnnxJavaType.STRING) {
+                            || tensor.type == OnnxJavaType.STRING) {
                         prefix.close();
                         return Optional.empty();
                     }
@@ -244,7 +245,7 @@ public final class SuffixEvaluation implements AutoCloseable {
 
     /** One batch's crossing activations (raw bytes, shape, type) and the firing rates the prefix measured. */
     private record Kept(int start, int size, List<ByteBuffer> values, List<long[]> shapes,
-                        List<ai.onnxruntime.OnnxJavaType> types, Map<String, Float> rates, long bytes) {
+                        List<OnnxJavaType> types, Map<String, Float> rates, long bytes) {
     }
 
     private Kept runPrefix(InputBatches batches, Map<String, OnnxTensor> weights) throws OrtException {
@@ -254,7 +255,7 @@ public final class SuffixEvaluation implements AutoCloseable {
             try (OrtSession.Result result = prefix.run(feeds)) {
                 List<ByteBuffer> values = new ArrayList<>();
                 List<long[]> shapes = new ArrayList<>();
-                List<ai.onnxruntime.OnnxJavaType> types = new ArrayList<>();
+                List<OnnxJavaType> types = new ArrayList<>();
                 long bytes = 0;
                 for (String name : cut.frontier()) {
                     OnnxTensor tensor = (OnnxTensor) result.get(name).orElseThrow();

@@ -2,17 +2,19 @@ package io.qsvit.search;
 
 /**
  * Whether a group's cells should run through the prefix/suffix cut, from costs measured in this process: the
- * whole model's time per image (from the trials evaluated so far) and the time to load a cut's two sessions
- * (the last one loaded; before any, the whole session's load). The cut saves the prefix's share of the work
- * on every setting but one and costs one load, so it is used where {@code (settings - 1) x share x whole time}
- * exceeds the load. Timings only choose the faster path: both give the same trials bit for bit.
+ * whole model's time per image (from the trials evaluated so far) and the fixed cost of a cut (before any cut
+ * ran, the whole session's load time; after, what the last cut took beyond the work its prefix share
+ * predicts: loading two sessions, copying the crossing activations, whatever else the parts cost). The cut
+ * saves the prefix's share of the work on every setting but one, so it is used where
+ * {@code (settings - 1) x share x whole time} exceeds that fixed cost. Timings only choose the faster path:
+ * both give the same trials bit for bit.
  */
 final class CutCosts {
     private double secondsPerImage = Double.NaN;
-    private double loadSeconds;
+    private double fixedSeconds;
 
     CutCosts(double sessionLoadSeconds) {
-        this.loadSeconds = sessionLoadSeconds;
+        this.fixedSeconds = sessionLoadSeconds;
     }
 
     /** A whole-model evaluation of {@code images} took {@code seconds}. */
@@ -22,9 +24,12 @@ final class CutCosts {
         }
     }
 
-    /** Loading a cut's sessions took {@code seconds}. */
-    void loaded(double seconds) {
-        loadSeconds = seconds;
+    /** A cut (load included) evaluated {@code settings} settings on {@code images} in {@code seconds}. */
+    void cutRan(int settings, double prefixShare, int images, double seconds) {
+        if (!Double.isNaN(secondsPerImage)) {
+            double work = (prefixShare + settings * (1 - prefixShare)) * secondsPerImage * images;
+            fixedSeconds = Math.max(0, seconds - work);
+        }
     }
 
     /**
@@ -37,6 +42,6 @@ final class CutCosts {
         if (Double.isNaN(secondsPerImage)) { // nothing measured yet: a cut that spares a quarter of the work pays
             return (settings - 1) * prefixShare >= 0.25 * settings;
         }
-        return (settings - 1) * prefixShare * secondsPerImage * images > loadSeconds;
+        return (settings - 1) * prefixShare * secondsPerImage * images > fixedSeconds;
     }
 }

@@ -128,19 +128,21 @@ public final class TrialEvaluator implements AutoCloseable {
     public List<Trial> evaluateAll(Setting base, Collection<Group> changed, List<Setting> settings) {
         Optional<SuffixEvaluation.Plan> plan = settings.size() >= 2 && prefixBudget > 0
                 ? SuffixEvaluation.plan(session, changed) : Optional.empty();
-        if (plan.isPresent() && cutCosts.cutPays(settings.size(), share(plan.get().prefixLayers()), images.size())) {
+        double share = plan.map(p -> share(p.prefixLayers())).orElse(0.0);
+        if (plan.isPresent() && cutCosts.cutPays(settings.size(), share, images.size())) {
             long start = System.nanoTime();
             Optional<SuffixEvaluation> suffix = plan.get().open(threads);
-            cutCosts.loaded((System.nanoTime() - start) / 1e9);
             if (suffix.isPresent()) {
+                List<EvaluationSession.Outputs> outputs;
                 try (SuffixEvaluation s = suffix.get()) {
-                    List<EvaluationSession.Outputs> outputs = s.run(base, settings, images, batch, prefixBudget);
-                    List<Trial> trials = new ArrayList<>();
-                    for (int i = 0; i < settings.size(); i++) {
-                        trials.add(trialOf(settings.get(i), outputs.get(i), images));
-                    }
-                    return trials;
+                    outputs = s.run(base, settings, images, batch, prefixBudget);
                 }
+                cutCosts.cutRan(settings.size(), share, images.size(), (System.nanoTime() - start) / 1e9);
+                List<Trial> trials = new ArrayList<>();
+                for (int i = 0; i < settings.size(); i++) {
+                    trials.add(trialOf(settings.get(i), outputs.get(i), images));
+                }
+                return trials;
             }
         }
         return settings.stream().map(this::evaluate).toList();
