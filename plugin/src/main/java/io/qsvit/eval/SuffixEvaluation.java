@@ -204,11 +204,17 @@ public final class SuffixEvaluation implements AutoCloseable {
             Progress.Task progress = Progress.task("evaluating", (long) data.size() * settings.size(), "images");
             try (InputBatches batches = new InputBatches(data, batch, whole.layout().batchAxis())) {
                 int done = 0;
+                // direct buffers are freed only by the garbage collector: one set, reused chunk after chunk, keeps
+                // the kept bytes within the budget (plus one batch) however often the collector runs
+                List<List<ByteBuffer>> pool = new ArrayList<>();
                 while (done < batches.count()) {
                     List<Kept> chunk = new ArrayList<>();
                     long bytes = 0;
                     do {
-                        Kept kept = runPrefix(batches, prefixFeeds);
+                        if (pool.size() == chunk.size()) {
+                            pool.add(new ArrayList<>());
+                        }
+                        Kept kept = runPrefix(batches, prefixFeeds, pool.get(chunk.size()));
                         chunk.add(kept);
                         bytes += kept.bytes();
                         done++;
@@ -248,7 +254,9 @@ public final class SuffixEvaluation implements AutoCloseable {
                         List<OnnxJavaType> types, Map<String, Float> rates, long bytes) {
     }
 
-    private Kept runPrefix(InputBatches batches, Map<String, OnnxTensor> weights) throws OrtException {
+    /** Runs the prefix on the next batch and keeps its frontier in {@code buffers} (grown or replaced as needed). */
+    private Kept runPrefix(InputBatches batches, Map<String, OnnxTensor> weights, List<ByteBuffer> buffers)
+            throws OrtException {
         try (InputBatches.Next next = batches.next()) {
             Map<String, OnnxTensor> feeds = new HashMap<>(weights);
             feeds.put(whole.inputName(), next.tensor());
@@ -257,11 +265,19 @@ public final class SuffixEvaluation implements AutoCloseable {
                 List<long[]> shapes = new ArrayList<>();
                 List<OnnxJavaType> types = new ArrayList<>();
                 long bytes = 0;
-                for (String name : cut.frontier()) {
-                    OnnxTensor tensor = (OnnxTensor) result.get(name).orElseThrow();
+                for (int f = 0; f < cut.frontier().size(); f++) {
+                    OnnxTensor tensor = (OnnxTensor) result.get(cut.frontier().get(f)).orElseThrow();
                     // direct, so the suffix's tensor wraps it without another copy
                     ByteBuffer bytesOf = tensor.getByteBuffer();
-                    ByteBuffer copy = ByteBuffer.allocateDirect(bytesOf.remaining()).order(ByteOrder.nativeOrder());
+                    if (buffers.size() == f) {
+                        buffers.add(null);
+                    }
+                    ByteBuffer copy = buffers.get(f);
+                    if (copy == null || copy.capacity() < bytesOf.remaining()) {
+                        copy = ByteBuffer.allocateDirect(bytesOf.remaining()).order(ByteOrder.nativeOrder());
+                        buffers.set(f, copy);
+                    }
+                    copy.clear();
                     copy.put(bytesOf).flip();
                     values.add(copy);
                     shapes.add(tensor.getInfo().getShape());
