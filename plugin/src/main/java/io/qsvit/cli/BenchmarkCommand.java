@@ -117,7 +117,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
         InputLimits.threads("--threads", threads);
         InputLimits.batch("--batch", batch);
-        if (pytorch && suite == Suite.apply) {
+        if (pytorch && (suite == Suite.apply || suite == Suite.sessions)) {
             throw new UserInputException("--pytorch belongs to the evaluate suite: add --suite evaluate or --suite all");
         }
         if (pytorch && limit != null) {
