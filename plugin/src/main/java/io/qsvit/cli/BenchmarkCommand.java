@@ -8,6 +8,7 @@ import io.qsvit.bench.ImagesBenchmark;
 import io.qsvit.bench.PytorchBenchmark;
 import io.qsvit.bench.RuntimeBenchmark;
 import io.qsvit.bench.SearchBenchmark;
+import io.qsvit.bench.SessionsBenchmark;
 import io.qsvit.bench.SwitchBenchmark;
 import io.qsvit.bench.Workload;
 import io.qsvit.eval.data.DatasetSpec;
@@ -31,7 +32,7 @@ import java.util.concurrent.Callable;
 @Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Performance benchmarks: medians after a warm-up, run in turns with baselines measured in the same process.")
 final class BenchmarkCommand implements Callable<Integer> {
-    enum Suite { apply, evaluate, all, search, images, runtime }
+    enum Suite { apply, evaluate, all, search, images, runtime, sessions }
 
     @Spec
     CommandSpec spec;
@@ -43,7 +44,9 @@ final class BenchmarkCommand implements Callable<Integer> {
             + "torchvision, and evaluation end to end vs bare ONNX Runtime on a synthetic 224x224 model; runtime: float "
             + "vs real models (both --runtime forms) at uniform8 and uniform4: throughput, load time, resident memory, "
             + "real vs simulated scores, on --model, the other reference model beside it and the synthetic 55.9M-weight "
-            + "spiking model (default: ${DEFAULT-VALUE}).")
+            + "spiking model; sessions: a group's sensitivity cells on the whole switchable session vs the prefix/suffix "
+            + "cut, and a trial on the switchable session vs a new fixed-weight session per image count (default: "
+            + "${DEFAULT-VALUE}).")
     Suite suite;
 
     @Option(names = "--repeats", defaultValue = "5", description = "Measured turns after one warm-up (default: ${DEFAULT-VALUE}).")
@@ -114,7 +117,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
         InputLimits.threads("--threads", threads);
         InputLimits.batch("--batch", batch);
-        if (pytorch && suite == Suite.apply) {
+        if (pytorch && (suite == Suite.apply || suite == Suite.sessions)) {
             throw new UserInputException("--pytorch belongs to the evaluate suite: add --suite evaluate or --suite all");
         }
         if (pytorch && limit != null) {
@@ -157,6 +160,15 @@ final class BenchmarkCommand implements Callable<Integer> {
             }
             subjects.add(RuntimeBenchmark.synthetic(scale, folder));
             RuntimeBenchmark.run(subjects, threads, repeats, folder, out);
+            return 0;
+        }
+        if (suite == Suite.sessions) {
+            Dataset images = Datasets.open(data, DatasetSpec.detect());
+            if (limit != null) {
+                images = images.first(limit);
+            }
+            images = MemoryDataset.load(images, Runtime.getRuntime().availableProcessors());
+            SessionsBenchmark.run(new Workload(model, data, images, threads, batch, repeats), out);
             return 0;
         }
         if (suite != Suite.evaluate) {

@@ -1,11 +1,13 @@
 package io.qsvit.cli;
 
+import io.qsvit.UserInputException;
 import io.qsvit.model.Granularity;
 import io.qsvit.model.Grouping;
 import io.qsvit.quant.Scheme;
 import io.qsvit.search.Findings;
 import io.qsvit.search.SensitivityMatrix;
 import io.qsvit.search.Shard;
+import io.qsvit.search.TrialEvaluator;
 import io.qsvit.step.SensitivityStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,6 +57,14 @@ final class SensitivityCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
 
+    @Option(names = "--prefix-cache-mb", defaultValue = "" + (TrialEvaluator.DEFAULT_PREFIX_BUDGET >> 20),
+            description = "MiB of activations kept so that each group's cells run the float layers before it once "
+                    + "(0: every cell runs the whole model; results are the same; default: ${DEFAULT-VALUE}).")
+    long prefixCacheMb;
+
+    /** 1 TiB: far above any memory, low enough that the byte count cannot overflow. */
+    private static final long MAX_PREFIX_CACHE_MB = 1L << 20;
+
     @Override
     public Integer call() {
         List<Scheme> columns = new ArrayList<>();
@@ -64,13 +74,20 @@ final class SensitivityCommand implements Callable<Integer> {
         }
         SensitivityStep.Request request = new SensitivityStep.Request(model, data.request(), columns,
                 Grouping.by(Granularity.parse(granularity)), shard == null ? null : Shard.parse(shard), runtime.batch(),
-                runtime.threads());
+                runtime.threads(), null, prefixBudget());
         SensitivityStep.Result result;
         try (SweepProgress progress = SweepProgress.of("sensitivity", spec.commandLine().getErr())) {
             result = SensitivityStep.run(request, out, progress);
         }
         report(spec.commandLine().getOut(), "sensitivity", result, out);
         return 0;
+    }
+
+    private long prefixBudget() {
+        if (prefixCacheMb < 0 || prefixCacheMb > MAX_PREFIX_CACHE_MB) {
+            throw new UserInputException("--prefix-cache-mb must be 0 to " + MAX_PREFIX_CACHE_MB + ", not " + prefixCacheMb);
+        }
+        return prefixCacheMb << 20;
     }
 
     /** The matrix's headline numbers, shared with sensitivity-merge. */

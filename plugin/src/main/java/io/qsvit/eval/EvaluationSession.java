@@ -100,7 +100,15 @@ public final class EvaluationSession implements AutoCloseable {
         return open(model, threads, false, timeLayout);
     }
 
-    private static EvaluationSession open(ModelLayers model, int threads, boolean switchable, TimeLayout timeLayout) {
+    /** The graph a session runs, and the spike tensor feeding each spiking layer (layer tensor name -> spike tensor). */
+    record Graph(GraphProto graph, Map<String, String> spikeInputs) {
+    }
+
+    /**
+     * The model's graph as a session runs it: weights turned into graph inputs when {@code switchable}, and one
+     * firing-rate output per distinct spike tensor.
+     */
+    static Graph graphOf(ModelLayers model, boolean switchable) {
         GraphProto source = model.model().proto().getGraph();
         GraphProto.Builder graph = source.toBuilder();
         if (switchable) {
@@ -127,6 +135,14 @@ public final class EvaluationSession implements AutoCloseable {
                 }
             }
         }
+        return new Graph(graph.build(), spikeInputs);
+    }
+
+    private static EvaluationSession open(ModelLayers model, int threads, boolean switchable, TimeLayout timeLayout) {
+        GraphProto source = model.model().proto().getGraph();
+        Graph built = graphOf(model, switchable);
+        GraphProto graph = built.graph();
+        Map<String, String> spikeInputs = built.spikeInputs();
         ModelProto proto = model.model().proto().toBuilder().setGraph(graph).build();
         try (OrtSession.SessionOptions options = Sessions.options(threads)) {
             if (!switchable) {
@@ -208,14 +224,15 @@ public final class EvaluationSession implements AutoCloseable {
             for (Layer layer : group.layers()) {
                 if (!scheme.equals(fedSchemes.get(layer.tensorName()))) {
                     release(layer.tensorName());
-                    fed.put(layer.tensorName(), weightTensor(layer, scheme));
+                    fed.put(layer.tensorName(), weightTensor(storedWeights, layer, scheme));
                     fedSchemes.put(layer.tensorName(), scheme);
                 }
             }
         }
     }
 
-    private OnnxTensor weightTensor(Layer layer, Scheme scheme) {
+    /** The layer's stored weights under {@code scheme}, as the tensor a switchable graph takes for them. */
+    static OnnxTensor weightTensor(LayerWeights storedWeights, Layer layer, Scheme scheme) {
         float[] weights = storedWeights.floats(layer);
         if (!(scheme instanceof Scheme.Float32)) {
             QuantizedTensor q = Quantizer.quantize(layer.path(), weights, layer.dims(), layer.channelAxis(), scheme);
@@ -234,16 +251,7 @@ public final class EvaluationSession implements AutoCloseable {
 
     /** Scores of every image and the firing rate of every spike input, in one pass. */
     public Outputs run(Dataset data, int batchSize) {
-        long fixed = layout.fixedBatch(inputShape);
-        int batch = fixed > 0 ? (int) fixed : Math.max(1, Math.min(batchSize, data.size()));
-        if (fixed > 0 && data.size() % batch != 0) {
-            throw new UserInputException("the model's batch dimension is fixed at " + batch
-                    + " and does not divide the " + data.size() + " images");
-        }
-        if (data.size() == 0) {
-            throw new UserInputException("no images to evaluate");
-        }
-        checkFits(data);
+        int batch = batchFor(data, batchSize);
         float[][] scores = new float[data.size()][];
         Map<String, Double> rateSums = new LinkedHashMap<>();
         Map<String, OnnxTensor> feeds = new HashMap<>(fed);
@@ -278,6 +286,31 @@ public final class EvaluationSession implements AutoCloseable {
         Map<String, Double> layerRates = new LinkedHashMap<>();
         spikeInputs.forEach((layer, spike) -> layerRates.put(layer, rateSums.get(spike) / data.size()));
         return new Outputs(scores, layerRates);
+    }
+
+    /** Images per ONNX Runtime call for {@code data}, after checking that the data fits the model's input. */
+    int batchFor(Dataset data, int batchSize) {
+        long fixed = layout.fixedBatch(inputShape);
+        int batch = fixed > 0 ? (int) fixed : Math.max(1, Math.min(batchSize, data.size()));
+        if (fixed > 0 && data.size() % batch != 0) {
+            throw new UserInputException("the model's batch dimension is fixed at " + batch
+                    + " and does not divide the " + data.size() + " images");
+        }
+        if (data.size() == 0) {
+            throw new UserInputException("no images to evaluate");
+        }
+        checkFits(data);
+        return batch;
+    }
+
+    /** The stored float weights; null for a fixed-weight session. */
+    LayerWeights storedWeights() {
+        return storedWeights;
+    }
+
+    /** The spike tensor feeding each spiking layer (layer tensor name -> spike tensor). */
+    Map<String, String> spikeInputs() {
+        return spikeInputs;
     }
 
     /** Class scores per image, and the firing rate of each spiking layer's input (layer tensor name -> rate). */

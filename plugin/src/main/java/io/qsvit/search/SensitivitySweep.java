@@ -59,14 +59,25 @@ public final class SensitivitySweep {
         listener.started(cells.size(), (int) cells.stream().filter(c -> journal.get(c.key()).isPresent()).count());
         Map<String, Trial> done = new LinkedHashMap<>();
         for (Cell cell : cells) {
-            Trial trial = journal.get(cell.key(), Trial.class).orElse(null);
-            if (trial == null) {
-                trial = evaluator.evaluate(settingOf(cell));
-                journal.append(cell.key(), trial);
-                listener.evaluated(cell.label(), trial);
-            }
-            done.put(cell.key(), trial);
+            journal.get(cell.key(), Trial.class).ifPresent(trial -> done.put(cell.key(), trial));
         }
+        // a group's cells share the float prefix before it: evaluated together, the prefix runs once
+        Map<Group, List<Cell>> pending = new LinkedHashMap<>();
+        for (Cell cell : cells) {
+            if (!done.containsKey(cell.key())) {
+                pending.computeIfAbsent(cell.group(), g -> new ArrayList<>()).add(cell);
+            }
+        }
+        Setting base = Setting.uniform(grouping, Scheme.FLOAT32);
+        pending.forEach((group, todo) -> {
+            List<Trial> trials = group == null ? List.of(evaluator.evaluate(base))
+                    : evaluator.evaluateAll(base, List.of(group), todo.stream().map(this::settingOf).toList());
+            for (int i = 0; i < todo.size(); i++) {
+                journal.append(todo.get(i).key(), trials.get(i));
+                listener.evaluated(todo.get(i).label(), trials.get(i));
+                done.put(todo.get(i).key(), trials.get(i));
+            }
+        });
         Map<String, Map<String, Trial>> matrix = new LinkedHashMap<>();
         for (Cell cell : cells.subList(1, cells.size())) {
             matrix.computeIfAbsent(cell.group().name(), g -> new LinkedHashMap<>()).put(cell.scheme().id(), done.get(cell.key()));

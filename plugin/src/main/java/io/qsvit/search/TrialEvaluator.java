@@ -6,12 +6,19 @@ import io.qsvit.eval.EnergyTable;
 import io.qsvit.eval.EvaluationData;
 import io.qsvit.eval.EvaluationSession;
 import io.qsvit.eval.LayerCosts;
+import io.qsvit.eval.SuffixEvaluation;
 import io.qsvit.eval.data.Dataset;
 import io.qsvit.eval.data.MemoryDataset;
 import io.qsvit.eval.data.SampleBatches;
+import io.qsvit.model.Group;
+import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.quant.Setting;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -24,9 +31,18 @@ public final class TrialEvaluator implements AutoCloseable {
     private final LayerCosts costs;
     private final EnergyTable table;
     private final int batch;
+    private final int threads;
+    private long prefixBudget = DEFAULT_PREFIX_BUDGET;
+    private final CutCosts cutCosts;
 
-    private TrialEvaluator(EvaluationSession session, Dataset images, LayerCosts costs, EnergyTable table, int batch) {
+    /** Bytes of kept prefix activations by default (per {@link #evaluateAll} call). */
+    public static final long DEFAULT_PREFIX_BUDGET = 256L << 20;
+
+    private TrialEvaluator(EvaluationSession session, Dataset images, LayerCosts costs, EnergyTable table, int batch,
+                           int threads, double loadSeconds) {
+        this.cutCosts = new CutCosts(loadSeconds);
         this.session = session;
+        this.threads = threads;
         this.images = images;
         this.costs = costs;
         this.table = table;
@@ -34,9 +50,11 @@ public final class TrialEvaluator implements AutoCloseable {
     }
 
     public static TrialEvaluator open(ModelLayers model, Dataset images, EnergyTable table, int threads, int batch) {
+        long start = System.nanoTime();
         EvaluationSession session = EvaluationSession.open(model, threads);
+        double load = (System.nanoTime() - start) / 1e9;
         try {
-            return new TrialEvaluator(session, images, session.layerCosts(images.shape()), table, batch);
+            return new TrialEvaluator(session, images, session.layerCosts(images.shape()), table, batch, threads, load);
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -55,10 +73,12 @@ public final class TrialEvaluator implements AutoCloseable {
      */
     public static TrialEvaluator open(ModelLayers model, EvaluationData data, UnaryOperator<Dataset> order,
                                       EnergyTable table, int threads, int batch) {
+        long start = System.nanoTime();
         EvaluationSession session = EvaluationSession.open(model, threads, data.events().timeLayout());
+        double load = (System.nanoTime() - start) / 1e9;
         try {
             Dataset images = MemoryDataset.cached(order.apply(data.loadFor(session)), SampleBatches.defaultWorkers());
-            return new TrialEvaluator(session, images, session.layerCosts(images.shape()), table, batch);
+            return new TrialEvaluator(session, images, session.layerCosts(images.shape()), table, batch, threads, load);
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -78,10 +98,70 @@ public final class TrialEvaluator implements AutoCloseable {
         return evaluate(setting, images);
     }
 
+    /**
+     * Keeps at most {@code bytes} of prefix activations in {@link #evaluateAll}; 0 evaluates every setting on
+     * the whole model. Results are the same either way.
+     */
+    public TrialEvaluator prefixBudget(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("negative prefix budget " + bytes);
+        }
+        this.prefixBudget = bytes;
+        return this;
+    }
+
     /** The setting on some images (a racing stage, say); the trial records how many. */
     public Trial evaluate(Setting setting, Dataset on) {
         session.use(setting);
+        long start = System.nanoTime();
         EvaluationSession.Outputs outputs = session.run(on, batch);
+        cutCosts.evaluated(on.size(), (System.nanoTime() - start) / 1e9);
+        return trialOf(setting, outputs, on);
+    }
+
+    /**
+     * Settings that differ from {@code base} only in {@code changed}, on all images, in order. With a prefix
+     * budget, where the measured costs say it pays ({@link CutCosts}), the part of the model {@code changed}
+     * cannot reach runs once ({@link SuffixEvaluation}); the trials are bit for bit those of
+     * {@link #evaluate(Setting)} either way.
+     */
+    public List<Trial> evaluateAll(Setting base, Collection<Group> changed, List<Setting> settings) {
+        Optional<SuffixEvaluation.Plan> plan = settings.size() >= 2 && prefixBudget > 0
+                ? SuffixEvaluation.plan(session, changed) : Optional.empty();
+        double share = plan.map(p -> share(p.prefixLayers())).orElse(0.0);
+        if (plan.isPresent() && cutCosts.cutPays(settings.size(), share, images.size())) {
+            long start = System.nanoTime();
+            Optional<SuffixEvaluation> suffix = plan.get().open(threads);
+            if (suffix.isPresent()) {
+                List<EvaluationSession.Outputs> outputs;
+                try (SuffixEvaluation s = suffix.get()) {
+                    outputs = s.run(base, settings, images, batch, prefixBudget);
+                }
+                cutCosts.cutRan(settings.size(), share, images.size(), (System.nanoTime() - start) / 1e9);
+                List<Trial> trials = new ArrayList<>();
+                for (int i = 0; i < settings.size(); i++) {
+                    trials.add(trialOf(settings.get(i), outputs.get(i), images));
+                }
+                return trials;
+            }
+        }
+        return settings.stream().map(this::evaluate).toList();
+    }
+
+    /** The layers' part of the model's multiply-accumulates per image. */
+    private double share(List<Layer> layers) {
+        long total = 0;
+        for (Layer layer : session.model().layers()) {
+            total += costs.macsPerImage(layer);
+        }
+        long part = 0;
+        for (Layer layer : layers) {
+            part += costs.macsPerImage(layer);
+        }
+        return total == 0 ? 0 : (double) part / total;
+    }
+
+    private Trial trialOf(Setting setting, EvaluationSession.Outputs outputs, Dataset on) {
         EnergyEstimate energy = EnergyEstimate.of(session.model(), setting, costs, outputs.firingRates(), table);
         return Trial.of(setting, Accuracy.topK(outputs.scores(), on, 1), setting.memory(session.model()),
                 energy.totalMicrojoules());

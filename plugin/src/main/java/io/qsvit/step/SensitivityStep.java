@@ -53,16 +53,27 @@ public final class SensitivityStep {
     /**
      * @param precisions the columns of the matrix, in order (QSViT's levels, then any extra schemes)
      * @param shard      null for the whole sweep
+     * @param prefixBudget bytes of activations kept so that a group's cells run the float prefix before it once
+     *                   (0: every cell runs the whole model); results do not depend on it
      */
     public record Request(Path model, EvaluationData data, List<Scheme> precisions, Grouping grouping, Shard shard,
-                          int batch, int threads, WarmStart warm) {
+                          int batch, int threads, WarmStart warm, long prefixBudget) {
         /** A cold sweep. */
         public Request(Path model, EvaluationData data, List<Scheme> precisions, Grouping grouping, Shard shard,
                        int batch, int threads) {
             this(model, data, precisions, grouping, shard, batch, threads, null);
         }
 
+        /** A sweep keeping the default prefix budget. */
+        public Request(Path model, EvaluationData data, List<Scheme> precisions, Grouping grouping, Shard shard,
+                       int batch, int threads, WarmStart warm) {
+            this(model, data, precisions, grouping, shard, batch, threads, warm, TrialEvaluator.DEFAULT_PREFIX_BUDGET);
+        }
+
         public Request {
+            if (prefixBudget < 0) {
+                throw new UserInputException("the prefix cache budget must be 0 (off) or more, not " + prefixBudget);
+            }
             if (warm != null && shard != null) {
                 throw new UserInputException("a warm-started sweep is not sharded");
             }
@@ -117,6 +128,7 @@ public final class SensitivityStep {
             }
             try (TrialEvaluator evaluator = TrialEvaluator.open(layers, request.data(), table, request.threads(), request.batch());
                  Journal journal = Journal.open(journalFile)) {
+                evaluator.prefixBudget(request.prefixBudget());
                 SensitivityMatrix matrix = new SensitivitySweep(evaluator, request.grouping(), request.precisions(),
                         request.shard()).run(journal, listener);
                 return SensitivityFiles.write(folder, matrix);

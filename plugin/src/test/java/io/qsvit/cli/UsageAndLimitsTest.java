@@ -73,6 +73,16 @@ class UsageAndLimitsTest {
     }
 
     @Test
+    void prefixCacheBudgetOutsideItsRangeIsAOneLineError() {
+        for (String mb : List.of("-1", "1048577")) {
+            oneLine(QsvitCliTest.run("sensitivity", "--model", sdtv2(), "--data", data(), "--out",
+                    dir.resolve("s").toString(), "--prefix-cache-mb", mb), 1,
+                    "qsvit: error: --prefix-cache-mb must be 0 to 1048576, not " + mb);
+            assertFalse(Files.exists(dir.resolve("s")));
+        }
+    }
+
+    @Test
     void pipelineConfigurationThreadsAndBatchAreCheckedToo() throws IOException {
         // a bad value in a file the options name is a bad input (exit 1), not a usage error
         Path config = Files.writeString(dir.resolve("p.yaml"), "threads: 100000\n");

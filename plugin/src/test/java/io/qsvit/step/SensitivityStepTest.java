@@ -233,6 +233,19 @@ class SensitivityStepTest {
     }
 
     @Test
+    void prefixReuseChangesNoByte() throws IOException {
+        // the shared sweep ran with the default budget (cells through the prefix/suffix cut where it pays); with
+        // no budget every cell runs the whole model, with one byte the cut keeps one batch at a time
+        for (long budget : new long[]{0, 1}) {
+            SensitivityStep.Request r = request(null);
+            Path out = own.resolve("budget-" + budget);
+            SensitivityStep.run(new SensitivityStep.Request(r.model(), r.data(), r.precisions(), r.grouping(), null,
+                    r.batch(), r.threads(), null, budget), out, new Recorder(0));
+            assertSameOutput(whole, out);
+        }
+    }
+
+    @Test
     void aStoppedRunResumesFromItsJournalAndEndsIdentical() throws IOException {
         Path out = own.resolve("out");
         Recorder stopped = new Recorder(4);
