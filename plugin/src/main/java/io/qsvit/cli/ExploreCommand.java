@@ -4,6 +4,7 @@ import io.qsvit.UserInputException;
 import io.qsvit.artifact.ArtifactFolder;
 import io.qsvit.search.Budget;
 import io.qsvit.search.Exploration;
+import io.qsvit.search.Objective;
 import io.qsvit.search.SearchSpace;
 import io.qsvit.search.Trial;
 import io.qsvit.step.ExploreStep;
@@ -67,6 +68,11 @@ final class ExploreCommand implements Callable<Integer> {
             + "most this many bytes.")
     Long budgetBytes;
 
+    @Option(names = "--objective", description = "heterogeneous: the cost to minimise under the requirement: "
+            + "stored_bytes, energy, effective_bits, or a weighted mix such as stored_bytes=0.5,energy=0.5 "
+            + "(default: accounted memory, params x bits plus scales).")
+    String objective;
+
     @Option(names = "--racing", defaultValue = "500,2000", description = "Image counts of the racing stages (a "
             + "candidate whose 95%% upper bound falls below the requirement is rejected there), or 'off' "
             + "(default: ${DEFAULT-VALUE}).")
@@ -95,7 +101,7 @@ final class ExploreCommand implements Callable<Integer> {
         ExploreStep.Request request = new ExploreStep.Request(model, data.request(), bounds, sensitivity, strategy(),
                 maxDrop, targetAccuracy, budget(), stages(), space == null ? SearchSpace.SPIKEHQ : SearchSpace.parse(space),
                 probeImages, racingSeed, energyTable, runtime.batch(),
-                runtime.threads());
+                runtime.threads(), null, objective == null ? null : Objective.parse(objective));
         ExploreStep.Result result = ExploreStep.run(request, out);
         PrintWriter console = spec.commandLine().getOut();
         if (result.outcome() != ArtifactFolder.Outcome.WRITTEN) {

@@ -87,6 +87,17 @@ public final class TrialEvaluator implements AutoCloseable {
                 energy.totalMicrojoules());
     }
 
+    /**
+     * Per-group energy prices for the search, from the float model's firing rates on the first {@code images}
+     * images (one extra float pass; the rates are deterministic, so a resumed search gets the same prices).
+     */
+    public GroupEnergy groupEnergy(io.qsvit.model.Grouping grouping, int images) {
+        Setting allFloat = Setting.uniform(grouping, io.qsvit.quant.Scheme.FLOAT32);
+        session.use(allFloat);
+        EvaluationSession.Outputs outputs = session.run(this.images.first(Math.min(images, this.images.size())), batch);
+        return new GroupEnergy(session.model(), grouping, costs, outputs.firingRates(), table);
+    }
+
     @Override
     public void close() {
         session.close();

@@ -19,11 +19,13 @@ import io.qsvit.search.AccuracyRequirement;
 import io.qsvit.search.Bounds;
 import io.qsvit.search.Budget;
 import io.qsvit.search.Exploration;
+import io.qsvit.search.GroupEnergy;
 import io.qsvit.search.GuidedSearch;
 import io.qsvit.search.HeterogeneousSearch;
 import io.qsvit.search.Journal;
 import io.qsvit.search.JournaledEvaluator;
 import io.qsvit.search.LoggedTrial;
+import io.qsvit.search.Objective;
 import io.qsvit.search.ParetoFront;
 import io.qsvit.search.Racing;
 import io.qsvit.search.RacingOrder;
@@ -89,11 +91,21 @@ public final class ExploreStep {
      * @param energyTable  null for the bundled 45 nm table
      * @param start        the released setting to start from (warm start: a setting file, or an explore, apply or
      *                     run output folder), or null; ignored with a warning when it does not fit the model
+     * @param objective    heterogeneous only: the cost to minimise under the requirement; null for accounted memory
      */
     public record Request(Path model, EvaluationData data, Path bounds, Path sensitivity, Strategy strategy,
                           Double maxDrop, Double targetAccuracy, Budget budget, List<Integer> racing,
                           SearchSpace space, int probeImages, long racingSeed, Path energyTable, int batch, int threads,
-                          Path start) {
+                          Path start, Objective objective) {
+        /** Minimising accounted memory (no objective named). */
+        public Request(Path model, EvaluationData data, Path bounds, Path sensitivity, Strategy strategy,
+                       Double maxDrop, Double targetAccuracy, Budget budget, List<Integer> racing,
+                       SearchSpace space, int probeImages, long racingSeed, Path energyTable, int batch, int threads,
+                       Path start) {
+            this(model, data, bounds, sensitivity, strategy, maxDrop, targetAccuracy, budget, racing, space, probeImages,
+                    racingSeed, energyTable, batch, threads, start, null);
+        }
+
         /** A cold search (no released setting to start from). */
         public Request(Path model, EvaluationData data, Path bounds, Path sensitivity, Strategy strategy,
                        Double maxDrop, Double targetAccuracy, Budget budget, List<Integer> racing,
@@ -111,6 +123,14 @@ public final class ExploreStep {
             }
             if (strategy == Strategy.GUIDED && budget != null) {
                 throw new UserInputException("a budget applies to the heterogeneous strategy only");
+            }
+            if (objective != null && strategy == Strategy.GUIDED) {
+                throw new UserInputException("an objective applies to the heterogeneous strategy only (guided follows "
+                        + "QSViT's bounds)");
+            }
+            if (objective != null && budget != null) {
+                throw new UserInputException("give an objective (the cheapest setting meeting the requirement) or a "
+                        + "budget (the most accurate setting within it), not both");
             }
             if (probeImages < 1) {
                 throw new UserInputException("probe images must be above 0, got " + probeImages);
@@ -162,9 +182,17 @@ public final class ExploreStep {
             JournaledEvaluator evaluations = new JournaledEvaluator(evaluator, evaluator.images(), journal);
             Exploration exploration = new Exploration(in.layers, in.bounds.high().grouping(),
                     new Racing(evaluations, request.stages()), in.requirement);
-            Exploration.Strategy strategy = request.strategy() == Strategy.GUIDED
-                    ? new GuidedSearch(in.bounds, in.sensitivity, in.start)
-                    : new HeterogeneousSearch(request.space(), request.budget(), in.sensitivity, request.probeImages(), in.start);
+            Exploration.Strategy strategy;
+            if (request.strategy() == Strategy.GUIDED) {
+                strategy = new GuidedSearch(in.bounds, in.sensitivity, in.start);
+            } else if (request.objective() != null) {
+                GroupEnergy energy = request.objective().uses(Objective.Cost.ENERGY)
+                        ? evaluator.groupEnergy(in.bounds.high().grouping(), request.probeImages()) : null;
+                strategy = new HeterogeneousSearch(request.space(), in.sensitivity, request.probeImages(), in.start,
+                        request.objective(), energy);
+            } else {
+                strategy = new HeterogeneousSearch(request.space(), request.budget(), in.sensitivity, request.probeImages(), in.start);
+            }
             return exploration.run(strategy, evaluations);
         } catch (UserInputException e) {
             Folders.deleteRecursively(journalFile); // a definite answer: nothing to resume
@@ -226,6 +254,9 @@ public final class ExploreStep {
         fronts.put("accuracy_vs_energy", energyFront);
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("strategy", request.strategy().id());
+        if (request.objective() != null) {
+            results.put("objective", request.objective().id());
+        }
         results.put("requirement", requirement);
         results.put("requirement_met", in.requirement.isMet(chosen.accuracy(), result.required()));
         results.put("chosen", picked);
@@ -251,6 +282,9 @@ public final class ExploreStep {
         if (request.strategy() == Strategy.HETEROGENEOUS) {
             p.put("space", request.space().ids());
             p.put("probe_images", request.probeImages());
+            if (request.objective() != null) { // without one, the key it always had
+                p.put("objective", request.objective().id());
+            }
         }
         p.put("batch", request.batch());
         if (in.start != null) { // a cold search keeps the key it always had
