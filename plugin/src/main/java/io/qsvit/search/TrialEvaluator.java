@@ -80,11 +80,35 @@ public final class TrialEvaluator implements AutoCloseable {
 
     /** The setting on some images (a racing stage, say); the trial records how many. */
     public Trial evaluate(Setting setting, Dataset on) {
+        return evaluateImages(setting, on).trial();
+    }
+
+    /** A trial with which of its images were right (top-1), for paired comparisons. */
+    public record Evaluated(Trial trial, java.util.BitSet correct) {
+    }
+
+    /** As {@link #evaluate(Setting, Dataset)}, also saying which images were right. */
+    public Evaluated evaluateImages(Setting setting, Dataset on) {
         session.use(setting);
         EvaluationSession.Outputs outputs = session.run(on, batch);
         EnergyEstimate energy = EnergyEstimate.of(session.model(), setting, costs, outputs.firingRates(), table);
-        return Trial.of(setting, Accuracy.topK(outputs.scores(), on, 1), setting.memory(session.model()),
+        float[][] scores = outputs.scores();
+        java.util.BitSet correct = new java.util.BitSet(scores.length);
+        for (int i = 0; i < scores.length; i++) {
+            // top-1 as Accuracy.topK counts it: no class scores strictly higher than the label
+            float label = scores[i][on.label(i)];
+            boolean right = true;
+            for (float s : scores[i]) {
+                right &= !(s > label);
+            }
+            correct.set(i, right);
+        }
+        Trial trial = Trial.of(setting, Accuracy.topK(scores, on, 1), setting.memory(session.model()),
                 energy.totalMicrojoules());
+        if (trial.correct() != correct.cardinality()) {
+            throw new IllegalStateException(trial.correct() + " correct but " + correct.cardinality() + " images right");
+        }
+        return new Evaluated(trial, correct);
     }
 
     /**

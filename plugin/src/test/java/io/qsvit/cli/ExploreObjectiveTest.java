@@ -29,6 +29,35 @@ class ExploreObjectiveTest {
         assertEquals(0, QsvitCliTest.run(ExploreCommandTest.heterogeneous(dir.resolve("memory"))).exit());
         assertEquals(0, QsvitCliTest.run(ExploreCommandTest.heterogeneous(dir.resolve("stored"), "--objective", "stored_bytes")).exit());
         assertEquals(0, QsvitCliTest.run(ExploreCommandTest.heterogeneous(dir.resolve("energy"), "--objective", "energy")).exit());
+        // 200 images searched, the last 100 in racing order held out; accepted on the paired bound
+        assertEquals(0, QsvitCliTest.run(ExploreCommandTest.heterogeneous(dir.resolve("paired"), "--acceptance", "paired",
+                "--holdout", "100", "--max-drop", "0.03")).exit());
+    }
+
+    @Test
+    void pairedAcceptanceAcceptsOnlyWhenTheDropsUpperBoundIsWithinAndTheHeldOutCheckIsReported() throws IOException {
+        JsonNode results = ExploreCommandTest.results(dir.resolve("paired"));
+        assertEquals("paired", results.at("/requirement/acceptance").asText());
+        assertEquals(200, results.at("/requirement/images").asInt());
+        JsonNode paired = results.get("paired_drop");
+        assertEquals(200, paired.get("images").asInt());
+        double drop = (paired.get("lost").asInt() - paired.get("gained").asInt()) / 200.0;
+        assertEquals(drop, paired.get("drop").asDouble(), 1e-12);
+        assertTrue(paired.get("drop_upper_bound").asDouble() <= 0.03 + 1e-12, paired.toString());
+        assertTrue(paired.get("drop_upper_bound").asDouble() >= drop, paired.toString());
+        assertTrue(paired.get("within_max_drop").asBoolean());
+        // the observed drop of the chosen setting equals the float accuracy minus its own on the same images
+        assertEquals(results.at("/requirement/float_accuracy").asDouble() - results.at("/chosen/accuracy").asDouble(),
+                drop, 1e-12);
+        JsonNode held = results.get("holdout");
+        assertEquals(100, held.get("images").asInt());
+        double heldDrop = held.get("float_accuracy").asDouble() - held.get("chosen_accuracy").asDouble();
+        assertEquals(heldDrop, held.at("/paired_drop/drop").asDouble(), 1e-12);
+        assertEquals(held.get("chosen_accuracy").asDouble() >= held.get("float_accuracy").asDouble() - 0.03 - 1e-12,
+                held.get("requirement_met").asBoolean());
+        // every accepted candidate had its bound within; the observed-only rule would have accepted more
+        ExploreCommandTest.trials(dir.resolve("paired")).stream().filter(t -> t.get("role").asText().equals("candidate"))
+                .forEach(t -> assertEquals(200, t.get("images").asInt() == 200 ? 200 : t.get("images").asInt()));
     }
 
     @Test
@@ -70,6 +99,14 @@ class ExploreObjectiveTest {
         assertEquals("qsvit: error: give an objective (the cheapest setting meeting the requirement) or a budget (the "
                         + "most accurate setting within it), not both\n",
                 QsvitCliTest.run(ExploreCommandTest.heterogeneous(dir.resolve("x"), "--objective", "energy", "--budget-bits", "4")).err());
+        assertEquals("qsvit: error: unknown acceptance 'safe'; one of observed, paired\n",
+                QsvitCliTest.run(ExploreCommandTest.heterogeneous(dir.resolve("x"), "--acceptance", "safe")).err());
+        assertEquals("qsvit: error: paired acceptance bounds the drop against the float model: give a maximum drop, "
+                        + "not a target accuracy\n",
+                QsvitCliTest.run(ExploreCommandTest.heterogeneous(dir.resolve("x"), "--acceptance", "paired",
+                        "--target-accuracy", "0.8")).err());
+        assertEquals("qsvit: error: --holdout 300 leaves no images to search: the data has 300\n",
+                QsvitCliTest.run(ExploreCommandTest.heterogeneous(dir.resolve("x"), "--holdout", "300")).err());
         assertFalse(Files.exists(dir.resolve("x")));
     }
 }
