@@ -5,6 +5,7 @@ import io.qsvit.artifact.Cache;
 import io.qsvit.eval.EvaluationData;
 import io.qsvit.eval.data.DataFormat;
 import io.qsvit.eval.data.IdxDataset;
+import io.qsvit.search.Objective;
 import io.qsvit.search.SearchSpace;
 import io.qsvit.search.Trial;
 import io.qsvit.step.ExploreStep;
@@ -25,8 +26,13 @@ public final class SearchBenchmark {
      * @param sensitivity null for none
      * @param maxDrop     null to keep the bounds' requirement
      * @param limit       null for all images
+     * @param objective   the cost heterogeneous minimises and the comparison is made on (null: accounted memory)
      */
-    public record Options(Path model, Path data, Path bounds, Path sensitivity, Double maxDrop, Integer limit, int threads) {
+    public record Options(Path model, Path data, Path bounds, Path sensitivity, Double maxDrop, Integer limit, int threads,
+                          Objective objective) {
+        public Options(Path model, Path data, Path bounds, Path sensitivity, Double maxDrop, Integer limit, int threads) {
+            this(model, data, bounds, sensitivity, maxDrop, limit, threads, null);
+        }
     }
 
     private SearchBenchmark() {
@@ -61,12 +67,33 @@ public final class SearchBenchmark {
         row(console, "trials", guided, heterogeneous, m -> String.valueOf(m.result.search().trials().size()));
         row(console, "images evaluated", guided, heterogeneous, m -> String.valueOf(m.result.search().imagesEvaluated()));
         row(console, "evaluation time (s)", guided, heterogeneous, m -> String.format(Locale.ROOT, "%.1f", m.seconds));
-        console.printf(Locale.ROOT, "heterogeneous / guided: time %.2f (goal <= 0.5), images %.2f; memory saved %+.2f points "
-                        + "(goal > 0)%n", heterogeneous.seconds / guided.seconds,
+        String cost = options.objective() == null ? "memory_bits" : options.objective().id();
+        console.printf(Locale.ROOT, "heterogeneous / guided: time %.2f (goal <= 0.5), images %.2f; %s %.4f (goal < 1)%n",
+                heterogeneous.seconds / guided.seconds,
                 (double) heterogeneous.result.search().imagesEvaluated() / guided.result.search().imagesEvaluated(),
-                100 * ((Double) heterogeneous.picked().get("memory_saving_vs_float32")
-                        - (Double) guided.picked().get("memory_saving_vs_float32")));
+                cost, objectiveCost(options.objective(), heterogeneous) / objectiveCost(options.objective(), guided));
         console.flush();
+    }
+
+    /**
+     * The chosen setting's cost on the objective, as a fraction of the float model's per cost and weighted, from
+     * what the step reported (accounted memory without an objective).
+     */
+    static double objectiveCost(Objective objective, Measured m) {
+        Map<?, ?> picked = m.picked();
+        if (objective == null) {
+            return 1 - (Double) picked.get("memory_saving_vs_float32");
+        }
+        double sum = 0;
+        for (Map.Entry<Objective.Cost, Double> w : objective.weights().entrySet()) {
+            double fraction = switch (w.getKey()) {
+                case STORED_BYTES -> 1 - (Double) picked.get("storage_saving_vs_float32");
+                case ENERGY -> 1 - (Double) picked.get("energy_saving_vs_float32");
+                case EFFECTIVE_BITS -> (Double) picked.get("effective_bits") / 32;
+            };
+            sum += w.getValue() * fraction;
+        }
+        return sum;
     }
 
     private record Measured(ExploreStep.Result result, double seconds) {
@@ -85,7 +112,7 @@ public final class SearchBenchmark {
         EvaluationData data = new EvaluationData(o.data(), DataFormat.AUTO, IdxDataset.TEST_SPLIT, o.limit(), null);
         ExploreStep.Request request = new ExploreStep.Request(o.model(), data, o.bounds(), o.sensitivity(), strategy,
                 o.maxDrop(), null, null, racing, SearchSpace.SPIKEHQ, ExploreStep.DEFAULT_PROBE_IMAGES, 1, null, 250,
-                o.threads());
+                o.threads(), null, strategy == ExploreStep.Strategy.HETEROGENEOUS ? o.objective() : null);
         console.printf("running %s ...%n", strategy.id());
         console.flush();
         long start = System.nanoTime();

@@ -88,6 +88,10 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--max-drop", description = "search: overrides the bounds' accuracy requirement.")
     Double maxDrop;
 
+    @Option(names = "--objective", description = "search: the cost heterogeneous minimises and both are compared on "
+            + "(stored_bytes, energy, effective_bits or a weighted mix; default: accounted memory).")
+    String objective;
+
     @Option(names = "--images", defaultValue = "70", description = "images: number of files when --data is not "
             + "an image folder: scikit-image's photographs as JPEG, repeated (default: ${DEFAULT-VALUE}).")
     int images;
@@ -123,8 +127,9 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (pytorch && limit != null) {
             throw new UserInputException("--pytorch checks PyTorch against the manifest's count on all the images: leave out --limit");
         }
-        if (suite != Suite.search && (bounds != null || sensitivity != null || maxDrop != null)) {
-            throw new UserInputException("--bounds, --sensitivity and --max-drop belong to the search suite: add --suite search");
+        if (suite != Suite.search && (bounds != null || sensitivity != null || maxDrop != null || objective != null)) {
+            throw new UserInputException("--bounds, --sensitivity, --max-drop and --objective belong to the search suite: "
+                    + "add --suite search");
         }
         PrintWriter out = spec.commandLine().getOut();
         if (suite == Suite.search) {
@@ -132,7 +137,8 @@ final class BenchmarkCommand implements Callable<Integer> {
                 throw new UserInputException("--suite search needs --bounds (and takes no --pytorch)");
             }
             Path folder = work != null ? Files.createDirectories(work) : Files.createTempDirectory("qsvit-bench");
-            SearchBenchmark.run(new SearchBenchmark.Options(model, data, bounds, sensitivity, maxDrop, limit, threads), folder, out);
+            SearchBenchmark.run(new SearchBenchmark.Options(model, data, bounds, sensitivity, maxDrop, limit, threads,
+                    objective == null ? null : io.qsvit.search.Objective.parse(objective)), folder, out);
             return 0;
         }
         if (suite == Suite.images) {

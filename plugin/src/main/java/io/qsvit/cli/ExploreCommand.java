@@ -4,6 +4,7 @@ import io.qsvit.UserInputException;
 import io.qsvit.artifact.ArtifactFolder;
 import io.qsvit.search.Budget;
 import io.qsvit.search.Exploration;
+import io.qsvit.search.Objective;
 import io.qsvit.search.SearchSpace;
 import io.qsvit.search.Trial;
 import io.qsvit.step.ExploreStep;
@@ -67,6 +68,21 @@ final class ExploreCommand implements Callable<Integer> {
             + "most this many bytes.")
     Long budgetBytes;
 
+    @Option(names = "--objective", description = "heterogeneous: the cost to minimise under the requirement: "
+            + "stored_bytes, energy, effective_bits, or a weighted mix such as stored_bytes=0.5,energy=0.5 "
+            + "(default: accounted memory, params x bits plus scales).")
+    String objective;
+
+    @Option(names = "--acceptance", defaultValue = "observed", description = "observed (the accuracy on the "
+            + "exploration images meets the requirement) or paired (the one-sided 95%% upper bound of the drop "
+            + "against the float model on the same images, McNemar-style, is within --max-drop) (default: "
+            + "${DEFAULT-VALUE}).")
+    String acceptance;
+
+    @Option(names = "--holdout", defaultValue = "0", description = "Images kept from the search (the last in racing "
+            + "order) for a final check of the chosen setting, reported in the results (default: ${DEFAULT-VALUE}).")
+    int holdout;
+
     @Option(names = "--racing", defaultValue = "500,2000", description = "Image counts of the racing stages (a "
             + "candidate whose 95%% upper bound falls below the requirement is rejected there), or 'off' "
             + "(default: ${DEFAULT-VALUE}).")
@@ -90,12 +106,20 @@ final class ExploreCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
 
+    private boolean paired() {
+        return switch (acceptance) {
+            case "observed" -> false;
+            case "paired" -> true;
+            default -> throw new UserInputException("unknown acceptance '" + acceptance + "'; one of observed, paired");
+        };
+    }
+
     @Override
     public Integer call() {
         ExploreStep.Request request = new ExploreStep.Request(model, data.request(), bounds, sensitivity, strategy(),
                 maxDrop, targetAccuracy, budget(), stages(), space == null ? SearchSpace.SPIKEHQ : SearchSpace.parse(space),
                 probeImages, racingSeed, energyTable, runtime.batch(),
-                runtime.threads());
+                runtime.threads(), null, objective == null ? null : Objective.parse(objective), paired(), holdout);
         ExploreStep.Result result = ExploreStep.run(request, out);
         PrintWriter console = spec.commandLine().getOut();
         if (result.outcome() != ArtifactFolder.Outcome.WRITTEN) {
@@ -114,6 +138,16 @@ final class ExploreCommand implements Callable<Integer> {
                 chosen.storageBytes(), chosen.energyMicrojoules());
         console.printf(Locale.ROOT, "search    %d trials, %d images evaluated%n", search.trials().size(),
                 search.imagesEvaluated());
+        if (result.results().get("paired_drop") instanceof Map<?, ?> paired) {
+            console.printf(Locale.ROOT, "paired    drop %.4f (%s lost, %s gained), upper 95%% bound %.4f%n",
+                    paired.get("drop"), paired.get("lost"), paired.get("gained"), paired.get("drop_upper_bound"));
+        }
+        if (result.results().get("holdout") instanceof Map<?, ?> held) {
+            Map<?, ?> paired = (Map<?, ?>) held.get("paired_drop");
+            console.printf(Locale.ROOT, "held out  %s images: float %.4f, chosen %.4f, drop upper 95%% bound %.4f; "
+                    + "requirement %s there%n", held.get("images"), held.get("float_accuracy"), held.get("chosen_accuracy"),
+                    paired.get("drop_upper_bound"), Boolean.TRUE.equals(held.get("requirement_met")) ? "met" : "NOT met");
+        }
         console.println(Published.describe("explore", result.outcome(), out));
         console.flush();
         return 0;

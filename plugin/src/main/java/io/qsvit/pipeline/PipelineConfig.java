@@ -155,8 +155,11 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
         }
     }
 
-    /** QSViT Algorithm 3 (guided) or SpikeHQ's search (heterogeneous), under an optional budget. */
-    public record Explore(String strategy, Budget budget, Integer limit, Long seed) implements Subset {
+    /**
+     * QSViT Algorithm 3 (guided) or SpikeHQ's search (heterogeneous), under an optional budget, or minimising
+     * an optional objective ({@code stored_bytes}, {@code energy}, {@code effective_bits} or a weighted mix).
+     */
+    public record Explore(String strategy, Budget budget, Integer limit, Long seed, String objective) implements Subset {
         public static final List<String> STRATEGIES = List.of("guided", "heterogeneous");
 
         public Explore {
@@ -164,6 +167,17 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
                 throw new UserInputException("explore.strategy '" + strategy + "' is not one of " + String.join(", ", STRATEGIES));
             }
             checkSubset("explore", limit, seed);
+            if (objective != null) {
+                try {
+                    io.qsvit.search.Objective.parse(objective);
+                } catch (UserInputException e) {
+                    throw new UserInputException("explore.objective: " + e.getMessage());
+                }
+            }
+        }
+
+        public Explore(String strategy, Budget budget, Integer limit, Long seed) {
+            this(strategy, budget, limit, seed, null);
         }
     }
 

@@ -3,6 +3,7 @@ package io.qsvit.pipeline;
 import io.qsvit.model.Grouping;
 import io.qsvit.quant.Scheme;
 import io.qsvit.search.Budget;
+import io.qsvit.search.Objective;
 import io.qsvit.search.Requirement;
 import io.qsvit.search.SearchSpace;
 import io.qsvit.search.SweepListener;
@@ -114,7 +115,8 @@ public final class PipelineSteps {
                     maxDrop(config), config.requirement().targetAccuracy(),
                     budget == null ? null : new Budget(budget.effectiveBits(), budget.memoryBytes()),
                     ExploreStep.DEFAULT_RACING, SearchSpace.SPIKEHQ, ExploreStep.DEFAULT_PROBE_IMAGES,
-                    ExploreStep.DEFAULT_RACING_SEED, null, config.batch(), config.threads(), releasedSetting(release));
+                    ExploreStep.DEFAULT_RACING_SEED, null, config.batch(), config.threads(), releasedSetting(release),
+                    own.objective() == null ? null : Objective.parse(own.objective()));
             return ExploreStep.run(explore, request.out()).outcome();
         });
     }

@@ -13,7 +13,12 @@ final class Pow2Quantizer {
         int n = Pow2Levels.magnitudes(scheme.bits());
         float[] table = Pow2Levels.table(scheme.bits());
         float[] maxAbs = ChannelStats.maxAbs(weights, layout);
-        int channels = maxAbs.length;
+        for (float m : maxAbs) {
+            Quantizer.requireWithin(Float.MAX_VALUE, m, weights, name, scheme);
+        }
+        float[] clip = ScaleSelection.magnitudes(scheme.scale(), weights, layout, maxAbs,
+                (c, lo, hi) -> channelError(weights, layout, c, hi, n, table));
+        int channels = clip.length;
         float[] scales = new float[channels];
         // per channel, n + 2 bounds: +infinity, then the midpoints between neighbouring positive levels
         // (level j and j + 1, the last one and 0), then -infinity. The levels are taken exactly as
@@ -21,18 +26,9 @@ final class Pow2Quantizer {
         // neighbours differ by a factor of at most 2 (or the lower one is 0). The infinities stop the search.
         int stride = n + 2;
         double[] bounds = new double[channels * stride];
-        float[] levels = new float[n + 1];
         for (int c = 0; c < channels; c++) {
-            Quantizer.requireWithin(Float.MAX_VALUE, maxAbs[c], weights, name, scheme);
-            scales[c] = maxAbs[c] == 0f ? 1f : maxAbs[c];
-            for (int j = 0; j < n; j++) {
-                levels[j] = table[2 * n - j] * scales[c];
-            }
-            bounds[c * stride] = Double.POSITIVE_INFINITY;
-            for (int j = 0; j < n; j++) {
-                bounds[c * stride + 1 + j] = ((double) levels[j] + levels[j + 1]) / 2;
-            }
-            bounds[c * stride + n + 1] = Double.NEGATIVE_INFINITY;
+            scales[c] = clip[c] == 0f ? 1f : clip[c];
+            fillBounds(bounds, c * stride, scales[c], n, table);
         }
         Codes codes = Codes.allocate(weights.length, scheme.containerBits(), false);
         int inner = layout.inner();
@@ -53,6 +49,35 @@ final class Pow2Quantizer {
         return QuantizedTensor.pow2(scheme, shape, axis, scales, codes);
     }
 
+    private static void fillBounds(double[] bounds, int base, float scale, int n, float[] table) {
+        bounds[base] = Double.POSITIVE_INFINITY;
+        float upper = table[2 * n] * scale;
+        for (int j = 0; j < n; j++) {
+            float lower = table[2 * n - j - 1] * scale;
+            bounds[base + 1 + j] = ((double) upper + lower) / 2;
+            upper = lower;
+        }
+        bounds[base + n + 1] = Double.NEGATIVE_INFINITY;
+    }
+
+    /** Squared error of channel c with levels up to {@code scale}, with the values the quantizer gives. */
+    private static double channelError(float[] weights, ChannelLayout layout, int c, float scale, int n, float[] table) {
+        double[] bounds = new double[n + 2];
+        fillBounds(bounds, 0, scale, n, table);
+        int scaleBits = Float.floatToRawIntBits(scale);
+        double sum = 0;
+        int inner = layout.inner();
+        for (int o = 0; o < layout.outer(); o++) {
+            for (int index = (o * layout.channels() + c) * inner, end = index + inner; index < end; index++) {
+                float w = weights[index];
+                int j = nearest(Float.floatToRawIntBits(w) & 0x7FFF_FFFF, scaleBits, n, 0, bounds);
+                double d = (double) Math.abs(w) - table[2 * n - j] * scale;
+                sum += d * d;
+            }
+        }
+        return sum;
+    }
+
     /**
      * The index j of the nearest level scale * 2^-j to the magnitude with float bits {@code magnitude}, n
      * meaning zero: the number of midpoints above it, so that a magnitude exactly halfway between two
@@ -70,7 +95,8 @@ final class Pow2Quantizer {
         }
         int exponentGap = (scaleBits >>> 23) - (magnitude >>> 23);
         int mantissaBelow = ((magnitude & 0x7F_FFFF) - (scaleBits & 0x7F_FFFF)) >>> 31;
-        int j = Math.min(n, exponentGap + mantissaBelow);
+        // at least 0: a clipped scale (see ScaleRule) leaves magnitudes above the top level, which it takes
+        int j = Math.max(0, Math.min(n, exponentGap + mantissaBelow));
         float a = Float.intBitsToFloat(magnitude);
         // the rounding step is a coin toss for real weights, so it is done without a branch: a - bound has
         // its sign bit clear exactly when a >= bound (equal values give +0.0)

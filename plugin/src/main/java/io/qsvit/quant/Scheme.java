@@ -54,8 +54,11 @@ public sealed interface Scheme permits Scheme.Float32, Scheme.Uniform, Scheme.Po
         }
     }
 
-    /** Evenly spaced integer levels times a scale; symmetric has zero point 0, asymmetric fits [min, max]. */
-    record Uniform(int bits, boolean symmetric, boolean perChannel) implements Scheme {
+    /**
+     * Evenly spaced integer levels times a scale; symmetric has zero point 0, asymmetric fits [min, max]
+     * (both clipped as the scale rule says).
+     */
+    record Uniform(int bits, boolean symmetric, boolean perChannel, ScaleRule scale) implements Scheme {
         public static final int MIN_BITS = 2;
         public static final int MAX_BITS = 16;
 
@@ -63,11 +66,17 @@ public sealed interface Scheme permits Scheme.Float32, Scheme.Uniform, Scheme.Po
             if (bits < MIN_BITS || bits > MAX_BITS) {
                 throw new IllegalArgumentException("uniform takes " + MIN_BITS + ".." + MAX_BITS + " bits, got " + bits);
             }
+            java.util.Objects.requireNonNull(scale, "scale");
+        }
+
+        /** With the max-abs scale. */
+        public Uniform(int bits, boolean symmetric, boolean perChannel) {
+            this(bits, symmetric, perChannel, ScaleRule.MAX_ABS);
         }
 
         @Override
         public String id() {
-            return "uniform" + bits + (symmetric ? "" : "-asym") + (perChannel ? "" : "-tensor");
+            return "uniform" + bits + (symmetric ? "" : "-asym") + (perChannel ? "" : "-tensor") + suffix(scale);
         }
 
         @Override
@@ -86,7 +95,7 @@ public sealed interface Scheme permits Scheme.Float32, Scheme.Uniform, Scheme.Po
     }
 
     /** Zero and plus or minus scale * 2^-j; codes are unsigned indices into {@link Pow2Levels#table}. */
-    record Pow2(int bits, boolean perChannel) implements Scheme {
+    record Pow2(int bits, boolean perChannel, ScaleRule scale) implements Scheme {
         public static final int MIN_BITS = 2;
         public static final int MAX_BITS = 8;
 
@@ -94,11 +103,17 @@ public sealed interface Scheme permits Scheme.Float32, Scheme.Uniform, Scheme.Po
             if (bits < MIN_BITS || bits > MAX_BITS) {
                 throw new IllegalArgumentException("pow2 takes " + MIN_BITS + ".." + MAX_BITS + " bits, got " + bits);
             }
+            java.util.Objects.requireNonNull(scale, "scale");
+        }
+
+        /** With the max-abs scale. */
+        public Pow2(int bits, boolean perChannel) {
+            this(bits, perChannel, ScaleRule.MAX_ABS);
         }
 
         @Override
         public String id() {
-            return "pow2-" + bits + (perChannel ? "" : "-tensor");
+            return "pow2-" + bits + (perChannel ? "" : "-tensor") + suffix(scale);
         }
 
         @Override
@@ -112,9 +127,15 @@ public sealed interface Scheme permits Scheme.Float32, Scheme.Uniform, Scheme.Po
         }
     }
 
+    /** The scale rule as an id field: {@code :mse}, {@code :p99.9}, or nothing for max-abs. */
+    private static String suffix(ScaleRule scale) {
+        return scale.id().isEmpty() ? "" : ":" + scale.id();
+    }
+
     /**
      * Reads a scheme from its id text. The defaults are symmetric and per-channel; suffixes, in this order,
-     * switch to asymmetric ({@code -asym}, uniform only) and per-tensor ({@code -tensor}).
+     * switch to asymmetric ({@code -asym}, uniform only) and per-tensor ({@code -tensor}); a further
+     * colon-separated field names the {@link ScaleRule} ({@code uniform4:mse}, {@code pow2-4-tensor:p99.9}).
      */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static Scheme parse(String text) {

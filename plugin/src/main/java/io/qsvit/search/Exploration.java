@@ -96,9 +96,19 @@ public final class Exploration {
     /** Races a candidate setting against the requirement and logs it with its verdict. */
     public LoggedTrial candidate(String role, String group, Setting setting) {
         Racing.Race race = racing.race(setting, requirement, required);
-        String verdict = race.met() ? LoggedTrial.ACCEPTED
+        boolean met = race.met();
+        if (met && requirement.paired()) { // the observed drop is within; its upper bound must be too
+            met = requirement.isMet(pairedDrop(setting));
+        }
+        String verdict = met ? LoggedTrial.ACCEPTED
                 : race.stoppedEarly() ? LoggedTrial.REJECTED_EARLY : LoggedTrial.REJECTED;
         return log(role, group, verdict, race.trial());
+    }
+
+    /** The setting's drop against the float model, image by image, on all exploration images. */
+    public PairedDrop pairedDrop(Setting setting) {
+        Setting allFloat = Setting.uniform(grouping, Scheme.FLOAT32);
+        return PairedDrop.of(racing.correct(allFloat), racing.correct(setting), racing.images());
     }
 
     /** Measures a setting on the first {@code images} exploration images (a stage boundary), no decision. */

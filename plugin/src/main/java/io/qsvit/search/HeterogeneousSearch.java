@@ -2,7 +2,6 @@ package io.qsvit.search;
 
 import io.qsvit.UserInputException;
 import io.qsvit.model.Group;
-import io.qsvit.quant.MemoryAccount;
 import io.qsvit.quant.Scheme;
 import io.qsvit.quant.Setting;
 
@@ -36,6 +35,8 @@ import java.util.Optional;
  * settings within it are raced from the least predicted drop on (at most three), and the first accepted is
  * chosen.</li>
  * </ol>
+ * "Cheapest" is by accounted memory, or by the {@link Objective} the user names (stored bytes, energy,
+ * effective bits or a mix), which then prices the probes' worth and the knapsack alike.
  * No randomness is involved: the same inputs give the same trials.
  */
 public final class HeterogeneousSearch implements Exploration.Strategy {
@@ -54,6 +55,8 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
     private final SensitivityMatrix sensitivity;
     private final int probeImages;
     private final Setting released;
+    private final Objective objective;
+    private final GroupEnergy energy;
 
     /**
      * @param budget      null to find the setting of least accounted memory that meets the requirement
@@ -75,12 +78,34 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
         this.sensitivity = sensitivity;
         this.probeImages = probeImages;
         this.released = released;
+        this.objective = null;
+        this.energy = null;
+    }
+
+    /**
+     * @param objective the cost to minimise under the requirement (null: accounted memory, as without one);
+     *                  excludes a budget
+     * @param energy    per-group energy prices, needed when the objective uses energy (else may be null)
+     */
+    public HeterogeneousSearch(SearchSpace space, SensitivityMatrix sensitivity, int probeImages, Setting released,
+                               Objective objective, GroupEnergy energy) {
+        if (objective != null && objective.uses(Objective.Cost.ENERGY) && energy == null) {
+            throw new IllegalArgumentException("an energy objective needs the groups' energy prices");
+        }
+        this.space = space;
+        this.budget = null;
+        this.sensitivity = sensitivity;
+        this.probeImages = probeImages;
+        this.released = released;
+        this.objective = objective;
+        this.energy = energy;
     }
 
     @Override
     public LoggedTrial choose(Exploration exploration) {
         LoggedTrial warm = released == null || budget != null ? null : exploration.candidate("released", null, released);
-        CostMetric metric = budget != null ? budget.metric() : CostMetric.MEMORY_BITS;
+        Objective.GroupCost metric = budget != null ? budget.metric()::of
+                : objective != null ? objective.costs(exploration.groups(), energy) : CostMetric.MEMORY_BITS::of;
         double allowed = Math.max(0, exploration.floatTrial().trial().accuracy() - exploration.required());
         int allowedUnits = (int) Math.round(allowed / UNIT);
         int capacity = 3 * allowedUnits;
@@ -89,7 +114,7 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
         List<SchemeKnapsack.Solution> frontier = knapsack.frontier();
         if (warm != null && warm.accepted()) {
             Setting natural = setting(exploration, knapsack.within(allowedUnits));
-            if (bits(exploration, natural) < bits(exploration, released)) {
+            if (cost(exploration, natural, metric) < cost(exploration, released, metric)) {
                 LoggedTrial better = exploration.candidate("candidate", null, natural);
                 if (better.accepted()) {
                     return better;
@@ -101,9 +126,8 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
                 : mostAccurateWithin(exploration, frontier, options);
     }
 
-    private static long bits(Exploration exploration, Setting setting) {
-        MemoryAccount memory = setting.memory(exploration.model());
-        return memory.weightBits() + memory.overheadBits();
+    private static long cost(Exploration exploration, Setting setting, Objective.GroupCost metric) {
+        return exploration.groups().stream().mapToLong(g -> metric.of(g, setting.schemeOf(g))).sum();
     }
 
     private LoggedTrial firstMeeting(Exploration exploration, List<SchemeKnapsack.Solution> frontier,
@@ -168,11 +192,16 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
     }
 
     /** Per group: float32 and every scheme visited, with its cost and predicted drop in units. */
-    private List<List<SchemeKnapsack.Option>> options(Exploration exploration, CostMetric metric) {
+    private List<List<SchemeKnapsack.Option>> options(Exploration exploration, Objective.GroupCost metric) {
         Setting allFloat = Setting.uniform(exploration.grouping(), Scheme.FLOAT32);
         int probe = Math.min(probeImages, exploration.images());
         double floatOnProbe = exploration.measure("float", null, allFloat, probe).trial().accuracy();
-        double worthwhile = MIN_SAVING * exploration.groups().stream().mapToLong(g -> metric.of(g, Scheme.FLOAT32)).sum();
+        // worth a probe: a saving of 0.1% of the float model's cost; with a named objective, of the cheapest
+        // setting's (the float model's energy is dominated by float multiplies, next to which any saving
+        // between integer widths would look too small to probe)
+        double worthwhile = MIN_SAVING * exploration.groups().stream().mapToLong(g -> objective == null
+                ? metric.of(g, Scheme.FLOAT32)
+                : space.schemes().stream().mapToLong(s -> metric.of(g, s)).min().orElseThrow()).sum();
         List<List<SchemeKnapsack.Option>> options = new ArrayList<>();
         for (Group group : exploration.groups()) {
             long cap = metric.of(group, Scheme.FLOAT32); // cost of the cheapest scheme known to lose nothing

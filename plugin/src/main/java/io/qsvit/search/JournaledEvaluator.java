@@ -7,6 +7,8 @@ import io.qsvit.eval.Accuracy;
 import io.qsvit.eval.data.Dataset;
 import io.qsvit.quant.Setting;
 
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -30,6 +32,10 @@ public final class JournaledEvaluator {
     private int fresh;
     private final long start = System.nanoTime();
 
+    /** Journal key prefix of an evaluation's per-image correctness. */
+    private static final String CORRECT = "correct:";
+    private final Map<String, BitSet> correct = new HashMap<>();
+
     public JournaledEvaluator(TrialEvaluator evaluator, Dataset images, Journal journal) {
         this.evaluator = evaluator;
         this.images = images;
@@ -48,13 +54,19 @@ public final class JournaledEvaluator {
         identity.put("to", to);
         String key = Digests.ofCanonicalJson(identity);
         Optional<Trial> done = journal.get(key, Trial.class);
+        Optional<String> correctText = journal.get(CORRECT + key, String.class);
         Trial trial;
-        if (done.isPresent()) {
+        if (done.isPresent() && correctText.isPresent()) {
             trial = done.get();
+            correct.put(key, PairedDrop.decode(correctText.get()));
         } else {
             Dataset range = from == 0 && to == images.size() ? images
                     : images.select(IntStream.range(from, to).toArray());
-            trial = evaluator.evaluate(setting, range);
+            TrialEvaluator.Evaluated evaluated = evaluator.evaluateImages(setting, range);
+            trial = evaluated.trial();
+            correct.put(key, evaluated.correct());
+            // which images were right first: an entry of the trial means both are there
+            journal.append(CORRECT + key, PairedDrop.encode(evaluated.correct()));
             journal.append(key, trial);
             fresh++;
             Progress.line(String.format(Locale.ROOT, "explore: evaluation %d (images %d-%d of %d): accuracy %.4f, %.0f s so far",
@@ -64,6 +76,19 @@ public final class JournaledEvaluator {
             imagesEvaluated += to - from;
         }
         return trial;
+    }
+
+    /** Which of images [from, to) the setting got right (bit i is image from + i); evaluates it if need be. */
+    public BitSet correct(Setting setting, int from, int to) {
+        Map<String, Object> identity = new LinkedHashMap<>();
+        identity.put("setting", setting);
+        identity.put("from", from);
+        identity.put("to", to);
+        String key = Digests.ofCanonicalJson(identity);
+        if (!correct.containsKey(key)) {
+            evaluate(setting, from, to);
+        }
+        return (BitSet) correct.get(key).clone();
     }
 
     /** Images of all distinct evaluations asked for so far. */

@@ -58,6 +58,20 @@ public final class Racing {
         return new Race(sum, requirement.isMet(sum.accuracy(), required), false);
     }
 
+    /** Which of all the images the setting got right, stage by stage as racing evaluates them. */
+    public java.util.BitSet correct(Setting setting) {
+        java.util.BitSet all = new java.util.BitSet(evaluator.size());
+        int from = 0;
+        for (int to : boundaries) {
+            java.util.BitSet range = evaluator.correct(setting, from, to);
+            for (int i = range.nextSetBit(0); i >= 0 && i < to - from; i = range.nextSetBit(i + 1)) {
+                all.set(from + i);
+            }
+            from = to;
+        }
+        return all;
+    }
+
     /** The setting on the first {@code images} images (a stage boundary or all), stage by stage so prefixes are shared. */
     public Trial measure(Setting setting, int images) {
         Trial sum = null;

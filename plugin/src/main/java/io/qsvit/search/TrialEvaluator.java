@@ -112,6 +112,15 @@ public final class TrialEvaluator implements AutoCloseable {
 
     /** The setting on some images (a racing stage, say); the trial records how many. */
     public Trial evaluate(Setting setting, Dataset on) {
+        return evaluateImages(setting, on).trial();
+    }
+
+    /** A trial with which of its images were right (top-1), for paired comparisons. */
+    public record Evaluated(Trial trial, java.util.BitSet correct) {
+    }
+
+    /** As {@link #evaluate(Setting, Dataset)}, also saying which images were right. */
+    public Evaluated evaluateImages(Setting setting, Dataset on) {
         session.use(setting);
         long start = System.nanoTime();
         EvaluationSession.Outputs outputs = session.run(on, batch);
@@ -163,8 +172,34 @@ public final class TrialEvaluator implements AutoCloseable {
 
     private Trial trialOf(Setting setting, EvaluationSession.Outputs outputs, Dataset on) {
         EnergyEstimate energy = EnergyEstimate.of(session.model(), setting, costs, outputs.firingRates(), table);
-        return Trial.of(setting, Accuracy.topK(outputs.scores(), on, 1), setting.memory(session.model()),
+        float[][] scores = outputs.scores();
+        java.util.BitSet correct = new java.util.BitSet(scores.length);
+        for (int i = 0; i < scores.length; i++) {
+            // top-1 as Accuracy.topK counts it: no class scores strictly higher than the label
+            float label = scores[i][on.label(i)];
+            boolean right = true;
+            for (float s : scores[i]) {
+                right &= !(s > label);
+            }
+            correct.set(i, right);
+        }
+        Trial trial = Trial.of(setting, Accuracy.topK(scores, on, 1), setting.memory(session.model()),
                 energy.totalMicrojoules());
+        if (trial.correct() != correct.cardinality()) {
+            throw new IllegalStateException(trial.correct() + " correct but " + correct.cardinality() + " images right");
+        }
+        return new Evaluated(trial, correct);
+    }
+
+    /**
+     * Per-group energy prices for the search, from the float model's firing rates on the first {@code images}
+     * images (one extra float pass; the rates are deterministic, so a resumed search gets the same prices).
+     */
+    public GroupEnergy groupEnergy(io.qsvit.model.Grouping grouping, int images) {
+        Setting allFloat = Setting.uniform(grouping, io.qsvit.quant.Scheme.FLOAT32);
+        session.use(allFloat);
+        EvaluationSession.Outputs outputs = session.run(this.images.first(Math.min(images, this.images.size())), batch);
+        return new GroupEnergy(session.model(), grouping, costs, outputs.firingRates(), table);
     }
 
     @Override

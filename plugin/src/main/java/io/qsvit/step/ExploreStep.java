@@ -12,6 +12,7 @@ import io.qsvit.artifact.ModelDigest;
 import io.qsvit.artifact.StepContext;
 import io.qsvit.eval.EnergyTable;
 import io.qsvit.eval.EvaluationData;
+import io.qsvit.eval.data.Dataset;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
 import io.qsvit.model.prepare.Preparation;
@@ -19,11 +20,13 @@ import io.qsvit.search.AccuracyRequirement;
 import io.qsvit.search.Bounds;
 import io.qsvit.search.Budget;
 import io.qsvit.search.Exploration;
+import io.qsvit.search.GroupEnergy;
 import io.qsvit.search.GuidedSearch;
 import io.qsvit.search.HeterogeneousSearch;
 import io.qsvit.search.Journal;
 import io.qsvit.search.JournaledEvaluator;
 import io.qsvit.search.LoggedTrial;
+import io.qsvit.search.Objective;
 import io.qsvit.search.ParetoFront;
 import io.qsvit.search.Racing;
 import io.qsvit.search.RacingOrder;
@@ -45,6 +48,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -89,11 +93,34 @@ public final class ExploreStep {
      * @param energyTable  null for the bundled 45 nm table
      * @param start        the released setting to start from (warm start: a setting file, or an explore, apply or
      *                     run output folder), or null; ignored with a warning when it does not fit the model
+     * @param objective    heterogeneous only: the cost to minimise under the requirement; null for accounted memory
+     * @param paired       accept a candidate only when the upper 95% bound of its paired drop against the float
+     *                     model (same images, {@link PairedDrop}) is within the maximum drop
+     * @param holdout      images kept from the search (the last ones in racing order) for the final check of the
+     *                     chosen setting, reported in the results; 0 for none
      */
     public record Request(Path model, EvaluationData data, Path bounds, Path sensitivity, Strategy strategy,
                           Double maxDrop, Double targetAccuracy, Budget budget, List<Integer> racing,
                           SearchSpace space, int probeImages, long racingSeed, Path energyTable, int batch, int threads,
-                          Path start) {
+                          Path start, Objective objective, boolean paired, int holdout) {
+        /** Plain acceptance on all images. */
+        public Request(Path model, EvaluationData data, Path bounds, Path sensitivity, Strategy strategy,
+                       Double maxDrop, Double targetAccuracy, Budget budget, List<Integer> racing,
+                       SearchSpace space, int probeImages, long racingSeed, Path energyTable, int batch, int threads,
+                       Path start, Objective objective) {
+            this(model, data, bounds, sensitivity, strategy, maxDrop, targetAccuracy, budget, racing, space, probeImages,
+                    racingSeed, energyTable, batch, threads, start, objective, false, 0);
+        }
+
+        /** Minimising accounted memory (no objective named). */
+        public Request(Path model, EvaluationData data, Path bounds, Path sensitivity, Strategy strategy,
+                       Double maxDrop, Double targetAccuracy, Budget budget, List<Integer> racing,
+                       SearchSpace space, int probeImages, long racingSeed, Path energyTable, int batch, int threads,
+                       Path start) {
+            this(model, data, bounds, sensitivity, strategy, maxDrop, targetAccuracy, budget, racing, space, probeImages,
+                    racingSeed, energyTable, batch, threads, start, null);
+        }
+
         /** A cold search (no released setting to start from). */
         public Request(Path model, EvaluationData data, Path bounds, Path sensitivity, Strategy strategy,
                        Double maxDrop, Double targetAccuracy, Budget budget, List<Integer> racing,
@@ -111,6 +138,17 @@ public final class ExploreStep {
             }
             if (strategy == Strategy.GUIDED && budget != null) {
                 throw new UserInputException("a budget applies to the heterogeneous strategy only");
+            }
+            if (objective != null && strategy == Strategy.GUIDED) {
+                throw new UserInputException("an objective applies to the heterogeneous strategy only (guided follows "
+                        + "QSViT's bounds)");
+            }
+            if (objective != null && budget != null) {
+                throw new UserInputException("give an objective (the cheapest setting meeting the requirement) or a "
+                        + "budget (the most accurate setting within it), not both");
+            }
+            if (holdout < 0) {
+                throw new UserInputException("held-out images must be 0 or more, got " + holdout);
             }
             if (probeImages < 1) {
                 throw new UserInputException("probe images must be above 0, got " + probeImages);
@@ -144,28 +182,55 @@ public final class ExploreStep {
         List<Map<String, Object>> results = new ArrayList<>();
         ArtifactFolder.Outcome outcome = ArtifactFolder.publish(out, context, (folder, timings) -> {
             long start = System.nanoTime();
-            found[0] = search(request, in, journalFile);
+            Map<String, Object> checks = new LinkedHashMap<>();
+            found[0] = search(request, in, journalFile, checks);
             timings.put("search_seconds", (System.nanoTime() - start) / 1e9);
-            results.add(write(folder, request, in, found[0]));
+            Map<String, Object> written = write(folder, request, in, found[0]);
+            written.putAll(checks);
+            results.add(written);
             return results.get(0);
         });
         Folders.deleteRecursively(journalFile);
         return new Result(outcome, found[0], results.isEmpty() ? null : results.get(0));
     }
 
-    private static Exploration.Result search(Request request, Inputs in, Path journalFile) {
+    /** Runs the search; {@code checks} receives the chosen setting's paired drop and held-out check, when asked for. */
+    private static Exploration.Result search(Request request, Inputs in, Path journalFile, Map<String, Object> checks) {
         Journal journal = Journal.open(journalFile);
         // the data opens with the model's sample shape, as in the other steps (libsvm and image folders need it)
         try (journal; TrialEvaluator evaluator = TrialEvaluator.open(in.layers, request.data(),
                 data -> RacingOrder.of(data, request.racingSeed()), in.table, request.threads(), request.batch())) {
             journal.problems().forEach(System.err::println);
-            JournaledEvaluator evaluations = new JournaledEvaluator(evaluator, evaluator.images(), journal);
+            Dataset all = evaluator.images();
+            if (request.holdout() >= all.size()) {
+                throw new UserInputException("--holdout " + request.holdout() + " leaves no images to search: the data has "
+                        + all.size());
+            }
+            Dataset searched = request.holdout() == 0 ? all : all.first(all.size() - request.holdout());
+            JournaledEvaluator evaluations = new JournaledEvaluator(evaluator, searched, journal);
             Exploration exploration = new Exploration(in.layers, in.bounds.high().grouping(),
                     new Racing(evaluations, request.stages()), in.requirement);
-            Exploration.Strategy strategy = request.strategy() == Strategy.GUIDED
-                    ? new GuidedSearch(in.bounds, in.sensitivity, in.start)
-                    : new HeterogeneousSearch(request.space(), request.budget(), in.sensitivity, request.probeImages(), in.start);
-            return exploration.run(strategy, evaluations);
+            Exploration.Strategy strategy;
+            if (request.strategy() == Strategy.GUIDED) {
+                strategy = new GuidedSearch(in.bounds, in.sensitivity, in.start);
+            } else if (request.objective() != null) {
+                GroupEnergy energy = request.objective().uses(Objective.Cost.ENERGY)
+                        ? evaluator.groupEnergy(in.bounds.high().grouping(), request.probeImages()) : null;
+                strategy = new HeterogeneousSearch(request.space(), in.sensitivity, request.probeImages(), in.start,
+                        request.objective(), energy);
+            } else {
+                strategy = new HeterogeneousSearch(request.space(), request.budget(), in.sensitivity, request.probeImages(), in.start);
+            }
+            Exploration.Result result = exploration.run(strategy, evaluations);
+            Setting chosen = result.chosen().trial().setting();
+            if (in.requirement.paired()) {
+                checks.put("paired_drop", HeldOut.describe(exploration.pairedDrop(chosen), in.requirement));
+            }
+            if (request.holdout() > 0) {
+                Dataset held = all.select(IntStream.range(searched.size(), all.size()).toArray());
+                checks.put("holdout", HeldOut.check(evaluator, held, in.bounds.high().grouping(), chosen, in.requirement));
+            }
+            return result;
         } catch (UserInputException e) {
             Folders.deleteRecursively(journalFile); // a definite answer: nothing to resume
             throw e;
@@ -226,6 +291,9 @@ public final class ExploreStep {
         fronts.put("accuracy_vs_energy", energyFront);
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("strategy", request.strategy().id());
+        if (request.objective() != null) {
+            results.put("objective", request.objective().id());
+        }
         results.put("requirement", requirement);
         results.put("requirement_met", in.requirement.isMet(chosen.accuracy(), result.required()));
         results.put("chosen", picked);
@@ -251,6 +319,12 @@ public final class ExploreStep {
         if (request.strategy() == Strategy.HETEROGENEOUS) {
             p.put("space", request.space().ids());
             p.put("probe_images", request.probeImages());
+            if (request.objective() != null) { // without one, the key it always had
+                p.put("objective", request.objective().id());
+            }
+        }
+        if (request.holdout() > 0) { // without one, the key it always had
+            p.put("holdout", request.holdout());
         }
         p.put("batch", request.batch());
         if (in.start != null) { // a cold search keeps the key it always had
@@ -286,6 +360,9 @@ public final class ExploreStep {
             bounds.high().validate(layers);
             bounds.low().validate(layers);
             AccuracyRequirement requirement = AccuracyRequirement.of(bounds.requirement(), request.maxDrop(), request.targetAccuracy());
+            if (request.paired()) {
+                requirement = requirement.pairedAcceptance();
+            }
             EnergyTable table = request.energyTable() == null ? EnergyTable.defaults() : EnergyTable.read(request.energyTable());
             return new Inputs(model.original(), layers, bounds, sensitivity, requirement, table, start(request, layers, bounds));
         }

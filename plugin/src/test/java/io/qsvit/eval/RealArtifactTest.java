@@ -42,24 +42,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * scheme family: found, decoded, evaluated and quantized again exactly like the float and simulated models.
  */
 class RealArtifactTest {
-    /** uniform8 default, uniform4 downsampling, pow2 and asymmetric attention blocks, a float32 head. */
+    /**
+     * uniform8 default, uniform4 downsampling, pow2 and asymmetric attention blocks, a float32 head; every
+     * scale rule (max-abs, mse, percentile), whose chosen scales the real artifact stores.
+     */
     static final String SDTV2_SETTING = """
             default: uniform8
             groups:
               stage1.downsample: uniform4
-              stage2.downsample: uniform4
-              stage3.downsample: uniform4
+              stage2.downsample: uniform4:mse
+              stage3.downsample: uniform4:p99.9
               stage4.downsample: uniform4
-              stage3.block1: pow2-4
-              stage4.block1: uniform4-asym
+              stage3.block1: pow2-4:mse
+              stage4.block1: uniform4-asym:mse
               head: float32
             """;
     /** Spikformer: initializer-named weights behind Transpose, op-set 13 raised to 21 for the 4-bit codes. */
     static final String SPIKFORMER_SETTING = """
             default: uniform8
             groups:
-              patch_split.conv1: uniform4
-              blocks.0: pow2-4
+              patch_split.conv1: uniform4:mse
+              blocks.0: pow2-4:p99
               blocks.1: uniform4-asym
               head: float32
             """;
@@ -272,8 +275,9 @@ class RealArtifactTest {
     void realArtifactRecordsItsSetting() {
         Setting recorded = Setting.recordedIn(real("sdtv2")).orElseThrow();
         assertEquals("uniform8", recorded.fallback().id());
-        assertEquals("pow2-4", recorded.groups().get("stage3.block1").id());
-        assertEquals("uniform4-asym", recorded.groups().get("stage4.block1").id());
+        assertEquals("pow2-4:mse", recorded.groups().get("stage3.block1").id());
+        assertEquals("uniform4-asym:mse", recorded.groups().get("stage4.block1").id());
+        assertEquals("uniform4:p99.9", recorded.groups().get("stage3.downsample").id());
         assertEquals(recorded, Setting.recordedIn(simulated("sdtv2")).orElseThrow());
         assertEquals(java.util.Optional.empty(), Setting.recordedIn(OnnxModel.load(Examples.model("sdtv2"))));
         Group head = layers(real("sdtv2")).groups().get(layers(real("sdtv2")).groups().size() - 1);
