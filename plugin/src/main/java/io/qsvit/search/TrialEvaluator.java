@@ -16,6 +16,7 @@ import io.qsvit.model.ModelLayers;
 import io.qsvit.quant.Setting;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -116,7 +117,7 @@ public final class TrialEvaluator implements AutoCloseable {
     }
 
     /** A trial with which of its images were right (top-1), for paired comparisons. */
-    public record Evaluated(Trial trial, java.util.BitSet correct) {
+    public record Evaluated(Trial trial, BitSet correct) {
     }
 
     /** As {@link #evaluate(Setting, Dataset)}, also saying which images were right. */
@@ -149,7 +150,7 @@ public final class TrialEvaluator implements AutoCloseable {
                 cutCosts.cutRan(settings.size(), share, images.size(), (System.nanoTime() - start) / 1e9);
                 List<Trial> trials = new ArrayList<>();
                 for (int i = 0; i < settings.size(); i++) {
-                    trials.add(trialOf(settings.get(i), outputs.get(i), images));
+                    trials.add(trialOf(settings.get(i), outputs.get(i), images).trial());
                 }
                 return trials;
             }
@@ -170,10 +171,10 @@ public final class TrialEvaluator implements AutoCloseable {
         return total == 0 ? 0 : (double) part / total;
     }
 
-    private Trial trialOf(Setting setting, EvaluationSession.Outputs outputs, Dataset on) {
+    private Evaluated trialOf(Setting setting, EvaluationSession.Outputs outputs, Dataset on) {
         EnergyEstimate energy = EnergyEstimate.of(session.model(), setting, costs, outputs.firingRates(), table);
         float[][] scores = outputs.scores();
-        java.util.BitSet correct = new java.util.BitSet(scores.length);
+        BitSet correct = new BitSet(scores.length);
         for (int i = 0; i < scores.length; i++) {
             // top-1 as Accuracy.topK counts it: no class scores strictly higher than the label
             float label = scores[i][on.label(i)];
