@@ -3,6 +3,7 @@ package io.qsvit.cli;
 import io.qsvit.search.BoundsReport;
 import io.qsvit.search.PrecisionBounds;
 import io.qsvit.search.Requirement;
+import io.qsvit.search.SweepMode;
 import io.qsvit.step.BoundsStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,6 +52,11 @@ final class BoundsCommand implements Callable<Integer> {
             description = "The same for the low bound; larger than --tolerance-high (default: ${DEFAULT-VALUE}).")
     double toleranceLow;
 
+    @Option(names = "--sweep", defaultValue = "full",
+            description = "full: bSettingH and bSettingL on all images; raced: on growing class-balanced prefixes, "
+                    + "stopping one as soon as it clearly misses the requirement (default: ${DEFAULT-VALUE}).")
+    String sweep;
+
     @Mixin
     RuntimeOptions runtime;
 
@@ -58,7 +64,7 @@ final class BoundsCommand implements Callable<Integer> {
     public Integer call() {
         Requirement requirement = new Requirement(maxDrop, targetAccuracy, toleranceHigh, toleranceLow);
         BoundsStep.Result result = BoundsStep.run(new BoundsStep.Request(sensitivity, model, data.request(), requirement,
-                runtime.batch(), runtime.threads()), out);
+                runtime.batch(), runtime.threads(), SweepMode.parse(sweep)), out);
         PrintWriter console = spec.commandLine().getOut();
         BoundsReport report = result.report();
         console.printf(Locale.ROOT, "bounds: %s (required accuracy %.4f, float32 %.4f)%n",
@@ -76,8 +82,8 @@ final class BoundsCommand implements Callable<Integer> {
 
     private static void line(PrintWriter console, String name, BoundsReport.Base base, BoundsReport report) {
         double drop = report.requirement().baselineAccuracy() - base.trial().accuracy();
-        console.printf(Locale.ROOT, "  %s accuracy %.4f (drop %.2f points), %.2f effective bits: %s%n", name,
-                base.trial().accuracy(), 100 * drop, base.trial().effectiveBits(),
+        console.printf(Locale.ROOT, "  %s accuracy %.4f (drop %.2f points) on %d images, %.2f effective bits: %s%n", name,
+                base.trial().accuracy(), 100 * drop, base.trial().images(), base.trial().effectiveBits(),
                 base.meetsRequirement() ? "meets the requirement" : "MISSES the requirement");
     }
 }

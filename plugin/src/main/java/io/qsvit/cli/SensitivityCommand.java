@@ -1,11 +1,15 @@
 package io.qsvit.cli;
 
+import io.qsvit.UserInputException;
 import io.qsvit.model.Granularity;
 import io.qsvit.model.Grouping;
 import io.qsvit.quant.Scheme;
+import io.qsvit.search.CellSource;
 import io.qsvit.search.Findings;
+import io.qsvit.search.Requirement;
 import io.qsvit.search.SensitivityMatrix;
 import io.qsvit.search.Shard;
+import io.qsvit.search.SweepMode;
 import io.qsvit.step.SensitivityStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,6 +56,26 @@ final class SensitivityCommand implements Callable<Integer> {
     @Option(names = "--shard", description = "Sweep only shard i of n (0-based): groups i, i+n, i+2n, ... and the baseline.")
     String shard;
 
+    @Option(names = "--sweep", defaultValue = "full",
+            description = "full: every cell on all images (QSViT's sweep, serves any requirement); raced: cells ordered "
+                    + "by weight error, raced on class-balanced prefixes against the requirement's thresholds, cells "
+                    + "shown safe inferred (needs --max-drop or --target-accuracy) (default: ${DEFAULT-VALUE}).")
+    String sweep;
+
+    @Option(names = "--max-drop", description = "Raced sweep: the requirement, at most this much below the float model (0.01 = one point).")
+    Double maxDrop;
+
+    @Option(names = "--target-accuracy", description = "Raced sweep: the requirement, at least this top-1 accuracy.")
+    Double targetAccuracy;
+
+    @Option(names = "--tolerance-high", defaultValue = "" + Requirement.DEFAULT_TOLERANCE_HIGH,
+            description = "Raced sweep: bounds' --tolerance-high, which places the high threshold (default: ${DEFAULT-VALUE}).")
+    double toleranceHigh;
+
+    @Option(names = "--tolerance-low", defaultValue = "" + Requirement.DEFAULT_TOLERANCE_LOW,
+            description = "Raced sweep: bounds' --tolerance-low, which places the low threshold (default: ${DEFAULT-VALUE}).")
+    double toleranceLow;
+
     @Mixin
     RuntimeOptions runtime;
 
@@ -62,9 +86,17 @@ final class SensitivityCommand implements Callable<Integer> {
         if (schemes != null) {
             schemes.forEach(s -> columns.add(Scheme.parse(s.strip())));
         }
+        SweepMode mode = SweepMode.parse(sweep);
+        Requirement requirement = null;
+        if (mode == SweepMode.RACED && (maxDrop != null || targetAccuracy != null)) {
+            requirement = new Requirement(maxDrop, targetAccuracy, toleranceHigh, toleranceLow);
+        } else if (mode == SweepMode.FULL && (maxDrop != null || targetAccuracy != null)) {
+            throw new UserInputException("--max-drop and --target-accuracy place a raced sweep's thresholds; "
+                    + "a full sweep takes none (add --sweep raced)");
+        }
         SensitivityStep.Request request = new SensitivityStep.Request(model, data.request(), columns,
                 Grouping.by(Granularity.parse(granularity)), shard == null ? null : Shard.parse(shard), runtime.batch(),
-                runtime.threads());
+                runtime.threads(), null, mode, requirement);
         SensitivityStep.Result result;
         try (SweepProgress progress = SweepProgress.of("sensitivity", spec.commandLine().getErr())) {
             result = SensitivityStep.run(request, out, progress);
@@ -79,6 +111,21 @@ final class SensitivityCommand implements Callable<Integer> {
         console.printf(Locale.ROOT, "%s: %s (%d groups x %d precisions, float32 baseline %.4f)%n", step,
                 Published.lead(result.outcome(), out),
                 matrix.cells().size(), matrix.precisions().size(), matrix.baseline().accuracy());
+        if (matrix.sweep() != null && matrix.sweep().decidedAtThresholds()) {
+            int[] counts = new int[4];
+            List<String> kinds = List.of(CellSource.MEASURED, CellSource.RACED, CellSource.INFERRED, CellSource.CARRIED);
+            long images = matrix.baseline().images();
+            for (SensitivityMatrix.GroupEntry g : matrix.groups()) {
+                for (Scheme s : matrix.precisions()) {
+                    CellSource source = matrix.source(g.name(), s);
+                    counts[kinds.indexOf(source.how())]++;
+                    images += source.images();
+                }
+            }
+            console.printf(Locale.ROOT, "  %s sweep at thresholds %.4f/%.4f: %d cells measured, %d raced, %d inferred, "
+                    + "%d carried over; %d image evaluations%n", matrix.sweep().mode(), matrix.sweep().highThreshold(),
+                    matrix.sweep().lowThreshold(), counts[0], counts[1], counts[2], counts[3], images);
+        }
         Findings f = matrix.findings();
         f.kinds().forEach((kind, finding) -> console.printf(Locale.ROOT,
                 "  %-11s lowest precision within %.0f point: %s (worst drop %.4f)%n", kind, 100 * f.maxDrop(),

@@ -75,7 +75,7 @@ class MethodologyCommandsTest {
         QsvitCliTest.Run b = run(bounds(own.resolve("b"), "--max-drop", "0.01"));
         assertEquals(0, b.exit(), b.err());
         assertTrue(b.out().startsWith("bounds: wrote " + own.resolve("b") + " (required accuracy 0.8950, float32 0.9050)"), b.out());
-        assertTrue(b.out().lines().anyMatch(l -> l.matches("  bSettingH accuracy 0\\.\\d{4} \\(drop -?\\d+\\.\\d\\d points\\), "
+        assertTrue(b.out().lines().anyMatch(l -> l.matches("  bSettingH accuracy 0\\.\\d{4} \\(drop -?\\d+\\.\\d\\d points\\) on \\d+ images, "
                 + "\\d+\\.\\d\\d effective bits: (meets|MISSES) the requirement")), b.out());
         assertTrue(Files.isRegularFile(own.resolve("b/setting-low.json")));
     }
