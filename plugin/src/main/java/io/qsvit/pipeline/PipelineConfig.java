@@ -143,7 +143,7 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
                 try {
                     SweepMode.parse(sweep);
                 } catch (UserInputException e) {
-                    throw new UserInputException("sensitivity.sweep: " + e.getMessage().replace("--sweep ", ""));
+                    throw new UserInputException("sensitivity.sweep " + e.getMessage().replace("--sweep ", ""));
                 }
             }
             if (precisions != null) {

@@ -163,7 +163,7 @@ public final class SensitivityStep {
         inputs.put("data", request.data().digest());
         inputs.put("energy_table", Digests.ofCanonicalJson(table));
         Map<String, Object> parameters = parameters(request);
-        if (prior != null) { // a cold sweep keeps the key it always had
+        if (prior != null) { // a warm start adds the release and its thresholds; a cold sweep has neither
             inputs.put("release_sensitivity", Digests.ofCanonicalJson(prior));
             Map<String, Object> warm = new LinkedHashMap<>(request.warm().requirement().parameters());
             warm.put("margin", request.warm().margin());

@@ -96,7 +96,18 @@ class MethodologyCommandsTest {
         assertRefused("float32 is the baseline every sweep measures; list only lower precisions", run(with(sensitivity(out), "--precisions", "float32")));
         assertRefused("precision uniform4 is listed twice", run(sensitivity(out, "--schemes", "uniform4")));
         assertRefused("unknown granularity 'blocks'; one of stage, block, module, layer", run(with(sensitivity(out), "--granularity", "blocks")));
+        assertRefused("--sweep must be full or raced, got 'fast'", run(sensitivity(out, "--sweep", "fast")));
+        assertRefused("--sweep raced decides cells against the requirement: give --max-drop or --target-accuracy (or --sweep full)",
+                run(sensitivity(out, "--sweep", "raced")));
+        assertRefused("--max-drop and --target-accuracy place a raced sweep's thresholds; a full sweep takes none (add --sweep raced)",
+                run(sensitivity(out, "--max-drop", "0.01")));
+        assertRefused("a raced sweep is not sharded; shard a --sweep full run",
+                run(sensitivity(out, "--sweep", "raced", "--max-drop", "0.01", "--shard", "0/2")));
+        assertRefused("--tolerance-low (0.01) must exceed --tolerance-high (0.02): the low bound is the looser one",
+                run(sensitivity(out, "--sweep", "raced", "--max-drop", "0.01", "--tolerance-high", "0.02", "--tolerance-low", "0.01")));
+        assertRefused("--sweep must be full or raced, got 'all'", run(bounds(own.resolve("b"), "--max-drop", "0.01", "--sweep", "all")));
         assertFalse(Files.exists(out));
+        assertFalse(Files.exists(own.resolve("b")));
     }
 
     @Test
