@@ -125,8 +125,11 @@ public final class RunBenchmark {
                         Turn t = runOnce(model, o.data(), configs.get(mode), work.resolve(mode.id() + "-" + turn), held,
                                 floatHeldOut, o.threads());
                         turns.get(mode).add(t);
-                        console.printf(Locale.ROOT, "  turn %d %-5s %.1f s (bare pass %.2f s: %.1f evaluations)%n", turn,
-                                mode.id(), t.seconds(), bare.get(turn), t.seconds() / bare.get(turn));
+                        console.printf(Locale.ROOT, "  turn %d %-5s %.1f s (bare pass %.2f s: %.1f evaluations); steps %s; "
+                                        + "chosen %.3f effective bits, held-out accuracy %.4f (float %.4f); load %.1f%n", turn,
+                                mode.id(), t.seconds(), bare.get(turn), t.seconds() / bare.get(turn), seconds(t.steps()),
+                                t.quality().effectiveBits(), t.quality().accuracy(), t.quality().floatAccuracy(),
+                                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
                         console.flush();
                     }
                 }
@@ -192,6 +195,13 @@ public final class RunBenchmark {
                 raced.effectiveBits(), full.effectiveBits(), raced.storageBytes(), full.storageBytes(), raced.accuracy(),
                 full.accuracy());
         console.flush();
+    }
+
+    private static String seconds(Map<String, Double> steps) {
+        StringBuilder text = new StringBuilder();
+        steps.forEach((step, s) -> text.append(text.length() == 0 ? "" : ", ").append(step)
+                .append(String.format(Locale.ROOT, " %.1f s", s)));
+        return text.toString();
     }
 
     private static String requirement(PipelineConfig config) {

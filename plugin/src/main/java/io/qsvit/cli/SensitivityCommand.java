@@ -1,6 +1,5 @@
 package io.qsvit.cli;
 
-import io.qsvit.UserInputException;
 import io.qsvit.model.Granularity;
 import io.qsvit.model.Grouping;
 import io.qsvit.quant.Scheme;
@@ -59,21 +58,22 @@ final class SensitivityCommand implements Callable<Integer> {
     @Option(names = "--sweep", defaultValue = "full",
             description = "full: every cell on all images (QSViT's sweep, serves any requirement); raced: cells ordered "
                     + "by weight error, raced on class-balanced prefixes against the requirement's thresholds, cells "
-                    + "shown safe inferred (needs --max-drop or --target-accuracy) (default: ${DEFAULT-VALUE}).")
+                    + "shown safe inferred; needs --max-drop or --target-accuracy, which a full sweep ignores (default: ${DEFAULT-VALUE}).")
     String sweep;
 
-    @Option(names = "--max-drop", description = "Raced sweep: the requirement, at most this much below the float model (0.01 = one point).")
+    // the requirement options read as bounds' do, so a Kubeflow pipeline feeds both from one parameter each
+    @Option(names = "--max-drop", description = "Requirement: at most this much below the float model (0.01 = one point).")
     Double maxDrop;
 
-    @Option(names = "--target-accuracy", description = "Raced sweep: the requirement, at least this top-1 accuracy.")
+    @Option(names = "--target-accuracy", description = "Requirement: at least this top-1 accuracy (e.g. 0.88).")
     Double targetAccuracy;
 
     @Option(names = "--tolerance-high", defaultValue = "" + Requirement.DEFAULT_TOLERANCE_HIGH,
-            description = "Raced sweep: bounds' --tolerance-high, which places the high threshold (default: ${DEFAULT-VALUE}).")
+            description = "How far below the requirement a group alone may fall at its high bound (default: ${DEFAULT-VALUE}).")
     double toleranceHigh;
 
     @Option(names = "--tolerance-low", defaultValue = "" + Requirement.DEFAULT_TOLERANCE_LOW,
-            description = "Raced sweep: bounds' --tolerance-low, which places the low threshold (default: ${DEFAULT-VALUE}).")
+            description = "The same for the low bound; larger than --tolerance-high (default: ${DEFAULT-VALUE}).")
     double toleranceLow;
 
     @Mixin
@@ -87,12 +87,9 @@ final class SensitivityCommand implements Callable<Integer> {
             schemes.forEach(s -> columns.add(Scheme.parse(s.strip())));
         }
         SweepMode mode = SweepMode.parse(sweep);
-        Requirement requirement = null;
+        Requirement requirement = null; // a full sweep serves any requirement, so it takes none given
         if (mode == SweepMode.RACED && (maxDrop != null || targetAccuracy != null)) {
             requirement = new Requirement(maxDrop, targetAccuracy, toleranceHigh, toleranceLow);
-        } else if (mode == SweepMode.FULL && (maxDrop != null || targetAccuracy != null)) {
-            throw new UserInputException("--max-drop and --target-accuracy place a raced sweep's thresholds; "
-                    + "a full sweep takes none (add --sweep raced)");
         }
         SensitivityStep.Request request = new SensitivityStep.Request(model, data.request(), columns,
                 Grouping.by(Granularity.parse(granularity)), shard == null ? null : Shard.parse(shard), runtime.batch(),

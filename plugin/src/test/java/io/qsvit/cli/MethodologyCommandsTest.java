@@ -99,8 +99,6 @@ class MethodologyCommandsTest {
         assertRefused("--sweep must be full or raced, got 'fast'", run(sensitivity(out, "--sweep", "fast")));
         assertRefused("--sweep raced decides cells against the requirement: give --max-drop or --target-accuracy (or --sweep full)",
                 run(sensitivity(out, "--sweep", "raced")));
-        assertRefused("--max-drop and --target-accuracy place a raced sweep's thresholds; a full sweep takes none (add --sweep raced)",
-                run(sensitivity(out, "--max-drop", "0.01")));
         assertRefused("a raced sweep is not sharded; shard a --sweep full run",
                 run(sensitivity(out, "--sweep", "raced", "--max-drop", "0.01", "--shard", "0/2")));
         assertRefused("--tolerance-low (0.01) must exceed --tolerance-high (0.02): the low bound is the looser one",
