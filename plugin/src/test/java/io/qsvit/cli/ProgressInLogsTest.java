@@ -58,8 +58,8 @@ class ProgressInLogsTest {
             assertTrue(m.matches(), cells.get(i));
             assertEquals(i + 1, Integer.parseInt(m.group(1)));
         }
-        assertTrue(logs[1].lines().anyMatch(l -> l.matches("bounds: 1/2 bSettingH: accuracy 0\\.\\d{4}")), logs[1]);
-        assertTrue(logs[1].lines().anyMatch(l -> l.matches("bounds: 2/2 bSettingL: accuracy 0\\.\\d{4}")), logs[1]);
+        assertTrue(logs[1].lines().anyMatch(l -> l.matches("bounds: 1/2 bSettingH: accuracy 0\\.\\d{4} on \\d+ images")), logs[1]);
+        assertTrue(logs[1].lines().anyMatch(l -> l.matches("bounds: 2/2 bSettingL: accuracy 0\\.\\d{4} on \\d+ images")), logs[1]);
         assertTrue(logs[1].lines().anyMatch(l -> l.matches("explore: evaluation 1 \\(images 0-\\d+ of \\d+\\): accuracy "
                 + "0\\.\\d{4}, \\d+ s so far")), logs[1]);
     }
