@@ -2,7 +2,6 @@ package io.qsvit.cli;
 
 import io.qsvit.search.BoundsReport;
 import io.qsvit.search.PrecisionBounds;
-import io.qsvit.search.Requirement;
 import io.qsvit.search.SweepMode;
 import io.qsvit.step.BoundsStep;
 import picocli.CommandLine.Command;
@@ -38,19 +37,8 @@ final class BoundsCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output folder (created; must be new, empty or this same artifact).")
     Path out;
 
-    @Option(names = "--max-drop", description = "Requirement: at most this much below the float model (0.01 = one point).")
-    Double maxDrop;
-
-    @Option(names = "--target-accuracy", description = "Requirement: at least this top-1 accuracy (e.g. 0.88).")
-    Double targetAccuracy;
-
-    @Option(names = "--tolerance-high", defaultValue = "" + Requirement.DEFAULT_TOLERANCE_HIGH,
-            description = "How far below the requirement a group alone may fall at its high bound (default: ${DEFAULT-VALUE}).")
-    double toleranceHigh;
-
-    @Option(names = "--tolerance-low", defaultValue = "" + Requirement.DEFAULT_TOLERANCE_LOW,
-            description = "The same for the low bound; larger than --tolerance-high (default: ${DEFAULT-VALUE}).")
-    double toleranceLow;
+    @Mixin
+    RequirementOptions requirement;
 
     @Option(names = "--sweep", defaultValue = "full",
             description = "full: bSettingH and bSettingL on all images; raced: on growing class-balanced prefixes, "
@@ -62,8 +50,7 @@ final class BoundsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Requirement requirement = new Requirement(maxDrop, targetAccuracy, toleranceHigh, toleranceLow);
-        BoundsStep.Result result = BoundsStep.run(new BoundsStep.Request(sensitivity, model, data.request(), requirement,
+        BoundsStep.Result result = BoundsStep.run(new BoundsStep.Request(sensitivity, model, data.request(), requirement.requirement(),
                 runtime.batch(), runtime.threads(), SweepMode.parse(sweep)), out);
         PrintWriter console = spec.commandLine().getOut();
         BoundsReport report = result.report();

@@ -61,20 +61,8 @@ final class SensitivityCommand implements Callable<Integer> {
                     + "shown safe inferred; needs --max-drop or --target-accuracy, which a full sweep ignores (default: ${DEFAULT-VALUE}).")
     String sweep;
 
-    // the requirement options read as bounds' do, so a Kubeflow pipeline feeds both from one parameter each
-    @Option(names = "--max-drop", description = "Requirement: at most this much below the float model (0.01 = one point).")
-    Double maxDrop;
-
-    @Option(names = "--target-accuracy", description = "Requirement: at least this top-1 accuracy (e.g. 0.88).")
-    Double targetAccuracy;
-
-    @Option(names = "--tolerance-high", defaultValue = "" + Requirement.DEFAULT_TOLERANCE_HIGH,
-            description = "How far below the requirement a group alone may fall at its high bound (default: ${DEFAULT-VALUE}).")
-    double toleranceHigh;
-
-    @Option(names = "--tolerance-low", defaultValue = "" + Requirement.DEFAULT_TOLERANCE_LOW,
-            description = "The same for the low bound; larger than --tolerance-high (default: ${DEFAULT-VALUE}).")
-    double toleranceLow;
+    @Mixin
+    RequirementOptions requirement;
 
     @Mixin
     RuntimeOptions runtime;
@@ -87,13 +75,11 @@ final class SensitivityCommand implements Callable<Integer> {
             schemes.forEach(s -> columns.add(Scheme.parse(s.strip())));
         }
         SweepMode mode = SweepMode.parse(sweep);
-        Requirement requirement = null; // a full sweep serves any requirement, so it takes none given
-        if (mode == SweepMode.RACED && (maxDrop != null || targetAccuracy != null)) {
-            requirement = new Requirement(maxDrop, targetAccuracy, toleranceHigh, toleranceLow);
-        }
+        // a full sweep serves any requirement, so it takes none given (a pipeline passes bounds' to both)
+        Requirement racedFor = mode == SweepMode.RACED && requirement.given() ? requirement.requirement() : null;
         SensitivityStep.Request request = new SensitivityStep.Request(model, data.request(), columns,
                 Grouping.by(Granularity.parse(granularity)), shard == null ? null : Shard.parse(shard), runtime.batch(),
-                runtime.threads(), null, mode, requirement);
+                runtime.threads(), null, mode, racedFor);
         SensitivityStep.Result result;
         try (SweepProgress progress = SweepProgress.of("sensitivity", spec.commandLine().getErr())) {
             result = SensitivityStep.run(request, out, progress);

@@ -29,11 +29,18 @@ public final class JournaledEvaluator {
     private long imagesEvaluated;
     private int fresh;
     private final long start = System.nanoTime();
+    private final String task;
 
     public JournaledEvaluator(TrialEvaluator evaluator, Dataset images, Journal journal) {
+        this(evaluator, images, journal, "explore");
+    }
+
+    /** @param task the step its progress lines name */
+    public JournaledEvaluator(TrialEvaluator evaluator, Dataset images, Journal journal, String task) {
         this.evaluator = evaluator;
         this.images = images;
         this.journal = journal;
+        this.task = task;
     }
 
     public int size() {
@@ -57,8 +64,8 @@ public final class JournaledEvaluator {
             trial = evaluator.evaluate(setting, range);
             journal.append(key, trial);
             fresh++;
-            Progress.line(String.format(Locale.ROOT, "explore: evaluation %d (images %d-%d of %d): accuracy %.4f, %.0f s so far",
-                    fresh, from, to, images.size(), trial.accuracy(), (System.nanoTime() - start) / 1e9));
+            Progress.line(String.format(Locale.ROOT, "%s: evaluation %d (images %d-%d of %d): accuracy %.4f, %.0f s so far",
+                    task, fresh, from, to, images.size(), trial.accuracy(), (System.nanoTime() - start) / 1e9));
         }
         if (asked.add(key)) {
             imagesEvaluated += to - from;

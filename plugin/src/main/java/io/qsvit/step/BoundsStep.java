@@ -120,7 +120,7 @@ public final class BoundsStep {
                     raced ? data -> RacingOrder.of(data, RacedSweep.DEFAULT_SEED) : UnaryOperator.identity(), table,
                     request.threads(), request.batch());
                  Journal journal = raced ? Journal.open(journalFile) : null) {
-                Racing racing = raced ? new Racing(new JournaledEvaluator(evaluator, evaluator.images(), journal),
+                Racing racing = raced ? new Racing(new JournaledEvaluator(evaluator, evaluator.images(), journal, NAME),
                         RacedSweep.stages(evaluator.images().size())) : null;
                 Setting floatSetting = Setting.uniform(matrix.grouping(), Scheme.FLOAT32);
                 Trial baseline = sameImages ? matrix.baseline()

@@ -200,7 +200,7 @@ public final class SensitivityStep {
              Journal journal = Journal.open(journalFile)) {
             Dataset images = evaluator.images();
             journal.problems().forEach(listener::warn);
-            JournaledEvaluator evaluations = new JournaledEvaluator(evaluator, images, journal);
+            JournaledEvaluator evaluations = new JournaledEvaluator(evaluator, images, journal, NAME);
             WarmSweep.Result result = new WarmSweep(new Racing(evaluations, warmStages(images.size())), layers,
                     request.grouping(), request.precisions(), prior, request.warm().requirement(), request.warm().margin())
                     .run(listener);
@@ -222,7 +222,7 @@ public final class SensitivityStep {
              Journal journal = Journal.open(journalFile)) {
             Dataset images = evaluator.images();
             journal.problems().forEach(listener::warn);
-            JournaledEvaluator evaluations = new JournaledEvaluator(evaluator, images, journal);
+            JournaledEvaluator evaluations = new JournaledEvaluator(evaluator, images, journal, NAME);
             RacedSweep.Result result = new RacedSweep(new Racing(evaluations, RacedSweep.stages(images.size())), layers,
                     request.grouping(), request.precisions(), request.requirement(), RacedSweep.DEFAULT_MARGIN,
                     RacedSweep.DEFAULT_SEED).run(listener);
