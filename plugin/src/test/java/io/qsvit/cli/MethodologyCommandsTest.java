@@ -71,6 +71,30 @@ class MethodologyCommandsTest {
     }
 
     @Test
+    void aRacedSweepPrintsHowItsCellsWereObtainedAndBoundsUseItUnderItsRequirement() throws IOException {
+        QsvitCliTest.Run raced = run(with(sensitivity(own.resolve("r"), "--sweep", "raced", "--max-drop", "0.01"),
+                "--precisions", "uniform8,uniform4"));
+        assertEquals(0, raced.exit(), raced.err());
+        java.util.regex.Matcher tally = java.util.regex.Pattern.compile("  raced sweep at thresholds 0\\.8950/0\\.8450: "
+                + "(\\d+) cells measured, (\\d+) raced, (\\d+) inferred, 0 carried over; (\\d+) image evaluations").matcher(raced.out());
+        assertTrue(tally.find(), raced.out());
+        assertEquals(10, Integer.parseInt(tally.group(1)) + Integer.parseInt(tally.group(2)) + Integer.parseInt(tally.group(3)));
+        assertTrue(Integer.parseInt(tally.group(4)) < 200 * 11, raced.out()); // a full sweep: 11 cells of 200 images
+        String matrix = Files.readString(own.resolve("r/sensitivity.json"));
+        assertTrue(matrix.contains("\"mode\" : \"raced\""), matrix);
+        QsvitCliTest.Run b = run(new String[] {"bounds", "--sensitivity", own.resolve("r").toString(), "--model",
+                Examples.model("sdtv2").toString(), "--data", Examples.subset().toString(), "--limit", "200", "--threads", "2",
+                "--out", own.resolve("b").toString(), "--max-drop", "0.01", "--sweep", "raced"});
+        assertEquals(0, b.exit(), b.err());
+        assertRefused("the sensitivity matrix was swept raced for thresholds 0.8950/0.8450, this requirement needs "
+                + "0.8850/0.8350; sweep again with this requirement or with --sweep full", run(new String[] {"bounds",
+                "--sensitivity", own.resolve("r").toString(), "--model", Examples.model("sdtv2").toString(), "--data",
+                Examples.subset().toString(), "--limit", "200", "--threads", "2", "--out", own.resolve("b2").toString(),
+                "--max-drop", "0.02"}));
+        assertFalse(Files.exists(own.resolve("b2")));
+    }
+
+    @Test
     void boundsPrintsEachGroupAndBothBaseSettings() {
         QsvitCliTest.Run b = run(bounds(own.resolve("b"), "--max-drop", "0.01"));
         assertEquals(0, b.exit(), b.err());
