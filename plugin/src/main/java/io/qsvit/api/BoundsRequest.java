@@ -1,5 +1,6 @@
 package io.qsvit.api;
 
+import io.qsvit.search.SweepMode;
 import io.qsvit.step.BoundsStep;
 
 import java.nio.file.Path;
@@ -16,8 +17,10 @@ public final class BoundsRequest {
     final Requirement requirement;
     final Path out;
     final RunOptions runtime;
+    final boolean raced;
 
     private BoundsRequest(Builder b) {
+        raced = b.raced;
         sensitivity = b.sensitivity;
         model = b.model;
         data = b.data;
@@ -36,7 +39,8 @@ public final class BoundsRequest {
     }
 
     BoundsStep.Request internal() {
-        return new BoundsStep.Request(sensitivity, model, data.internal(), requirement.internal(), runtime.batch(), runtime.threads());
+        return new BoundsStep.Request(sensitivity, model, data.internal(), requirement.internal(), runtime.batch(), runtime.threads(),
+                raced ? SweepMode.RACED : SweepMode.FULL);
     }
 
     /** Builds a {@link BoundsRequest}. */
@@ -47,6 +51,7 @@ public final class BoundsRequest {
         private Requirement requirement;
         private Path out;
         private RunOptions runtime = RunOptions.defaults();
+        private boolean raced;
 
         private Builder() {
         }
@@ -103,6 +108,18 @@ public final class BoundsRequest {
          */
         public Builder setOut(Path out) {
             this.out = out;
+            return this;
+        }
+
+        /**
+         * Races bSettingH and bSettingL (default: evaluated on all images): on growing class-balanced prefixes,
+         * a base setting stops as soon as its interval shows it misses the requirement.
+         *
+         * @param raced whether to race
+         * @return this builder
+         */
+        public Builder optRaced(boolean raced) {
+            this.raced = raced;
             return this;
         }
 

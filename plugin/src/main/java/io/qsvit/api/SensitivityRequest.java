@@ -1,6 +1,7 @@
 package io.qsvit.api;
 
 import io.qsvit.search.Shard;
+import io.qsvit.search.SweepMode;
 import io.qsvit.step.SensitivityStep;
 
 import java.nio.file.Path;
@@ -23,8 +24,10 @@ public final class SensitivityRequest {
     final Grouping grouping;
     final Shard shard;
     final RunOptions runtime;
+    final Requirement racedFor;
 
     private SensitivityRequest(Builder b) {
+        racedFor = b.racedFor;
         model = b.model;
         data = b.data;
         out = b.out;
@@ -45,7 +48,8 @@ public final class SensitivityRequest {
 
     SensitivityStep.Request internal() {
         return new SensitivityStep.Request(model, data.internal(), precisions.stream().map(Scheme::internal).toList(),
-                grouping.internal(), shard, runtime.batch(), runtime.threads());
+                grouping.internal(), shard, runtime.batch(), runtime.threads(), null,
+                racedFor == null ? SweepMode.FULL : SweepMode.RACED, racedFor == null ? null : racedFor.internal());
     }
 
     /** Builds a {@link SensitivityRequest}. */
@@ -57,6 +61,7 @@ public final class SensitivityRequest {
         private Grouping grouping = Grouping.qsvit();
         private Shard shard;
         private RunOptions runtime = RunOptions.defaults();
+        private Requirement racedFor;
 
         private Builder() {
         }
@@ -131,6 +136,20 @@ public final class SensitivityRequest {
         }
 
         /**
+         * Races the sweep against a requirement instead of QSViT's full sweep (the default): cells ordered by
+         * their weight quantization error, evaluated on growing class-balanced prefixes and stopped once decided
+         * at the requirement's two thresholds, cells shown safe by a margin inferred. The matrix then serves
+         * {@code bounds} under this requirement only, and records per cell how it was obtained.
+         *
+         * @param requirement the requirement bounds will be given; null for the full sweep
+         * @return this builder
+         */
+        public Builder optRaced(Requirement requirement) {
+            this.racedFor = requirement;
+            return this;
+        }
+
+        /**
          * Sets how ONNX Runtime runs (default {@link RunOptions#defaults()}).
          *
          * @param runtime batch and threads
@@ -158,6 +177,7 @@ public final class SensitivityRequest {
             Calls.require(precisions.stream().distinct().count() == precisions.size(), "a precision is listed twice: " + precisions);
             Calls.require(grouping != null, "optGrouping must not be given null");
             Calls.require(runtime != null, "optRunOptions must not be given null");
+            Calls.require(racedFor == null || shard == null, "a raced sweep is not sharded (optRaced with optShard)");
             return new SensitivityRequest(this);
         }
     }

@@ -7,6 +7,7 @@ import io.qsvit.bench.DataPathBenchmark;
 import io.qsvit.bench.ImagesBenchmark;
 import io.qsvit.bench.PytorchBenchmark;
 import io.qsvit.bench.RuntimeBenchmark;
+import io.qsvit.bench.RunBenchmark;
 import io.qsvit.bench.SearchBenchmark;
 import io.qsvit.bench.SessionsBenchmark;
 import io.qsvit.bench.SwitchBenchmark;
@@ -32,7 +33,7 @@ import java.util.concurrent.Callable;
 @Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Performance benchmarks: medians after a warm-up, run in turns with baselines measured in the same process.")
 final class BenchmarkCommand implements Callable<Integer> {
-    enum Suite { apply, evaluate, all, search, images, runtime, sessions }
+    enum Suite { apply, evaluate, all, search, images, runtime, sessions, run }
 
     @Spec
     CommandSpec spec;
@@ -45,9 +46,19 @@ final class BenchmarkCommand implements Callable<Integer> {
             + "vs real models (both --runtime forms) at uniform8 and uniform4: throughput, load time, resident memory, "
             + "real vs simulated scores, on --model, the other reference model beside it and the synthetic 55.9M-weight "
             + "spiking model; sessions: a group's sensitivity cells on the whole switchable session vs the prefix/suffix "
-            + "cut, and a trial on the switchable session vs a new fixed-weight session per image count (default: "
-            + "${DEFAULT-VALUE}).")
+            + "cut, and a trial on the switchable session vs a new fixed-weight session per image count; run: the whole "
+            + "qsvit run (--config) on each of --models, sensitivity and bounds swept full and raced, as evaluations of "
+            + "the final images by bare ONNX Runtime, each step's share, and the chosen setting on held-out images "
+            + "(default: ${DEFAULT-VALUE}).")
     Suite suite;
+
+    @Option(names = "--config", defaultValue = "examples/pipelines/quickstart.yaml",
+            description = "run: the pipeline configuration (default: ${DEFAULT-VALUE}).")
+    Path config;
+
+    @Option(names = "--models", split = ",", defaultValue = "examples/models/sdtv2,examples/models/spikformer",
+            description = "run: model folders or files, each run whole (default: ${DEFAULT-VALUE}).")
+    List<Path> models;
 
     @Option(names = "--repeats", defaultValue = "5", description = "Measured turns after one warm-up (default: ${DEFAULT-VALUE}).")
     int repeats;
@@ -139,6 +150,22 @@ final class BenchmarkCommand implements Callable<Integer> {
             Path folder = work != null ? Files.createDirectories(work) : Files.createTempDirectory("qsvit-bench");
             SearchBenchmark.run(new SearchBenchmark.Options(model, data, bounds, sensitivity, maxDrop, limit, threads,
                     objective == null ? null : io.qsvit.search.Objective.parse(objective)), folder, out);
+            return 0;
+        }
+        if (suite == Suite.run) {
+            if (pytorch || limit != null) {
+                throw new UserInputException("--suite run takes its images from --config: leave out --limit and --pytorch");
+            }
+            for (Path m : models) {
+                if (!Files.exists(m)) {
+                    throw new UserInputException("model not found: " + m);
+                }
+            }
+            if (!Files.isRegularFile(config)) {
+                throw new UserInputException("pipeline configuration not found: " + config);
+            }
+            Path folder = work != null ? Files.createDirectories(work) : Files.createTempDirectory("qsvit-bench");
+            RunBenchmark.run(new RunBenchmark.Options(models, data, config, threads, repeats), folder, out);
             return 0;
         }
         if (suite == Suite.images) {

@@ -2,7 +2,7 @@ package io.qsvit.cli;
 
 import io.qsvit.search.BoundsReport;
 import io.qsvit.search.PrecisionBounds;
-import io.qsvit.search.Requirement;
+import io.qsvit.search.SweepMode;
 import io.qsvit.step.BoundsStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,28 +37,21 @@ final class BoundsCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output folder (created; must be new, empty or this same artifact).")
     Path out;
 
-    @Option(names = "--max-drop", description = "Requirement: at most this much below the float model (0.01 = one point).")
-    Double maxDrop;
+    @Mixin
+    RequirementOptions requirement;
 
-    @Option(names = "--target-accuracy", description = "Requirement: at least this top-1 accuracy (e.g. 0.88).")
-    Double targetAccuracy;
-
-    @Option(names = "--tolerance-high", defaultValue = "" + Requirement.DEFAULT_TOLERANCE_HIGH,
-            description = "How far below the requirement a group alone may fall at its high bound (default: ${DEFAULT-VALUE}).")
-    double toleranceHigh;
-
-    @Option(names = "--tolerance-low", defaultValue = "" + Requirement.DEFAULT_TOLERANCE_LOW,
-            description = "The same for the low bound; larger than --tolerance-high (default: ${DEFAULT-VALUE}).")
-    double toleranceLow;
+    @Option(names = "--sweep", defaultValue = "full",
+            description = "full: bSettingH and bSettingL on all images; raced: on growing class-balanced prefixes, "
+                    + "stopping one as soon as it clearly misses the requirement (default: ${DEFAULT-VALUE}).")
+    String sweep;
 
     @Mixin
     RuntimeOptions runtime;
 
     @Override
     public Integer call() {
-        Requirement requirement = new Requirement(maxDrop, targetAccuracy, toleranceHigh, toleranceLow);
-        BoundsStep.Result result = BoundsStep.run(new BoundsStep.Request(sensitivity, model, data.request(), requirement,
-                runtime.batch(), runtime.threads()), out);
+        BoundsStep.Result result = BoundsStep.run(new BoundsStep.Request(sensitivity, model, data.request(), requirement.requirement(),
+                runtime.batch(), runtime.threads(), SweepMode.parse(sweep)), out);
         PrintWriter console = spec.commandLine().getOut();
         BoundsReport report = result.report();
         console.printf(Locale.ROOT, "bounds: %s (required accuracy %.4f, float32 %.4f)%n",
@@ -76,8 +69,8 @@ final class BoundsCommand implements Callable<Integer> {
 
     private static void line(PrintWriter console, String name, BoundsReport.Base base, BoundsReport report) {
         double drop = report.requirement().baselineAccuracy() - base.trial().accuracy();
-        console.printf(Locale.ROOT, "  %s accuracy %.4f (drop %.2f points), %.2f effective bits: %s%n", name,
-                base.trial().accuracy(), 100 * drop, base.trial().effectiveBits(),
+        console.printf(Locale.ROOT, "  %s accuracy %.4f (drop %.2f points) on %d images, %.2f effective bits: %s%n", name,
+                base.trial().accuracy(), 100 * drop, base.trial().images(), base.trial().effectiveBits(),
                 base.meetsRequirement() ? "meets the requirement" : "MISSES the requirement");
     }
 }

@@ -4,9 +4,12 @@ import io.qsvit.UserInputException;
 import io.qsvit.model.Granularity;
 import io.qsvit.model.Grouping;
 import io.qsvit.quant.Scheme;
+import io.qsvit.search.CellSource;
 import io.qsvit.search.Findings;
+import io.qsvit.search.Requirement;
 import io.qsvit.search.SensitivityMatrix;
 import io.qsvit.search.Shard;
+import io.qsvit.search.SweepMode;
 import io.qsvit.search.TrialEvaluator;
 import io.qsvit.step.SensitivityStep;
 import picocli.CommandLine.Command;
@@ -54,6 +57,15 @@ final class SensitivityCommand implements Callable<Integer> {
     @Option(names = "--shard", description = "Sweep only shard i of n (0-based): groups i, i+n, i+2n, ... and the baseline.")
     String shard;
 
+    @Option(names = "--sweep", defaultValue = "full",
+            description = "full: every cell on all images (QSViT's sweep, serves any requirement); raced: cells ordered "
+                    + "by weight error, raced on class-balanced prefixes against the requirement's thresholds, cells "
+                    + "shown safe inferred; needs --max-drop or --target-accuracy, which a full sweep ignores (default: ${DEFAULT-VALUE}).")
+    String sweep;
+
+    @Mixin
+    RequirementOptions requirement;
+
     @Mixin
     RuntimeOptions runtime;
 
@@ -72,9 +84,12 @@ final class SensitivityCommand implements Callable<Integer> {
         if (schemes != null) {
             schemes.forEach(s -> columns.add(Scheme.parse(s.strip())));
         }
+        SweepMode mode = SweepMode.parse(sweep);
+        // a full sweep serves any requirement, so it takes none given (a pipeline passes bounds' to both)
+        Requirement racedFor = mode == SweepMode.RACED && requirement.given() ? requirement.requirement() : null;
         SensitivityStep.Request request = new SensitivityStep.Request(model, data.request(), columns,
                 Grouping.by(Granularity.parse(granularity)), shard == null ? null : Shard.parse(shard), runtime.batch(),
-                runtime.threads(), null, prefixBudget());
+                runtime.threads(), null, mode, racedFor, prefixBudget());
         SensitivityStep.Result result;
         try (SweepProgress progress = SweepProgress.of("sensitivity", spec.commandLine().getErr())) {
             result = SensitivityStep.run(request, out, progress);
@@ -96,6 +111,21 @@ final class SensitivityCommand implements Callable<Integer> {
         console.printf(Locale.ROOT, "%s: %s (%d groups x %d precisions, float32 baseline %.4f)%n", step,
                 Published.lead(result.outcome(), out),
                 matrix.cells().size(), matrix.precisions().size(), matrix.baseline().accuracy());
+        if (matrix.sweep() != null && matrix.sweep().decidedAtThresholds()) {
+            int[] counts = new int[4];
+            List<String> kinds = List.of(CellSource.MEASURED, CellSource.RACED, CellSource.INFERRED, CellSource.CARRIED);
+            long images = matrix.baseline().images();
+            for (SensitivityMatrix.GroupEntry g : matrix.groups()) {
+                for (Scheme s : matrix.precisions()) {
+                    CellSource source = matrix.source(g.name(), s);
+                    counts[kinds.indexOf(source.how())]++;
+                    images += source.images();
+                }
+            }
+            console.printf(Locale.ROOT, "  %s sweep at thresholds %.4f/%.4f: %d cells measured, %d raced, %d inferred, "
+                    + "%d carried over; %d image evaluations%n", matrix.sweep().mode(), matrix.sweep().highThreshold(),
+                    matrix.sweep().lowThreshold(), counts[0], counts[1], counts[2], counts[3], images);
+        }
         Findings f = matrix.findings();
         f.kinds().forEach((kind, finding) -> console.printf(Locale.ROOT,
                 "  %-11s lowest precision within %.0f point: %s (worst drop %.4f)%n", kind, 100 * f.maxDrop(),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.qsvit.ConfigFiles;
 import io.qsvit.InputLimits;
 import io.qsvit.UserInputException;
+import io.qsvit.search.SweepMode;
 import io.qsvit.eval.data.DataFormat;
 import io.qsvit.eval.data.EventOptions;
 import io.qsvit.eval.data.TimeLayout;
@@ -37,7 +38,7 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
         batch = batch != null ? InputLimits.batch("batch", batch) : EvaluateStep.DEFAULT_BATCH;
         threads = threads != null ? InputLimits.threads("threads", threads) : Runtime.getRuntime().availableProcessors();
         requirement = requirement != null ? requirement : new Requirement(null, null);
-        sensitivity = sensitivity != null ? sensitivity : new Sensitivity(null, null, null);
+        sensitivity = sensitivity != null ? sensitivity : new Sensitivity(null, null, null, null);
         bounds = bounds != null ? bounds : new Bounds(null, null);
         explore = explore != null ? explore : new Explore(null, null, null, null);
         apply = apply != null ? apply : new Apply(null);
@@ -130,9 +131,21 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
         }
     }
 
-    /** QSViT Algorithm 1: the precisions every group is tried at. */
-    public record Sensitivity(List<String> precisions, Integer limit, Long seed) implements Subset {
+    /**
+     * QSViT Algorithm 1: the precisions every group is tried at, and how: {@code sweep} full or raced (the
+     * default in a run, whose requirement is known; it also races bounds' bSettingH and bSettingL).
+     */
+    public record Sensitivity(List<String> precisions, Integer limit, Long seed, String sweep) implements Subset {
+        public static final SweepMode DEFAULT_SWEEP = SweepMode.RACED;
+
         public Sensitivity {
+            if (sweep != null) {
+                try {
+                    SweepMode.parse(sweep);
+                } catch (UserInputException e) {
+                    throw new UserInputException("sensitivity.sweep " + e.getMessage().replace("--sweep ", ""));
+                }
+            }
             if (precisions != null) {
                 precisions.forEach(p -> {
                     try {
@@ -144,6 +157,11 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
                 precisions = List.copyOf(precisions);
             }
             checkSubset("sensitivity", limit, seed);
+        }
+
+        /** The configured sweep, {@link #DEFAULT_SWEEP} when none is. */
+        public SweepMode sweepMode() {
+            return sweep == null ? DEFAULT_SWEEP : SweepMode.parse(sweep);
         }
     }
 

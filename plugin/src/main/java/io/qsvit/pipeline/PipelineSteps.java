@@ -7,6 +7,7 @@ import io.qsvit.search.Objective;
 import io.qsvit.search.Requirement;
 import io.qsvit.search.SearchSpace;
 import io.qsvit.search.SweepListener;
+import io.qsvit.search.SweepMode;
 import io.qsvit.search.WarmSweep;
 import io.qsvit.step.ApplyStep;
 import io.qsvit.step.BoundsStep;
@@ -74,8 +75,10 @@ public final class PipelineSteps {
                     : named.stream().map(Scheme::parse).toList();
             SensitivityStep.WarmStart warm = release == null ? null
                     : new SensitivityStep.WarmStart(release, requirement(config), WarmSweep.DEFAULT_MARGIN);
+            SweepMode mode = config.sensitivity().sweepMode();
             SensitivityStep.Request sweep = new SensitivityStep.Request(request.model(), request.data(config.sensitivity()),
-                    precisions, Grouping.QSVIT, null, config.batch(), config.threads(), warm);
+                    precisions, Grouping.QSVIT, null, config.batch(), config.threads(), warm, mode,
+                    mode == SweepMode.RACED ? requirement(config) : null);
             return SensitivityStep.run(sweep, request.out(), SweepListener.logging("sensitivity")).outcome();
         });
     }
@@ -85,7 +88,8 @@ public final class PipelineSteps {
         return new PipelineStep(BoundsStep.NAME, List.of(SensitivityStep.NAME), request -> {
             PipelineConfig config = request.config();
             BoundsStep.Request bounds = new BoundsStep.Request(request.input(SensitivityStep.NAME), request.model(),
-                    request.data(config.sensitivity()), requirement(config), config.batch(), config.threads());
+                    request.data(config.sensitivity()), requirement(config), config.batch(), config.threads(),
+                    config.sensitivity().sweepMode());
             return BoundsStep.run(bounds, request.out()).outcome();
         });
     }

@@ -31,15 +31,22 @@ public final class JournaledEvaluator {
     private long imagesEvaluated;
     private int fresh;
     private final long start = System.nanoTime();
+    private final String task;
 
     /** Journal key prefix of an evaluation's per-image correctness. */
     private static final String CORRECT = "correct:";
     private final Map<String, BitSet> correct = new HashMap<>();
 
     public JournaledEvaluator(TrialEvaluator evaluator, Dataset images, Journal journal) {
+        this(evaluator, images, journal, "explore");
+    }
+
+    /** @param task the step its progress lines name */
+    public JournaledEvaluator(TrialEvaluator evaluator, Dataset images, Journal journal, String task) {
         this.evaluator = evaluator;
         this.images = images;
         this.journal = journal;
+        this.task = task;
     }
 
     public int size() {
@@ -69,8 +76,8 @@ public final class JournaledEvaluator {
             journal.append(CORRECT + key, PairedDrop.encode(evaluated.correct()));
             journal.append(key, trial);
             fresh++;
-            Progress.line(String.format(Locale.ROOT, "explore: evaluation %d (images %d-%d of %d): accuracy %.4f, %.0f s so far",
-                    fresh, from, to, images.size(), trial.accuracy(), (System.nanoTime() - start) / 1e9));
+            Progress.line(String.format(Locale.ROOT, "%s: evaluation %d (images %d-%d of %d): accuracy %.4f, %.0f s so far",
+                    task, fresh, from, to, images.size(), trial.accuracy(), (System.nanoTime() - start) / 1e9));
         }
         if (asked.add(key)) {
             imagesEvaluated += to - from;

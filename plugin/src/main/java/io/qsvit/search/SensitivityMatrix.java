@@ -27,13 +27,17 @@ import java.util.Optional;
  * swept precision, the trial of the setting that quantizes that group alone. File {@value #FILE}, schema
  * {@value #SCHEMA}; a shard's file names its shard and holds only its groups' cells.
  *
- * @param cells group -> scheme id -> trial, groups in model order, schemes in {@code precisions} order
+ * @param cells   group -> scheme id -> trial, groups in model order, schemes in {@code precisions} order
+ * @param sweep   how the cells were obtained ({@link SweepRecord}); null in matrices written before it existed
+ * @param sources group -> scheme id -> how that cell was obtained; null in matrices written before it existed
+ *                (every cell then measured on all images)
  */
-@JsonPropertyOrder({"schema", "shard", "grouping", "precisions", "baseline", "groups", "cells", "findings"})
+@JsonPropertyOrder({"schema", "shard", "grouping", "precisions", "sweep", "baseline", "groups", "cells", "sources", "findings"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(value = "schema", allowGetters = true)
 public record SensitivityMatrix(Shard shard, Grouping grouping, List<Scheme> precisions, Trial baseline,
-                                List<GroupEntry> groups, Map<String, Map<String, Trial>> cells, Findings findings) {
+                                List<GroupEntry> groups, Map<String, Map<String, Trial>> cells, SweepRecord sweep,
+                                Map<String, Map<String, CellSource>> sources, Findings findings) {
     public static final String SCHEMA = "qsvit.sensitivity/v1";
     public static final String FILE = "sensitivity.json";
     /** Accuracies closer than this count as equal: they are ratios of counts, compared after subtractions. */
@@ -51,13 +55,39 @@ public record SensitivityMatrix(Shard shard, Grouping grouping, List<Scheme> pre
         Map<String, Map<String, Trial>> copy = new LinkedHashMap<>();
         cells.forEach((group, row) -> copy.put(group, Collections.unmodifiableMap(new LinkedHashMap<>(row))));
         cells = Collections.unmodifiableMap(copy);
+        if (sources != null) {
+            Map<String, Map<String, CellSource>> sourceCopy = new LinkedHashMap<>();
+            sources.forEach((group, row) -> sourceCopy.put(group, Collections.unmodifiableMap(new LinkedHashMap<>(row))));
+            sources = Collections.unmodifiableMap(sourceCopy);
+        }
+    }
+
+    /** The matrix of a full sweep (every cell measured on all images), with its findings worked out. */
+    public static SensitivityMatrix of(Shard shard, Grouping grouping, List<Scheme> precisions, Trial baseline,
+                                       List<GroupEntry> groups, Map<String, Map<String, Trial>> cells) {
+        Map<String, Map<String, CellSource>> sources = new LinkedHashMap<>();
+        cells.forEach((group, row) -> {
+            Map<String, CellSource> sourceRow = new LinkedHashMap<>();
+            row.forEach((scheme, trial) -> sourceRow.put(scheme, CellSource.measured(trial.images())));
+            sources.put(group, sourceRow);
+        });
+        return of(shard, grouping, precisions, baseline, groups, cells, SweepRecord.FULL, sources);
     }
 
     /** The matrix with its findings worked out. */
     public static SensitivityMatrix of(Shard shard, Grouping grouping, List<Scheme> precisions, Trial baseline,
-                                       List<GroupEntry> groups, Map<String, Map<String, Trial>> cells) {
-        SensitivityMatrix matrix = new SensitivityMatrix(shard, grouping, precisions, baseline, groups, cells, null);
-        return new SensitivityMatrix(shard, grouping, precisions, baseline, groups, cells, Findings.of(matrix));
+                                       List<GroupEntry> groups, Map<String, Map<String, Trial>> cells,
+                                       SweepRecord sweep, Map<String, Map<String, CellSource>> sources) {
+        SensitivityMatrix matrix = new SensitivityMatrix(shard, grouping, precisions, baseline, groups, cells, sweep,
+                sources, null);
+        return new SensitivityMatrix(shard, grouping, precisions, baseline, groups, cells, sweep, sources,
+                Findings.of(matrix));
+    }
+
+    /** How the cell of one group at one scheme was obtained; measured on all images for older matrices. */
+    public CellSource source(String group, Scheme scheme) {
+        CellSource source = sources == null ? null : sources.getOrDefault(group, Map.of()).get(scheme.id());
+        return source != null ? source : CellSource.measured(trial(group, scheme).images());
     }
 
     @JsonProperty("schema")

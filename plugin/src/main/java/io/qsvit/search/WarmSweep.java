@@ -97,11 +97,13 @@ public final class WarmSweep {
         Setting floatSetting = Setting.uniform(grouping, Scheme.FLOAT32);
         Trial baseline = racing.measure(floatSetting, racing.images());
         listener.evaluated("float32 baseline", baseline);
-        double[] allowed = allowedDrops(baseline);
+        double[] allowed = CellRace.allowedDrops(requirement, baseline);
+        CellRace cellRace = new CellRace(racing, floatSetting, baseline, allowed);
         double shift = baseline.accuracy() - prior.baseline().accuracy();
         double energyRatio = prior.baseline().energyMicrojoules() > 0
                 ? baseline.energyMicrojoules() / prior.baseline().energyMicrojoules() : 1;
         Map<String, Map<String, Trial>> cells = new LinkedHashMap<>();
+        Map<String, Map<String, CellSource>> sources = new LinkedHashMap<>();
         List<SensitivityMatrix.GroupEntry> entries = new ArrayList<>();
         int carried = 0;
         int raced = 0;
@@ -110,21 +112,25 @@ public final class WarmSweep {
         for (Group group : groups) {
             entries.add(new SensitivityMatrix.GroupEntry(group.name(), group.kind(), group.params()));
             Map<String, Trial> row = new LinkedHashMap<>();
+            Map<String, CellSource> sourceRow = new LinkedHashMap<>();
             for (Scheme scheme : precisions) {
                 double priorDrop = prior.drop(group.name(), scheme);
                 Trial cell;
                 if (scheme.bits() > fewestBits && !near(priorDrop, allowed)) {
                     cell = carried(prior.trial(group.name(), scheme), baseline.accuracy() - priorDrop, shift, energyRatio);
                     carried++;
+                    sourceRow.put(scheme.id(), new CellSource(CellSource.CARRIED, 0, null, null));
                     listener.evaluated(group.name() + " at " + scheme.id() + " (carried over)", cell);
                 } else {
                     Setting alone = new Setting(grouping, Scheme.FLOAT32, Map.of(group.name(), scheme));
-                    Trial race = race(alone, floatSetting, baseline, allowed);
+                    Trial race = cellRace.race(alone);
                     images += race.images();
                     if (race.images() < baseline.images()) {
                         raced++;
+                        sourceRow.put(scheme.id(), new CellSource(CellSource.RACED, race.images(), null, null));
                     } else {
                         measured++;
+                        sourceRow.put(scheme.id(), CellSource.measured(race.images()));
                     }
                     cell = race;
                     listener.evaluated(group.name() + " at " + scheme.id(), cell);
@@ -132,17 +138,12 @@ public final class WarmSweep {
                 row.put(scheme.id(), cell);
             }
             cells.put(group.name(), row);
+            sources.put(group.name(), sourceRow);
         }
-        return new Result(SensitivityMatrix.of(null, grouping, precisions, baseline, entries, cells),
+        SweepRecord sweep = new SweepRecord("warm", baseline.accuracy() - allowed[0], baseline.accuracy() - allowed[1],
+                margin, racing.stages(), null);
+        return new Result(SensitivityMatrix.of(null, grouping, precisions, baseline, entries, cells, sweep, sources),
                 new Tally(carried, raced, measured, images));
-    }
-
-    /** The drops allowed at the high and the low bound's thresholds, given the float accuracy. */
-    private double[] allowedDrops(Trial baseline) {
-        double required = requirement.targetAccuracy() != null ? requirement.targetAccuracy()
-                : baseline.accuracy() - requirement.maxDrop();
-        return new double[] {baseline.accuracy() - (required - requirement.toleranceHigh()),
-                baseline.accuracy() - (required - requirement.toleranceLow())};
     }
 
     private boolean near(double drop, double[] allowed) {
@@ -152,36 +153,6 @@ public final class WarmSweep {
             }
         }
         return false;
-    }
-
-    /**
-     * Races one cell: stops at a prefix once the cell's interval, taken as drops against the float model on the
-     * same prefix, is on one side of every allowed drop; the trial then carries the prefix's drop applied to the
-     * float accuracy on all images, and the prefix's image count.
-     */
-    private Trial race(Setting setting, Setting floatSetting, Trial baseline, double[] allowed) {
-        for (int stage : racing.stages()) {
-            Trial cell = racing.measure(setting, stage);
-            if (stage == racing.images()) {
-                return cell;
-            }
-            double floatOnPrefix = racing.measure(floatSetting, stage).accuracy();
-            double[] interval = cell.interval95();
-            boolean decided = true;
-            for (double a : allowed) {
-                double lowestDrop = floatOnPrefix - interval[1];
-                double highestDrop = floatOnPrefix - interval[0];
-                decided &= lowestDrop > a || highestDrop <= a;
-            }
-            if (decided) {
-                double accuracy = baseline.accuracy() - (floatOnPrefix - cell.accuracy());
-                double shift = accuracy - cell.accuracy();
-                return new Trial(cell.setting(), cell.images(), cell.correct(), accuracy,
-                        new double[] {interval[0] + shift, interval[1] + shift}, cell.effectiveBits(),
-                        cell.storageBytes(), cell.energyMicrojoules());
-            }
-        }
-        throw new IllegalStateException("the last racing stage is all images");
     }
 
     /** A released cell under the new float accuracy: its drop kept, nothing evaluated. */

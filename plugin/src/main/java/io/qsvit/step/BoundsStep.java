@@ -15,7 +15,15 @@ import io.qsvit.model.OnnxModel;
 import io.qsvit.model.prepare.Preparation;
 import io.qsvit.quant.Scheme;
 import io.qsvit.quant.Setting;
+import io.qsvit.search.AccuracyRequirement;
 import io.qsvit.search.BoundsReport;
+import io.qsvit.search.Journal;
+import io.qsvit.search.JournaledEvaluator;
+import io.qsvit.search.RacedSweep;
+import io.qsvit.search.Racing;
+import io.qsvit.search.RacingOrder;
+import io.qsvit.search.SweepMode;
+import io.qsvit.search.SweepRecord;
 import io.qsvit.search.PrecisionBounds;
 import io.qsvit.search.Requirement;
 import io.qsvit.search.SensitivityMatrix;
@@ -26,6 +34,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The {@code bounds} step (QSViT Algorithm 2): from a sensitivity matrix and an accuracy requirement, each
@@ -40,8 +50,25 @@ public final class BoundsStep {
     public static final String SETTING_HIGH = "setting-high.json";
     public static final String SETTING_LOW = "setting-low.json";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Thresholds worked out along two paths (sweep, bounds) agree up to rounding. */
+    private static final double THRESHOLD_SLACK = 1e-9;
 
-    public record Request(Path sensitivity, Path model, EvaluationData data, Requirement requirement, int batch, int threads) {
+    /**
+     * @param sweep full evaluates bSettingH and bSettingL on all images; raced evaluates them on growing
+     *              class-balanced prefixes and stops one as soon as its interval shows it misses the requirement
+     */
+    public record Request(Path sensitivity, Path model, EvaluationData data, Requirement requirement, int batch, int threads,
+                          SweepMode sweep) {
+        /** Base settings evaluated on all images. */
+        public Request(Path sensitivity, Path model, EvaluationData data, Requirement requirement, int batch, int threads) {
+            this(sensitivity, model, data, requirement, batch, threads, SweepMode.FULL);
+        }
+
+        public Request {
+            if (sweep == null) {
+                sweep = SweepMode.FULL;
+            }
+        }
     }
 
     /** How the publish ended, and the published report. */
@@ -81,39 +108,76 @@ public final class BoundsStep {
         parameters.putAll(request.data().parameters());
         parameters.put("batch", request.batch());
         parameters.put("preparation", Preparation.ID);
+        parameters.put("sweep", request.sweep().id());
+        if (request.sweep() == SweepMode.RACED) {
+            parameters.put("racing_seed", RacedSweep.DEFAULT_SEED);
+        }
         StepContext context = new StepContext(NAME, ALGORITHM_VERSION, parameters, inputs);
+        Path journalFile = SensitivityStep.journalFile(out, context.cacheKey());
         ArtifactFolder.Outcome outcome = ArtifactFolder.publish(out, context, (folder, timings) -> {
-            try (TrialEvaluator evaluator = TrialEvaluator.open(layers, request.data(), table, request.threads(), request.batch())) {
+            boolean raced = request.sweep() == SweepMode.RACED;
+            try (TrialEvaluator evaluator = TrialEvaluator.open(layers, request.data(),
+                    raced ? data -> RacingOrder.of(data, RacedSweep.DEFAULT_SEED) : UnaryOperator.identity(), table,
+                    request.threads(), request.batch());
+                 Journal journal = raced ? Journal.open(journalFile) : null) {
+                Racing racing = raced ? new Racing(new JournaledEvaluator(evaluator, evaluator.images(), journal, NAME),
+                        RacedSweep.stages(evaluator.images().size())) : null;
+                Setting floatSetting = Setting.uniform(matrix.grouping(), Scheme.FLOAT32);
                 Trial baseline = sameImages ? matrix.baseline()
-                        : evaluator.evaluate(Setting.uniform(matrix.grouping(), Scheme.FLOAT32));
-                BoundsReport report = bounds(matrix, request.requirement(), baseline, evaluator);
+                        : raced ? racing.measure(floatSetting, racing.images()) : evaluator.evaluate(floatSetting);
+                BoundsReport report = bounds(matrix, request.requirement(), baseline, setting -> raced
+                        ? racing.race(setting, new AccuracyRequirement(request.requirement().maxDrop(),
+                        request.requirement().targetAccuracy()), request.requirement().requiredAccuracy(baseline)).trial()
+                        : evaluator.evaluate(setting));
                 report.write(folder.resolve(BoundsReport.FILE));
                 report.high().setting().write(folder.resolve(SETTING_HIGH));
                 report.low().setting().write(folder.resolve(SETTING_LOW));
                 return results(report);
             }
         });
+        SensitivityStep.deleteJournal(journalFile);
         return new Result(outcome, BoundsReport.read(out));
     }
 
-    private static BoundsReport bounds(SensitivityMatrix matrix, Requirement requirement, Trial baseline, TrialEvaluator evaluator) {
+    private static BoundsReport bounds(SensitivityMatrix matrix, Requirement requirement, Trial baseline,
+                                       Function<Setting, Trial> evaluate) {
         double required = requirement.requiredAccuracy(baseline);
         // the same allowed drop, on the images of the matrix
         double requiredOnMatrix = matrix.baseline().accuracy() - (baseline.accuracy() - required);
         double highThreshold = requiredOnMatrix - requirement.toleranceHigh();
         double lowThreshold = requiredOnMatrix - requirement.toleranceLow();
+        requireDecided(matrix, highThreshold, lowThreshold);
         PrecisionBounds bounds = PrecisionBounds.of(matrix, highThreshold, lowThreshold);
         Setting high = bounds.high(matrix);
         Setting low = bounds.low(matrix);
         BoundsReport.Applied applied = new BoundsReport.Applied(baseline.accuracy(), requirement.maxDrop(),
                 requirement.targetAccuracy(), required, requirement.toleranceHigh(), requirement.toleranceLow(),
                 highThreshold, lowThreshold);
-        Trial highTrial = evaluator.evaluate(high);
-        Progress.line(String.format(Locale.ROOT, "bounds: 1/2 bSettingH: accuracy %.4f", highTrial.accuracy()));
-        Trial lowTrial = evaluator.evaluate(low);
-        Progress.line(String.format(Locale.ROOT, "bounds: 2/2 bSettingL: accuracy %.4f", lowTrial.accuracy()));
+        Trial highTrial = evaluate.apply(high);
+        Progress.line(String.format(Locale.ROOT, "bounds: 1/2 bSettingH: accuracy %.4f on %d images", highTrial.accuracy(),
+                highTrial.images()));
+        Trial lowTrial = evaluate.apply(low);
+        Progress.line(String.format(Locale.ROOT, "bounds: 2/2 bSettingL: accuracy %.4f on %d images", lowTrial.accuracy(),
+                lowTrial.images()));
         return new BoundsReport(applied, bounds.groups(), BoundsReport.Base.of(high, highTrial, required),
                 BoundsReport.Base.of(low, lowTrial, required));
+    }
+
+    /**
+     * A raced (or warm-started) matrix decided its cells only at the thresholds it was swept for; other
+     * thresholds could fall inside a raced cell's interval or past an inferred cell's margin.
+     */
+    private static void requireDecided(SensitivityMatrix matrix, double highThreshold, double lowThreshold) {
+        SweepRecord sweep = matrix.sweep();
+        if (sweep == null || !sweep.decidedAtThresholds()) {
+            return;
+        }
+        if (Math.abs(sweep.highThreshold() - highThreshold) > THRESHOLD_SLACK
+                || Math.abs(sweep.lowThreshold() - lowThreshold) > THRESHOLD_SLACK) {
+            throw new UserInputException(String.format(Locale.ROOT, "the sensitivity matrix was swept %s for thresholds "
+                    + "%.4f/%.4f, this requirement needs %.4f/%.4f; sweep again with this requirement or with --sweep full",
+                    sweep.mode(), sweep.highThreshold(), sweep.lowThreshold(), highThreshold, lowThreshold));
+        }
     }
 
     private static boolean sameDataParameters(EvaluationData data, JsonNode sweptParameters) {

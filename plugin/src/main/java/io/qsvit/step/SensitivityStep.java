@@ -16,6 +16,7 @@ import io.qsvit.eval.data.Dataset;
 import io.qsvit.search.Journal;
 import io.qsvit.search.JournaledEvaluator;
 import io.qsvit.search.Racing;
+import io.qsvit.search.RacedSweep;
 import io.qsvit.search.RacingOrder;
 import io.qsvit.search.Requirement;
 import io.qsvit.search.WarmSweep;
@@ -23,6 +24,7 @@ import io.qsvit.search.SensitivityMatrix;
 import io.qsvit.search.SensitivitySweep;
 import io.qsvit.search.Shard;
 import io.qsvit.search.SweepListener;
+import io.qsvit.search.SweepMode;
 import io.qsvit.search.TrialEvaluator;
 
 import java.io.IOException;
@@ -52,22 +54,32 @@ public final class SensitivityStep {
 
     /**
      * @param precisions the columns of the matrix, in order (QSViT's levels, then any extra schemes)
-     * @param shard      null for the whole sweep
+     * @param shard        null for the whole sweep
+     * @param sweep        full (QSViT's) or raced; a warm start, when the release allows one, supersedes it
+     * @param requirement  the run's requirement: a raced sweep decides its cells at its thresholds (null for full)
      * @param prefixBudget bytes of activations kept so that a group's cells run the float prefix before it once
-     *                   (0: every cell runs the whole model); results do not depend on it
+     *                     (0: every cell runs the whole model); results do not depend on it
      */
     public record Request(Path model, EvaluationData data, List<Scheme> precisions, Grouping grouping, Shard shard,
-                          int batch, int threads, WarmStart warm, long prefixBudget) {
-        /** A cold sweep. */
+                          int batch, int threads, WarmStart warm, SweepMode sweep, Requirement requirement,
+                          long prefixBudget) {
+        /** A cold full sweep. */
         public Request(Path model, EvaluationData data, List<Scheme> precisions, Grouping grouping, Shard shard,
                        int batch, int threads) {
             this(model, data, precisions, grouping, shard, batch, threads, null);
         }
 
-        /** A sweep keeping the default prefix budget. */
+        /** A full sweep, or a warm start that falls back to one, keeping the default prefix budget. */
         public Request(Path model, EvaluationData data, List<Scheme> precisions, Grouping grouping, Shard shard,
                        int batch, int threads, WarmStart warm) {
-            this(model, data, precisions, grouping, shard, batch, threads, warm, TrialEvaluator.DEFAULT_PREFIX_BUDGET);
+            this(model, data, precisions, grouping, shard, batch, threads, warm, SweepMode.FULL, null);
+        }
+
+        /** A sweep in {@code sweep} mode keeping the default prefix budget. */
+        public Request(Path model, EvaluationData data, List<Scheme> precisions, Grouping grouping, Shard shard,
+                       int batch, int threads, WarmStart warm, SweepMode sweep, Requirement requirement) {
+            this(model, data, precisions, grouping, shard, batch, threads, warm, sweep, requirement,
+                    TrialEvaluator.DEFAULT_PREFIX_BUDGET);
         }
 
         public Request {
@@ -76,6 +88,19 @@ public final class SensitivityStep {
             }
             if (warm != null && shard != null) {
                 throw new UserInputException("a warm-started sweep is not sharded");
+            }
+            if (sweep == null) {
+                sweep = SweepMode.FULL;
+            }
+            if (sweep == SweepMode.RACED && requirement == null) {
+                throw new UserInputException("--sweep raced decides cells against the requirement: give --max-drop "
+                        + "or --target-accuracy (or --sweep full)");
+            }
+            if (sweep == SweepMode.RACED && shard != null) {
+                throw new UserInputException("a raced sweep is not sharded; shard a --sweep full run");
+            }
+            if (sweep == SweepMode.FULL) {
+                requirement = null; // a full matrix serves any requirement, so none enters its cache key
             }
             precisions = List.copyOf(precisions);
             if (precisions.isEmpty()) {
@@ -126,6 +151,9 @@ public final class SensitivityStep {
             if (prior != null) {
                 return warm(request, layers, table, prior, journalFile, folder, listener);
             }
+            if (request.sweep() == SweepMode.RACED) {
+                return raced(request, layers, table, journalFile, folder, listener);
+            }
             try (TrialEvaluator evaluator = TrialEvaluator.open(layers, request.data(), table, request.threads(), request.batch());
                  Journal journal = Journal.open(journalFile)) {
                 evaluator.prefixBudget(request.prefixBudget());
@@ -149,7 +177,7 @@ public final class SensitivityStep {
         inputs.put("data", request.data().digest());
         inputs.put("energy_table", Digests.ofCanonicalJson(table));
         Map<String, Object> parameters = parameters(request);
-        if (prior != null) { // a cold sweep keeps the key it always had
+        if (prior != null) { // a warm start adds the release and its thresholds; a cold sweep has neither
             inputs.put("release_sensitivity", Digests.ofCanonicalJson(prior));
             Map<String, Object> warm = new LinkedHashMap<>(request.warm().requirement().parameters());
             warm.put("margin", request.warm().margin());
@@ -186,7 +214,7 @@ public final class SensitivityStep {
              Journal journal = Journal.open(journalFile)) {
             Dataset images = evaluator.images();
             journal.problems().forEach(listener::warn);
-            JournaledEvaluator evaluations = new JournaledEvaluator(evaluator, images, journal);
+            JournaledEvaluator evaluations = new JournaledEvaluator(evaluator, images, journal, NAME);
             WarmSweep.Result result = new WarmSweep(new Racing(evaluations, warmStages(images.size())), layers,
                     request.grouping(), request.precisions(), prior, request.warm().requirement(), request.warm().margin())
                     .run(listener);
@@ -201,10 +229,41 @@ public final class SensitivityStep {
         }
     }
 
+    private static Map<String, Object> raced(Request request, ModelLayers layers, EnergyTable table, Path journalFile,
+                                             Path folder, SweepListener listener) throws IOException {
+        try (TrialEvaluator evaluator = TrialEvaluator.open(layers, request.data(),
+                data -> RacingOrder.of(data, RacedSweep.DEFAULT_SEED), table, request.threads(), request.batch());
+             Journal journal = Journal.open(journalFile)) {
+            Dataset images = evaluator.images();
+            journal.problems().forEach(listener::warn);
+            JournaledEvaluator evaluations = new JournaledEvaluator(evaluator, images, journal, NAME);
+            RacedSweep.Result result = new RacedSweep(new Racing(evaluations, RacedSweep.stages(images.size())), layers,
+                    request.grouping(), request.precisions(), request.requirement(), RacedSweep.DEFAULT_MARGIN,
+                    RacedSweep.DEFAULT_SEED).run(listener);
+            Map<String, Object> results = SensitivityFiles.write(folder, result.matrix());
+            Map<String, Object> tally = new LinkedHashMap<>();
+            tally.put("cells_measured", result.tally().measured());
+            tally.put("cells_raced", result.tally().raced());
+            tally.put("cells_inferred", result.tally().inferred());
+            tally.put("images_evaluated", result.tally().imagesEvaluated());
+            tally.put("images_of_full_sweep", (long) images.size() * (1 + layers.groups().size() * request.precisions().size()));
+            results.put("raced", tally);
+            return results;
+        }
+    }
+
     private static Map<String, Object> parameters(Request request) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("precisions", request.precisions().stream().map(Scheme::id).toList());
         p.put("grouping", request.grouping());
+        p.put("sweep", request.sweep().id());
+        if (request.sweep() == SweepMode.RACED) {
+            Map<String, Object> racing = new LinkedHashMap<>(request.requirement().parameters());
+            racing.put("margin", RacedSweep.DEFAULT_MARGIN);
+            racing.put("racing_seed", RacedSweep.DEFAULT_SEED);
+            racing.put("proxy", "weight_error");
+            p.put("racing", racing);
+        }
         p.putAll(request.data().parameters());
         p.put("batch", request.batch());
         p.put("preparation", Preparation.ID);
@@ -220,7 +279,7 @@ public final class SensitivityStep {
         return target.resolveSibling("." + target.getFileName() + "." + cacheKey.substring(0, 16) + ".journal");
     }
 
-    private static void deleteJournal(Path journalFile) {
+    static void deleteJournal(Path journalFile) {
         try {
             Files.deleteIfExists(journalFile);
         } catch (IOException e) {

@@ -71,11 +71,35 @@ class MethodologyCommandsTest {
     }
 
     @Test
+    void aRacedSweepPrintsHowItsCellsWereObtainedAndBoundsUseItUnderItsRequirement() throws IOException {
+        QsvitCliTest.Run raced = run(with(sensitivity(own.resolve("r"), "--sweep", "raced", "--max-drop", "0.01"),
+                "--precisions", "uniform8,uniform4"));
+        assertEquals(0, raced.exit(), raced.err());
+        java.util.regex.Matcher tally = java.util.regex.Pattern.compile("  raced sweep at thresholds 0\\.8950/0\\.8450: "
+                + "(\\d+) cells measured, (\\d+) raced, (\\d+) inferred, 0 carried over; (\\d+) image evaluations").matcher(raced.out());
+        assertTrue(tally.find(), raced.out());
+        assertEquals(10, Integer.parseInt(tally.group(1)) + Integer.parseInt(tally.group(2)) + Integer.parseInt(tally.group(3)));
+        assertTrue(Integer.parseInt(tally.group(4)) < 200 * 11, raced.out()); // a full sweep: 11 cells of 200 images
+        String matrix = Files.readString(own.resolve("r/sensitivity.json"));
+        assertTrue(matrix.contains("\"mode\" : \"raced\""), matrix);
+        QsvitCliTest.Run b = run(new String[] {"bounds", "--sensitivity", own.resolve("r").toString(), "--model",
+                Examples.model("sdtv2").toString(), "--data", Examples.subset().toString(), "--limit", "200", "--threads", "2",
+                "--out", own.resolve("b").toString(), "--max-drop", "0.01", "--sweep", "raced"});
+        assertEquals(0, b.exit(), b.err());
+        assertRefused("the sensitivity matrix was swept raced for thresholds 0.8950/0.8450, this requirement needs "
+                + "0.8850/0.8350; sweep again with this requirement or with --sweep full", run(new String[] {"bounds",
+                "--sensitivity", own.resolve("r").toString(), "--model", Examples.model("sdtv2").toString(), "--data",
+                Examples.subset().toString(), "--limit", "200", "--threads", "2", "--out", own.resolve("b2").toString(),
+                "--max-drop", "0.02"}));
+        assertFalse(Files.exists(own.resolve("b2")));
+    }
+
+    @Test
     void boundsPrintsEachGroupAndBothBaseSettings() {
         QsvitCliTest.Run b = run(bounds(own.resolve("b"), "--max-drop", "0.01"));
         assertEquals(0, b.exit(), b.err());
         assertTrue(b.out().startsWith("bounds: wrote " + own.resolve("b") + " (required accuracy 0.8950, float32 0.9050)"), b.out());
-        assertTrue(b.out().lines().anyMatch(l -> l.matches("  bSettingH accuracy 0\\.\\d{4} \\(drop -?\\d+\\.\\d\\d points\\), "
+        assertTrue(b.out().lines().anyMatch(l -> l.matches("  bSettingH accuracy 0\\.\\d{4} \\(drop -?\\d+\\.\\d\\d points\\) on \\d+ images, "
                 + "\\d+\\.\\d\\d effective bits: (meets|MISSES) the requirement")), b.out());
         assertTrue(Files.isRegularFile(own.resolve("b/setting-low.json")));
     }
@@ -96,7 +120,16 @@ class MethodologyCommandsTest {
         assertRefused("float32 is the baseline every sweep measures; list only lower precisions", run(with(sensitivity(out), "--precisions", "float32")));
         assertRefused("precision uniform4 is listed twice", run(sensitivity(out, "--schemes", "uniform4")));
         assertRefused("unknown granularity 'blocks'; one of stage, block, module, layer", run(with(sensitivity(out), "--granularity", "blocks")));
+        assertRefused("--sweep must be full or raced, got 'fast'", run(sensitivity(out, "--sweep", "fast")));
+        assertRefused("--sweep raced decides cells against the requirement: give --max-drop or --target-accuracy (or --sweep full)",
+                run(sensitivity(out, "--sweep", "raced")));
+        assertRefused("a raced sweep is not sharded; shard a --sweep full run",
+                run(sensitivity(out, "--sweep", "raced", "--max-drop", "0.01", "--shard", "0/2")));
+        assertRefused("--tolerance-low (0.01) must exceed --tolerance-high (0.02): the low bound is the looser one",
+                run(sensitivity(out, "--sweep", "raced", "--max-drop", "0.01", "--tolerance-high", "0.02", "--tolerance-low", "0.01")));
+        assertRefused("--sweep must be full or raced, got 'all'", run(bounds(own.resolve("b"), "--max-drop", "0.01", "--sweep", "all")));
         assertFalse(Files.exists(out));
+        assertFalse(Files.exists(own.resolve("b")));
     }
 
     @Test

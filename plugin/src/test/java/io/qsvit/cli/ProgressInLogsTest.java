@@ -50,7 +50,7 @@ class ProgressInLogsTest {
         assertEquals(expected, steps.stream().map(l -> l.replaceAll(" +", " ").replaceAll("^(\\S+ \\S+).*", "$1")).toList(),
                 logs[0]);
         // the sweep inside run: one line per cell, done/total and ETA (before, run printed nothing here)
-        List<String> cells = logs[1].lines().filter(l -> l.startsWith("sensitivity: ")).toList();
+        List<String> cells = logs[1].lines().filter(l -> l.startsWith("sensitivity: ") && !l.startsWith("sensitivity: evaluation ")).toList();
         assertEquals(11, cells.size(), logs[1]); // the float baseline and 10 groups at uniform4
         Pattern cell = Pattern.compile("sensitivity: (\\d+)/11 .+: accuracy 0\\.\\d{4}, ETA \\d+m\\d\\ds");
         for (int i = 0; i < cells.size(); i++) {
@@ -58,8 +58,11 @@ class ProgressInLogsTest {
             assertTrue(m.matches(), cells.get(i));
             assertEquals(i + 1, Integer.parseInt(m.group(1)));
         }
-        assertTrue(logs[1].lines().anyMatch(l -> l.matches("bounds: 1/2 bSettingH: accuracy 0\\.\\d{4}")), logs[1]);
-        assertTrue(logs[1].lines().anyMatch(l -> l.matches("bounds: 2/2 bSettingL: accuracy 0\\.\\d{4}")), logs[1]);
+        // the raced sweep (run's default) also logs each racing evaluation, named by its step
+        assertTrue(logs[1].lines().anyMatch(l -> l.matches("sensitivity: evaluation 1 \\(images 0-\\d+ of \\d+\\): accuracy "
+                + "[01]\\.\\d{4}, \\d+ s so far")), logs[1]);
+        assertTrue(logs[1].lines().anyMatch(l -> l.matches("bounds: 1/2 bSettingH: accuracy 0\\.\\d{4} on \\d+ images")), logs[1]);
+        assertTrue(logs[1].lines().anyMatch(l -> l.matches("bounds: 2/2 bSettingL: accuracy 0\\.\\d{4} on \\d+ images")), logs[1]);
         assertTrue(logs[1].lines().anyMatch(l -> l.matches("explore: evaluation 1 \\(images 0-\\d+ of \\d+\\): accuracy "
                 + "0\\.\\d{4}, \\d+ s so far")), logs[1]);
     }

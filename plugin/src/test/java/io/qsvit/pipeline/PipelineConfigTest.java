@@ -72,6 +72,7 @@ class PipelineConfigTest {
                 "sensitivity: {precisions: [uniform8, int4]}\n", "sensitivity.precisions: unknown quantization scheme 'int4': "
                         + "expected float32, uniform<bits>[-asym][-tensor] (2..16 bits) or pow2-<bits>[-tensor] (2..8 bits)",
                 "explore: {strategy: random}\n", "explore.strategy 'random' is not one of guided, heterogeneous",
+                "sensitivity: {sweep: fast}\n", "sensitivity.sweep must be full or raced, got 'fast'",
                 "explore: {budget: {effective_bits: 4, memory_bytes: 100}}\n", "explore.budget takes effective_bits or memory_bytes, not both",
                 "data: {limit: 0}\n", "data.limit must be at least 1, not 0",
                 "data: {format: csv}\n", "unknown data format 'csv' (auto, idx, npy, libsvm, images or events)");

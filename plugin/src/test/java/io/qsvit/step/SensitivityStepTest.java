@@ -18,6 +18,7 @@ import io.qsvit.quant.Scheme;
 import io.qsvit.quant.Setting;
 import io.qsvit.search.SensitivityMatrix;
 import io.qsvit.search.Shard;
+import io.qsvit.search.SweepMode;
 import io.qsvit.search.SweepListener;
 import io.qsvit.search.Trial;
 import org.junit.jupiter.api.BeforeAll;
@@ -240,7 +241,7 @@ class SensitivityStepTest {
             SensitivityStep.Request r = request(null);
             Path out = own.resolve("budget-" + budget);
             SensitivityStep.run(new SensitivityStep.Request(r.model(), r.data(), r.precisions(), r.grouping(), null,
-                    r.batch(), r.threads(), null, budget), out, new Recorder(0));
+                    r.batch(), r.threads(), null, SweepMode.FULL, null, budget), out, new Recorder(0));
             assertSameOutput(whole, out);
         }
     }
