@@ -147,9 +147,11 @@ public final class QuantizedArtifacts {
         LayerWeights weights = LayerWeights.of(model.model());
         Map<Long, Map<Integer, float[]>> scratch = new ConcurrentHashMap<>();
         Map<String, TensorProto> shared = new ConcurrentHashMap<>();
-        List<Done> done = jobs.parallelStream().map(job -> job.run(weights, scratch, shared)).toList();
+        Map<String, TensorProto> simulatedShared = new ConcurrentHashMap<>();
+        List<Done> done = jobs.parallelStream().map(job -> job.run(weights, scratch, shared, simulatedShared)).toList();
         int decodeNodes = 0;
         Map<String, List<NodeProto>> replacements = new HashMap<>();
+        Map<String, List<NodeProto>> simulatedReplacements = new HashMap<>();
         Map<String, RuntimeForm> forms = new LinkedHashMap<>();
         for (Done d : done) {
             Layer layer = d.layer;
@@ -169,6 +171,19 @@ public final class QuantizedArtifacts {
                 real.addNode(decodeNodes++, node); // inputs are initializers: valid at the graph's start
             }
             replacements.putAll(d.decode.replacements);
+            if (d.split != null) {
+                sim.addInitializer(d.split.scale());
+                simulatedReplacements.putAll(d.split.replacements());
+            }
+        }
+        if (!simulatedReplacements.isEmpty()) {
+            List<NodeProto> nodes = new ArrayList<>();
+            for (NodeProto node : sim.getNodeList()) {
+                List<NodeProto> instead = node.getOutputCount() == 1 ? simulatedReplacements.get(node.getOutput(0)) : null;
+                nodes.addAll(instead != null ? instead : List.of(node));
+            }
+            sim.clearNode().addAllNode(nodes);
+            new java.util.TreeMap<>(simulatedShared).values().forEach(sim::addInitializer);
         }
         if (!replacements.isEmpty()) {
             List<NodeProto> nodes = new ArrayList<>();
@@ -246,21 +261,27 @@ public final class QuantizedArtifacts {
          * @param scratch per thread, one float array per tensor size, reused within one build: a 55M-weight
          *                model then allocates a few arrays instead of one per tensor
          */
-        Done run(LayerWeights stored, Map<Long, Map<Integer, float[]>> scratch, Map<String, TensorProto> shared) {
+        Done run(LayerWeights stored, Map<Long, Map<Integer, float[]>> scratch, Map<String, TensorProto> shared,
+                 Map<String, TensorProto> simulatedShared) {
             Map<Integer, float[]> mine = scratch.computeIfAbsent(Thread.currentThread().getId(), id -> new HashMap<>());
             float[] weights = stored.floats(layer, mine.get((int) layer.params()));
             QuantizedTensor q = Quantizer.quantize(layer.path(), weights, layer.dims(), layer.channelAxis(), scheme);
             q.dequantizeInto(weights);
             mine.put(weights.length, weights); // reused by this thread's next tensor of the same size
             RuntimeForm form = RuntimeRule.choose(runtime, layer, q, consumer, transpose, spikes);
-            LayerDecode decode = form == RuntimeForm.INTEGER ? IntegerForm.of(layer, q, consumer, transpose, shared)
-                    : DequantizeForm.of(layer, q, shared);
-            return new Done(layer, scheme, DequantizeForm.floats(layer.tensorName(), layer.dims(), weights), decode);
+            LayerDecode decode = form == RuntimeForm.DEQUANTIZE ? DequantizeForm.of(layer, q, shared)
+                    : IntegerForm.of(form, layer, q, consumer, transpose, shared);
+            IntegerForm.Simulated split = null;
+            if (form != RuntimeForm.DEQUANTIZE) { // the simulated model computes the layer as K, then the scale
+                q.levelsInto(weights);
+                split = IntegerForm.simulated(layer, q, consumer, simulatedShared);
+            }
+            return new Done(layer, scheme, DequantizeForm.floats(layer.tensorName(), layer.dims(), weights), decode, split);
         }
     }
 
-    /** A quantized layer: its simulated float tensor and what the real model holds for it. */
-    private record Done(Layer layer, Scheme scheme, TensorProto values, LayerDecode decode) {
+    /** A quantized layer: its simulated float tensor (and split), and what the real model holds for it. */
+    private record Done(Layer layer, Scheme scheme, TensorProto values, LayerDecode decode, IntegerForm.Simulated split) {
     }
 
     private static NodeProto withValue(NodeProto constant, TensorProto value) {

@@ -41,9 +41,9 @@ public final class RuntimeRule {
 
     /** A one-line statement of the rule, recorded in apply's metadata. */
     public static String describe(Runtime runtime) {
-        return runtime == Runtime.PORTABLE ? "dequantize form everywhere"
-                : "integer form for spike-input 1x1 Conv (group 1) and MatMul layers with fan-in >= " + MIN_FAN_IN
-                + " whose levels fit int8 exactly; dequantize form elsewhere";
+        return (runtime == Runtime.PORTABLE ? "levels form (float operator on the integer levels, then the scale)"
+                : "integer form") + " for spike-input 1x1 Conv (group 1) and MatMul layers with fan-in >= " + MIN_FAN_IN
+                + " whose levels fit int8 exactly, the simulated model computing them the same way; dequantize form elsewhere";
     }
 
     /**
@@ -53,19 +53,29 @@ public final class RuntimeRule {
      */
     static RuntimeForm choose(Runtime runtime, Layer layer, QuantizedTensor q, NodeProto consumer, NodeProto transpose,
                               boolean spikes) {
-        if (runtime != Runtime.ORT_CPU || !spikes || layer.encoded() || layer.fromConstant() || layer.weightInput() != 1
-                || !levelsFit(q) || consumer == null) {
-            return RuntimeForm.DEQUANTIZE;
+        return !splits(layer, q, consumer, transpose, spikes) ? RuntimeForm.DEQUANTIZE
+                : runtime == Runtime.ORT_CPU ? RuntimeForm.INTEGER : RuntimeForm.LEVELS;
+    }
+
+    /**
+     * Whether the layer is computed as K (integer levels) through its operator, then times the scale, in every form
+     * of the model, the simulated one included: then the sums are exact integers whatever the kernel, and the
+     * simulated, portable and integer forms give the same bits. Decided by the layer and its scheme alone.
+     */
+    static boolean splits(Layer layer, QuantizedTensor q, NodeProto consumer, NodeProto transpose, boolean spikes) {
+        if (!spikes || layer.encoded() || layer.fromConstant() || layer.weightInput() != 1 || !levelsFit(q)
+                || consumer == null) {
+            return false;
         }
         int[] dims = layer.dims();
         long fanIn;
         if (layer.opType().equals("Conv") && layer.via().isEmpty()) {
             if (intAttribute(consumer, "group", 1) != 1 || dims.length < 3 || !consumer.getOutput(0).equals(layer.output())) {
-                return RuntimeForm.DEQUANTIZE;
+                return false;
             }
             for (int i = 2; i < dims.length; i++) {
                 if (dims[i] != 1) {
-                    return RuntimeForm.DEQUANTIZE;
+                    return false;
                 }
             }
             fanIn = dims[1];
@@ -73,13 +83,10 @@ public final class RuntimeRule {
                 && (layer.via().isEmpty() || layer.via().equals(List.of("Transpose")) && transpose != null)) {
             fanIn = transpose == null ? dims[0] : dims[1];
         } else {
-            return RuntimeForm.DEQUANTIZE;
+            return false;
         }
         int maxLevel = q.scheme() instanceof Scheme.Pow2 p ? 1 << (Pow2Levels.magnitudes(p.bits()) - 1) : 127;
-        if (fanIn < MIN_FAN_IN || fanIn * maxLevel >= EXACT_SUM) {
-            return RuntimeForm.DEQUANTIZE;
-        }
-        return RuntimeForm.INTEGER;
+        return fanIn >= MIN_FAN_IN && fanIn * maxLevel < EXACT_SUM;
     }
 
     /** Whether every integer level K fits int8 (|K| <= 127), and pow2 scales stay normal when divided by 2^(n-1). */
