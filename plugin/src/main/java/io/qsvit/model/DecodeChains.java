@@ -249,6 +249,9 @@ public final class DecodeChains {
         }
         String weight;
         NodeProto transpose = null;
+        if (conv && !integer && isFloat(initializers.get(kernel.getInput(1)))) {
+            return simulatedSplit(kernel, kernel.getInput(1), null, outputs);
+        }
         if (conv && integer) {
             NodeProto toUint8 = producer(kernel.getInput(1), "Cast");
             NodeProto add = toUint8 == null || intAttribute(toUint8, "to", 0) != DataType.UINT8_VALUE ? null
@@ -267,6 +270,9 @@ public final class DecodeChains {
                 b = transpose.getInput(0);
             }
             NodeProto toKernelType = producer(b, "Cast");
+            if (!integer && toKernelType == null && isFloat(initializers.get(b))) {
+                return simulatedSplit(kernel, b, transpose, outputs);
+            }
             if (toKernelType == null
                     || intAttribute(toKernelType, "to", 0) != (integer ? DataType.INT8_VALUE : DataType.FLOAT_VALUE)) {
                 return null;
@@ -311,6 +317,43 @@ public final class DecodeChains {
         IntegerUnit unit = new IntegerUnit(conv ? "Conv" : "MatMul", kernel, input, output, weight,
                 bias, transpose, outputs);
         return encoding.withUnit(unit, scale.getName(), scaleAxis);
+    }
+
+    /**
+     * A simulated model's split layer: the float operator on a float initializer of integer levels, then Mul by a
+     * scale named like the weight plus {@code .qscale} (as apply writes it), [then Add of the Conv's bias]. Read as
+     * encoded, its codes the float levels, so that its weights read back as levels times scale, the simulated
+     * weights; null for any other float Conv or MatMul followed by a Mul.
+     */
+    private WeightEncoding simulatedSplit(NodeProto kernel, String weight, NodeProto transpose, List<String> outputs) {
+        NodeProto mul = soleConsumer(kernel.getOutput(0), "Mul");
+        TensorProto scale = mul == null || mul.getInputCount() != 2 || !mul.getInput(0).equals(kernel.getOutput(0))
+                ? null : initializer(mul, 1);
+        if (!isFloat(scale) || !scale.getName().equals(weight + ".qscale")) {
+            return null;
+        }
+        boolean conv = kernel.getOpType().equals("Conv");
+        outputs.add(mul.getOutput(0));
+        String output = mul.getOutput(0);
+        String bias = "";
+        NodeProto add = conv ? soleConsumer(output, "Add") : null;
+        NodeProto reshape = add == null || add.getInputCount() != 2 ? null : producer(add.getInput(1), "Reshape");
+        TensorProto biasValues = reshape == null ? null : initializer(reshape, 0);
+        if (isFloat(biasValues) && add.getInput(0).equals(output)) {
+            bias = biasValues.getName();
+            outputs.addAll(List.of(reshape.getOutput(0), add.getOutput(0)));
+            output = add.getOutput(0);
+        }
+        int[] dims = TensorShapes.dims(initializers.get(weight));
+        int channelAxis = conv ? 0 : transpose == null ? dims.length - 1 : transposedAxis(transpose, dims.length);
+        long scales = TensorShapes.elements(scale);
+        int scaleAxis = scales == 1 ? -1 : channelAxis;
+        if (dims.length < 2 || !conv && dims.length != 2 || scaleAxis >= 0 && (channelAxis < 0 || scales != dims[channelAxis])) {
+            return null;
+        }
+        IntegerUnit unit = new IntegerUnit(conv ? "Conv" : "MatMul", kernel, kernel.getInput(0), output, weight, bias,
+                transpose, outputs);
+        return new WeightEncoding(weight, 0, dims, scale.getName(), "", "", scaleAxis, List.of(), false, unit);
     }
 
     /** The stored axis a MatMul's output columns come from through Transpose(perm) of a 2-D weight. */

@@ -36,6 +36,11 @@ public record IntegerUnit(String op, NodeProto kernel, String input, String outp
         outputs = List.copyOf(outputs);
     }
 
+    /** True for ConvInteger / MatMulInteger (one byte per weight at run time), false for the levels form (float). */
+    public boolean integerKernel() {
+        return kernel.getOpType().equals("ConvInteger") || kernel.getOpType().equals("MatMulInteger");
+    }
+
     /** The float nodes the unit replaces, as the float model had them; weight {@link #weight} is a float value. */
     List<NodeProto> floatNodes() {
         List<NodeProto> nodes = new ArrayList<>();

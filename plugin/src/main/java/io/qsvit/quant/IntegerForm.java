@@ -126,16 +126,23 @@ final class IntegerForm {
      * @param shared tensors several layers of the simulated model share (the bias shape)
      */
     static Simulated simulated(Layer layer, QuantizedTensor q, NodeProto consumer, Map<String, TensorProto> shared) {
-        String y = layer.output();
         String w = layer.tensorName();
+        return new Simulated(DequantizeForm.floats(w + ".qscale", scaleDims(layer, q), q.levelScales()),
+                Map.of(layer.output(), floatUnit(layer, consumer, w + ".qscale", q.shape().length, shared)));
+    }
+
+    /** The float operator on the levels without its bias, Mul by the scale, Add of the bias (the simulated form). */
+    static List<NodeProto> floatUnit(Layer layer, NodeProto consumer, String scale, int outputRank,
+                                     Map<String, TensorProto> shared) {
+        String y = layer.output();
         NodeProto.Builder kernel = consumer.toBuilder().clearOutput().addOutput(y + ".qacc");
         if (layer.opType().equals("Conv") && kernel.getInputCount() > 2) {
             kernel.clearInput().addInput(consumer.getInput(0)).addInput(consumer.getInput(1));
         }
         List<NodeProto> unit = new ArrayList<>();
         unit.add(kernel.build());
-        unit.addAll(scaleAndBias(layer, consumer, y + ".qacc", w + ".qscale", q.shape().length, shared));
-        return new Simulated(DequantizeForm.floats(w + ".qscale", scaleDims(layer, q), q.levelScales()), Map.of(y, unit));
+        unit.addAll(scaleAndBias(layer, consumer, y + ".qacc", scale, outputRank, shared));
+        return unit;
     }
 
     /** The simulated model's scale tensor, and the nodes that replace the layer's node (keyed by its output). */
@@ -177,7 +184,7 @@ final class IntegerForm {
     }
 
     /** [1, channels, 1, ...] of the given rank: a Conv output's per-channel broadcast shape. */
-    private static int[] channelDims(int rank, int channels) {
+    static int[] channelDims(int rank, int channels) {
         int[] dims = new int[rank];
         java.util.Arrays.fill(dims, 1);
         dims[1] = channels;
