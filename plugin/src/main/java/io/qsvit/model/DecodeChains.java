@@ -290,8 +290,8 @@ public final class DecodeChains {
             outputs.add(sum);
         }
         NodeProto mul = soleConsumer(sum, "Mul");
-        TensorProto scale = mul == null || mul.getInputCount() != 2 || !mul.getInput(0).equals(sum)
-                ? null : initializer(mul, 1);
+        TensorProto scale = mul == null || mul.getInputCount() != 2 || !mul.getInput(1).equals(sum)
+                ? null : initializer(mul, 0);
         WeightEncoding encoding = integerWeight(weight);
         if (!isFloat(scale) || encoding == null) {
             return null;
@@ -327,8 +327,8 @@ public final class DecodeChains {
      */
     private WeightEncoding simulatedSplit(NodeProto kernel, String weight, NodeProto transpose, List<String> outputs) {
         NodeProto mul = soleConsumer(kernel.getOutput(0), "Mul");
-        TensorProto scale = mul == null || mul.getInputCount() != 2 || !mul.getInput(0).equals(kernel.getOutput(0))
-                ? null : initializer(mul, 1);
+        TensorProto scale = mul == null || mul.getInputCount() != 2 || !mul.getInput(1).equals(kernel.getOutput(0))
+                ? null : initializer(mul, 0);
         if (!isFloat(scale) || !scale.getName().equals(weight + ".qscale")) {
             return null;
         }

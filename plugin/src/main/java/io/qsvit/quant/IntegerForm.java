@@ -28,9 +28,9 @@ import java.util.Map;
  *       integers is an integer below 2^24, exact in float32 in any order and with any kernel.</li>
  * </ul>
  * Either way the one multiply by the scale (pow2: scale * 2^-(n-1), exact) rounds once, on the same exact sum:
- * the simulated, levels and integer forms give the same bits. The scale is shaped with the output's rank (Conv:
- * [1, C, 1, 1], per-tensor [1, 1, 1, 1]) so that ONNX Runtime's Conv-Mul fusion, which would fold it back into
- * the weights, does not apply.
+ * the simulated, levels and integer forms give the same bits. Where a float operator computes the sums, the scale
+ * is an overridable initializer ({@link #overridable}), so that ONNX Runtime's Conv-Mul fusion, which would fold it
+ * back into the weights, does not apply.
  */
 final class IntegerForm {
     static final String SHIFT = "qsvit/int/128";
@@ -145,6 +145,22 @@ final class IntegerForm {
         return unit;
     }
 
+    /**
+     * The scale as a graph input with the scale as its default (an overridable initializer, IR 4+): ONNX Runtime
+     * neither folds it into the weights (its Conv-Mul fusion takes constant scales in either operand order, and
+     * would bring back the rounded sums of K * scale) nor treats it as a constant anywhere else. Used where the
+     * float operator computes the sums (simulated model, levels form); the integer kernels need no such guard.
+     */
+    static ai.onnx.proto.OnnxMl.ValueInfoProto overridable(TensorProto scale) {
+        ai.onnx.proto.OnnxMl.TensorShapeProto.Builder shape = ai.onnx.proto.OnnxMl.TensorShapeProto.newBuilder();
+        for (long d : scale.getDimsList()) {
+            shape.addDim(ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName(scale.getName())
+                .setType(ai.onnx.proto.OnnxMl.TypeProto.newBuilder().setTensorType(ai.onnx.proto.OnnxMl.TypeProto.Tensor
+                        .newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
+    }
+
     /** The simulated model's scale tensor, and the nodes that replace the layer's node (keyed by its output). */
     record Simulated(TensorProto scale, Map<String, List<NodeProto>> replacements) {
     }
@@ -155,7 +171,7 @@ final class IntegerForm {
         String y = layer.output();
         boolean hasBias = layer.opType().equals("Conv") && consumer.getInputCount() > 2 && !consumer.getInput(2).isEmpty();
         List<NodeProto> unit = new ArrayList<>();
-        unit.add(DequantizeForm.node("Mul", "qsvit/int/scale/" + y, hasBias ? y + ".qscaled" : y, acc, scale).build());
+        unit.add(DequantizeForm.node("Mul", "qsvit/int/scale/" + y, hasBias ? y + ".qscaled" : y, scale, acc).build());
         if (hasBias) {
             String shape = "qsvit/int/bias_shape_r" + outputRank;
             shared.computeIfAbsent(shape, n -> {

@@ -160,7 +160,11 @@ public final class QuantizedArtifacts {
             replacements.putAll(d.decode.replacements);
             if (d.split != null) {
                 sim.addInitializer(d.split.scale());
+                sim.addInput(IntegerForm.overridable(d.split.scale()));
                 simulatedReplacements.putAll(d.split.replacements());
+            }
+            if (d.decode.form == RuntimeForm.LEVELS) {
+                real.addInput(IntegerForm.overridable(d.split.scale()));
             }
         }
         if (!simulatedReplacements.isEmpty()) {
