@@ -297,16 +297,9 @@ public final class DecodeChains {
             return null;
         }
         outputs.add(mul.getOutput(0));
-        String output = mul.getOutput(0);
-        String bias = "";
-        NodeProto add = conv ? soleConsumer(mul.getOutput(0), "Add") : null;
-        NodeProto reshape = add == null || add.getInputCount() != 2 ? null : producer(add.getInput(1), "Reshape");
-        TensorProto biasValues = reshape == null ? null : initializer(reshape, 0);
-        if (isFloat(biasValues) && add.getInput(0).equals(output)) {
-            bias = biasValues.getName();
-            outputs.addAll(List.of(reshape.getOutput(0), add.getOutput(0)));
-            output = add.getOutput(0);
-        }
+        String[] biased = biasAfter(mul.getOutput(0), conv, outputs);
+        String output = biased[0];
+        String bias = biased[1];
         int[] dims = encoding.dims();
         int channelAxis = conv ? 0 : transpose == null ? dims.length - 1 : transposedAxis(transpose, dims.length);
         int scaleAxis = TensorShapes.elements(scale) == 1 ? -1 : channelAxis;
@@ -334,16 +327,9 @@ public final class DecodeChains {
         }
         boolean conv = kernel.getOpType().equals("Conv");
         outputs.add(mul.getOutput(0));
-        String output = mul.getOutput(0);
-        String bias = "";
-        NodeProto add = conv ? soleConsumer(output, "Add") : null;
-        NodeProto reshape = add == null || add.getInputCount() != 2 ? null : producer(add.getInput(1), "Reshape");
-        TensorProto biasValues = reshape == null ? null : initializer(reshape, 0);
-        if (isFloat(biasValues) && add.getInput(0).equals(output)) {
-            bias = biasValues.getName();
-            outputs.addAll(List.of(reshape.getOutput(0), add.getOutput(0)));
-            output = add.getOutput(0);
-        }
+        String[] biased = biasAfter(mul.getOutput(0), conv, outputs);
+        String output = biased[0];
+        String bias = biased[1];
         int[] dims = TensorShapes.dims(initializers.get(weight));
         int channelAxis = conv ? 0 : transpose == null ? dims.length - 1 : transposedAxis(transpose, dims.length);
         long scales = TensorShapes.elements(scale);
@@ -354,6 +340,21 @@ public final class DecodeChains {
         IntegerUnit unit = new IntegerUnit(conv ? "Conv" : "MatMul", kernel, kernel.getInput(0), output, weight, bias,
                 transpose, outputs);
         return new WeightEncoding(weight, 0, dims, scale.getName(), "", "", scaleAxis, List.of(), false, unit);
+    }
+
+    /**
+     * The Conv bias a unit adds after its scale, Add(scaled, Reshape(bias)), when there is one: {the unit's output,
+     * the bias initializer's name}, else {scaled, ""}; {@code outputs} gains the values it computes.
+     */
+    private String[] biasAfter(String scaled, boolean conv, List<String> outputs) {
+        NodeProto add = conv ? soleConsumer(scaled, "Add") : null;
+        NodeProto reshape = add == null || add.getInputCount() != 2 ? null : producer(add.getInput(1), "Reshape");
+        TensorProto biasValues = reshape == null ? null : initializer(reshape, 0);
+        if (isFloat(biasValues) && add.getInput(0).equals(scaled)) {
+            outputs.addAll(List.of(reshape.getOutput(0), add.getOutput(0)));
+            return new String[] {add.getOutput(0), biasValues.getName()};
+        }
+        return new String[] {scaled, ""};
     }
 
     /** The stored axis a MatMul's output columns come from through Transpose(perm) of a 2-D weight. */
