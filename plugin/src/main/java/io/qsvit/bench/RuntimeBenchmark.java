@@ -28,7 +28,8 @@ import java.util.SplittableRandom;
  * The real model against the float model at run time: throughput (images/s, in turns with the float and simulated
  * models), session load time, and the resident memory a session adds when it loads each model (measured in a fresh
  * JVM per model, see {@link SessionMemoryProbe}), for both runtimes of {@code apply --runtime}, and the largest
- * relative difference between the real and the simulated model's scores. The goal the issue sets: real >= 1.2x
+ * relative difference between the real and the simulated model's scores; then ONNX Runtime's MatMulNBits against the
+ * forms apply writes, on single MatMul layers ({@link MatMulNBitsProbe}). The goal the issue sets: real >= 1.2x
  * float throughput and <= 0.5x float weight memory for settings of 8 bits and below, with real == simulated.
  */
 public final class RuntimeBenchmark {
@@ -83,6 +84,7 @@ public final class RuntimeBenchmark {
                 measure(subject, forms, threads, repeats, out);
             }
         }
+        MatMulNBitsProbe.run(threads, repeats, out);
         out.println();
         out.println("x float: throughput relative to the float model (median over turns of float time / this time);");
         out.println("weights: bytes of the weights once loaded (1 per weight an integer kernel reads, 4 per folded float weight);");
@@ -173,7 +175,7 @@ public final class RuntimeBenchmark {
     static long runTimeWeightBytes(Path model) {
         long bytes = 0;
         for (io.qsvit.model.Layer layer : io.qsvit.model.LayerFinder.find(OnnxModel.load(model).proto().getGraph())) {
-            boolean integer = layer.encoded() && layer.encoding().unit() != null;
+            boolean integer = layer.encoded() && layer.encoding().unit() != null && layer.encoding().unit().integerKernel();
             bytes += integer ? layer.params() + 4L * (layer.channelAxis() < 0 ? 1 : layer.dims()[layer.channelAxis()])
                     : 4 * layer.params();
         }

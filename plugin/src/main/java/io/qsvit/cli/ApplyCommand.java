@@ -37,11 +37,10 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     PreprocessingOptions preprocessing;
 
-    @Option(names = "--runtime", defaultValue = "portable", description = "What the real model is written for: "
-            + "portable (default: standard operators, codes decoded once at load, the simulated model's scores bit "
-            + "for bit) or ort-cpu (integer kernels for large spike-input layers where ONNX Runtime's CPU kernels "
-            + "are faster and keep one byte per weight; exact sums, so a spike can flip where the simulated float "
-            + "sums round).")
+    @Option(names = "--runtime", defaultValue = "ort-cpu", description = "What the real model is written for: "
+            + "ort-cpu (default: ONNX Runtime's CPU integer kernels for large spike-input layers, one byte per weight "
+            + "in memory) or portable (standard float operators only, any ONNX runtime with op-set 18+). Both give the "
+            + "simulated model's scores bit for bit.")
     String runtime;
 
     @Override

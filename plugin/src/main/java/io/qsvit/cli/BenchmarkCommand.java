@@ -120,9 +120,19 @@ final class BenchmarkCommand implements Callable<Integer> {
         Path folders = model.toAbsolutePath().getParent().getParent();
         try (java.util.stream.Stream<Path> siblings = Files.list(folders)) {
             siblings.map(f -> f.resolve("model.onnx")).filter(Files::isRegularFile).sorted()
-                    .filter(f -> !f.equals(model.toAbsolutePath().normalize())).forEach(models::add);
+                    .filter(f -> !f.equals(model.toAbsolutePath().normalize())).filter(BenchmarkCommand::takesImages)
+                    .forEach(models::add);
         }
         return models;
+    }
+
+    /** Whether the model's data input is a batch of images [N, C, H, W] (event models take a time axis too). */
+    private static boolean takesImages(Path model) {
+        ai.onnx.proto.OnnxMl.GraphProto graph = io.qsvit.model.OnnxModel.load(model).proto().getGraph();
+        java.util.Set<String> initializers = new java.util.HashSet<>();
+        graph.getInitializerList().forEach(t -> initializers.add(t.getName()));
+        return graph.getInputList().stream().filter(i -> !initializers.contains(i.getName())).findFirst()
+                .map(i -> i.getType().getTensorType().getShape().getDimCount() == 4).orElse(false);
     }
 
     @Override

@@ -29,6 +29,7 @@ import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.SpikeValues;
 import io.qsvit.quant.LayerWeights;
+import io.qsvit.quant.LevelSplit;
 import io.qsvit.quant.QuantizedTensor;
 import io.qsvit.quant.Quantizer;
 import io.qsvit.quant.Scheme;
@@ -62,12 +63,16 @@ public final class EvaluationSession implements AutoCloseable {
     private final InputLayout layout;
     /** Layer tensor name -> the spike tensor feeding it (absent for MAC layers). */
     private final Map<String, String> spikeInputs;
+    /** Layers computed as integer levels through their operator, then a fed scale ({@link LevelSplit}), by tensor. */
+    private final Map<String, LevelSplit.Site> splitSites;
     private final Map<String, OnnxTensor> fed = new HashMap<>();
     private final Map<String, Scheme> fedSchemes = new HashMap<>();
 
     private EvaluationSession(ModelLayers model, OrtSession session, String inputName, long[] inputShape,
-                              InputLayout layout, Map<String, String> spikeInputs, boolean switchable) {
+                              InputLayout layout, Map<String, String> spikeInputs, boolean switchable,
+                              Map<String, LevelSplit.Site> splitSites) {
         this.model = model;
+        this.splitSites = splitSites;
         this.storedWeights = switchable ? LayerWeights.of(model.model()) : null;
         this.session = session;
         this.inputName = inputName;
@@ -100,8 +105,11 @@ public final class EvaluationSession implements AutoCloseable {
         return open(model, threads, false, timeLayout);
     }
 
-    /** The graph a session runs, and the spike tensor feeding each spiking layer (layer tensor name -> spike tensor). */
-    record Graph(GraphProto graph, Map<String, String> spikeInputs) {
+    /**
+     * The graph a session runs, the spike tensor feeding each spiking layer (layer tensor name -> spike tensor), and
+     * the layers it splits into levels and a fed scale (layer tensor name -> site; none in a fixed-weight graph).
+     */
+    record Graph(GraphProto graph, Map<String, String> spikeInputs, Map<String, LevelSplit.Site> splitSites) {
     }
 
     /**
@@ -111,8 +119,10 @@ public final class EvaluationSession implements AutoCloseable {
     static Graph graphOf(ModelLayers model, boolean switchable) {
         GraphProto source = model.model().proto().getGraph();
         GraphProto.Builder graph = source.toBuilder();
+        Map<String, LevelSplit.Site> splitSites = new HashMap<>();
         if (switchable) {
             weightsToInputs(model, graph);
+            splitSites = splitLayers(model, graph);
         }
         SpikeValues spikes = new SpikeValues(source);
         Map<String, String> spikeInputs = new LinkedHashMap<>();
@@ -135,7 +145,7 @@ public final class EvaluationSession implements AutoCloseable {
                 }
             }
         }
-        return new Graph(graph.build(), spikeInputs);
+        return new Graph(graph.build(), spikeInputs, splitSites);
     }
 
     private static EvaluationSession open(ModelLayers model, int threads, boolean switchable, TimeLayout timeLayout) {
@@ -164,7 +174,7 @@ public final class EvaluationSession implements AutoCloseable {
                 throw e;
             }
             EvaluationSession evaluation = new EvaluationSession(model, session, input.getName(), inputShape, layout,
-                    spikeInputs, switchable);
+                    spikeInputs, switchable, built.splitSites());
             if (switchable) {
                 evaluation.use(Setting.uniform(Grouping.QSVIT, Scheme.FLOAT32));
             }
@@ -224,29 +234,68 @@ public final class EvaluationSession implements AutoCloseable {
             for (Layer layer : group.layers()) {
                 if (!scheme.equals(fedSchemes.get(layer.tensorName()))) {
                     release(layer.tensorName());
-                    fed.put(layer.tensorName(), weightTensor(storedWeights, layer, scheme));
+                    weightTensors(storedWeights, splitSites, layer, scheme).forEach(fed::put);
                     fedSchemes.put(layer.tensorName(), scheme);
                 }
             }
         }
     }
 
-    /** The layer's stored weights under {@code scheme}, as the tensor a switchable graph takes for them. */
-    static OnnxTensor weightTensor(LayerWeights storedWeights, Layer layer, Scheme scheme) {
+    /**
+     * The tensors a switchable graph takes for one layer under {@code scheme} (input name -> tensor): its weights,
+     * and for a split layer the scale its sums are multiplied by: the integer levels and their scales where the
+     * scheme splits it (as the simulated model does), else the weights and a scale of ones (exact: the float
+     * operator's result times 1).
+     */
+    static Map<String, OnnxTensor> weightTensors(LayerWeights storedWeights, Map<String, LevelSplit.Site> splitSites,
+                                                 Layer layer, Scheme scheme) {
         float[] weights = storedWeights.floats(layer);
+        LevelSplit.Site site = splitSites.get(layer.tensorName());
+        float[] scales = null;
+        if (site != null) {
+            scales = new float[layer.dims()[layer.channelAxis()]];
+            java.util.Arrays.fill(scales, 1f);
+        }
         if (!(scheme instanceof Scheme.Float32)) {
             QuantizedTensor q = Quantizer.quantize(layer.path(), weights, layer.dims(), layer.channelAxis(), scheme);
-            q.dequantizeInto(weights);
+            if (site != null && site.splits(q)) {
+                q.levelsInto(weights);
+                float[] levelScales = q.levelScales();
+                for (int c = 0; c < scales.length; c++) {
+                    scales[c] = levelScales[levelScales.length == 1 ? 0 : c];
+                }
+            } else {
+                q.dequantizeInto(weights);
+            }
         }
-        long[] shape = new long[layer.dims().length];
+        Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+        tensors.put(layer.tensorName(), floats(layer.path(), weights, layer.dims()));
+        if (site != null) {
+            tensors.put(scaleInput(layer), floats(layer.path(), scales, site.scaleDims()));
+        }
+        return tensors;
+    }
+
+    private static OnnxTensor floats(String path, float[] values, int[] dims) {
+        long[] shape = new long[dims.length];
         for (int i = 0; i < shape.length; i++) {
-            shape[i] = layer.dims()[i];
+            shape[i] = dims[i];
         }
         try {
-            return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(weights), shape);
+            return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), FloatBuffer.wrap(values), shape);
         } catch (OrtException e) {
-            throw new IllegalStateException("cannot create a weight tensor for " + layer.path(), e);
+            throw new IllegalStateException("cannot create a weight tensor for " + path, e);
         }
+    }
+
+    /** The inputs a switchable graph takes for a layer: its weights, and a split layer's scale. */
+    static List<String> fedInputs(Layer layer, Map<String, LevelSplit.Site> splitSites) {
+        return splitSites.containsKey(layer.tensorName()) ? List.of(layer.tensorName(), scaleInput(layer))
+                : List.of(layer.tensorName());
+    }
+
+    private static String scaleInput(Layer layer) {
+        return layer.tensorName() + ".qscale";
     }
 
     /** Scores of every image and the firing rate of every spike input, in one pass. */
@@ -308,6 +357,11 @@ public final class EvaluationSession implements AutoCloseable {
         return storedWeights;
     }
 
+    /** The layers this switchable session splits into levels and a fed scale (layer tensor name -> site). */
+    Map<String, LevelSplit.Site> splitSites() {
+        return splitSites;
+    }
+
     /** The spike tensor feeding each spiking layer (layer tensor name -> spike tensor). */
     Map<String, String> spikeInputs() {
         return spikeInputs;
@@ -322,11 +376,35 @@ public final class EvaluationSession implements AutoCloseable {
     }
 
     private void release(String tensorName) {
-        OnnxTensor old = fed.remove(tensorName);
         fedSchemes.remove(tensorName);
-        if (old != null) {
-            old.close();
+        for (String name : List.of(tensorName, tensorName + ".qscale")) {
+            OnnxTensor old = fed.remove(name);
+            if (old != null) {
+                old.close();
+            }
         }
+    }
+
+    /**
+     * Rewrites every layer {@link LevelSplit} may split as the operator, then Mul by a fed scale (then the bias),
+     * as the simulated model computes it: the search then measures the simulated model's very scores.
+     */
+    private static Map<String, LevelSplit.Site> splitLayers(ModelLayers model, GraphProto.Builder graph) {
+        Map<String, LevelSplit.Site> split = new HashMap<>();
+        Map<String, List<NodeProto>> replacements = new HashMap<>();
+        Map<String, TensorProto> shared = new java.util.TreeMap<>();
+        for (LevelSplit.Site site : LevelSplit.sites(graph.build(), model.layers()).values()) {
+            if (site.candidate()) {
+                Layer layer = site.layer();
+                split.put(layer.tensorName(), site);
+                replacements.put(layer.output(), site.nodes(scaleInput(layer), shared));
+                graph.addInput(floatValue(scaleInput(layer), site.scaleDims()));
+            }
+        }
+        List<NodeProto> nodes = LevelSplit.replaced(graph.getNodeList(), replacements);
+        graph.clearNode().addAllNode(nodes);
+        shared.values().forEach(graph::addInitializer);
+        return split;
     }
 
     /**

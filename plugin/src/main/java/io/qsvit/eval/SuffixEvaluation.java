@@ -62,8 +62,8 @@ public final class SuffixEvaluation implements AutoCloseable {
         this.changedGroups = changedGroups;
         this.prefix = prefix;
         this.suffix = suffix;
-        this.prefixWeights = weightInputs(prefix, whole.model());
-        this.suffixWeights = weightInputs(suffix, whole.model());
+        this.prefixWeights = weightInputs(prefix, whole);
+        this.suffixWeights = weightInputs(suffix, whole);
         whole.spikeInputs().values().forEach(s -> rateOutputSpike.put(EvaluationSession.RATE_PREFIX + s, s));
     }
 
@@ -85,7 +85,7 @@ public final class SuffixEvaluation implements AutoCloseable {
         Set<String> changedGroups = new LinkedHashSet<>();
         for (Group group : changed) {
             changedGroups.add(group.name());
-            group.layers().forEach(l -> changedWeights.add(l.tensorName()));
+            group.layers().forEach(l -> changedWeights.addAll(EvaluationSession.fedInputs(l, whole.splitSites())));
         }
         GraphProto graph = EvaluationSession.graphOf(whole.model(), true).graph();
         return GraphCut.of(graph, whole.inputName(), changedWeights).map(cut -> new Plan(whole, cut, changedGroups));
@@ -172,10 +172,10 @@ public final class SuffixEvaluation implements AutoCloseable {
             for (Group group : model.groups()) {
                 if (!changedGroups.contains(group.name())) {
                     for (Layer layer : group.layers()) {
-                        if (prefixWeights.contains(layer.tensorName()) || suffixWeights.contains(layer.tensorName())) {
-                            baseWeights.put(layer.tensorName(), EvaluationSession.weightTensor(whole.storedWeights(),
-                                    layer, base.schemeOf(group)));
-                        }
+                        EvaluationSession.weightTensors(whole.storedWeights(), whole.splitSites(), layer,
+                                base.schemeOf(group)).forEach((name, tensor) -> keepIf(
+                                        prefixWeights.contains(name) || suffixWeights.contains(name), name, tensor,
+                                        baseWeights));
                     }
                 }
             }
@@ -185,10 +185,8 @@ public final class SuffixEvaluation implements AutoCloseable {
                     if (changedGroups.contains(group.name())) {
                         Scheme scheme = setting.schemeOf(group);
                         for (Layer layer : group.layers()) {
-                            if (suffixWeights.contains(layer.tensorName())) {
-                                weights.put(layer.tensorName(),
-                                        EvaluationSession.weightTensor(whole.storedWeights(), layer, scheme));
-                            }
+                            EvaluationSession.weightTensors(whole.storedWeights(), whole.splitSites(), layer, scheme)
+                                    .forEach((name, tensor) -> keepIf(suffixWeights.contains(name), name, tensor, weights));
                         }
                     }
                 }
@@ -329,14 +327,24 @@ public final class SuffixEvaluation implements AutoCloseable {
         }
     }
 
-    private static Set<String> weightInputs(OrtSession session, ModelLayers model) throws OrtException {
+    /** Keeps a fed tensor where the part of the graph that runs takes it; closes it otherwise. */
+    private static void keepIf(boolean taken, String name, OnnxTensor tensor, Map<String, OnnxTensor> kept) {
+        if (taken) {
+            kept.put(name, tensor);
+        } else {
+            tensor.close();
+        }
+    }
+
+    /** The fed inputs (weights, split layers' scales) a part of the graph takes. */
+    private static Set<String> weightInputs(OrtSession session, EvaluationSession whole) throws OrtException {
         Set<String> inputs = session.getInputNames();
         Set<String> weights = new LinkedHashSet<>();
-        model.layers().forEach(l -> {
-            if (inputs.contains(l.tensorName())) {
-                weights.add(l.tensorName());
+        whole.model().layers().forEach(l -> EvaluationSession.fedInputs(l, whole.splitSites()).forEach(name -> {
+            if (inputs.contains(name)) {
+                weights.add(name);
             }
-        });
+        }));
         return weights;
     }
 

@@ -25,7 +25,8 @@ import java.util.Set;
  *   uniform: Mul(Cast(float, codes) [- zero point], scale) -> W   (earlier artifacts: DequantizeLinear(codes, scale[, zero point]))
  *   pow2:    [DequantizeLinear(codes, 1) ->] Cast(int64) -> Gather(table, .) -> Mul(., scale) -> W
  *   integer: Sub(Cast(int32, codes), zero point) -> K   or   Gather(int32 levels, Cast(int64, codes)) -> K,
- *            consumed by an {@link IntegerUnit} in place of the float Conv or MatMul
+ *            consumed by an {@link IntegerUnit} in place of the float Conv or MatMul (an integer kernel, or the
+ *            float one on Cast(float, K): the levels form)
  * </pre>
  * Recognised so that such a W is found as the same layer as in the float model, and removed where W is to
  * be supplied another way. Only these shapes, with the code types qsvit writes, are recognised: any other
@@ -222,23 +223,36 @@ public final class DecodeChains {
     }
 
     /**
-     * The integer kernel {@code kernel} (ConvInteger or MatMulInteger) as the float layer it stands for, with the
-     * weight's encoding, or null unless the whole unit is exactly what {@link IntegerUnit} describes.
+     * The kernel {@code kernel} of a unit that computes a layer as its integer levels K, then the scale: an integer
+     * one (ConvInteger or MatMulInteger on the uint8 input, as {@link IntegerUnit} describes) or the float Conv or
+     * MatMul on K cast to float (the levels form); as the float layer it stands for, with the weight's encoding,
+     * or null unless the whole unit is exactly one of these.
      */
     WeightEncoding integerUnit(NodeProto kernel) {
-        boolean conv = kernel.getOpType().equals("ConvInteger");
-        if (!conv && !kernel.getOpType().equals("MatMulInteger") || kernel.getOutputCount() != 1
-                || kernel.getInputCount() != (conv ? 4 : 2)) {
+        boolean integer = kernel.getOpType().equals("ConvInteger") || kernel.getOpType().equals("MatMulInteger");
+        boolean levels = kernel.getOpType().equals("Conv") || kernel.getOpType().equals("MatMul");
+        boolean conv = kernel.getOpType().startsWith("Conv");
+        boolean standard = kernel.getDomain().isEmpty() || kernel.getDomain().equals("ai.onnx");
+        if (!standard || !integer && !levels || kernel.getOutputCount() != 1
+                || kernel.getInputCount() != (conv && integer ? 4 : 2)) {
             return null;
         }
-        NodeProto inputCast = producer(kernel.getInput(0), "Cast");
-        if (inputCast == null || intAttribute(inputCast, "to", 0) != DataType.UINT8_VALUE) {
-            return null;
+        List<String> outputs = new ArrayList<>(List.of(kernel.getOutput(0)));
+        String input = kernel.getInput(0);
+        if (integer) {
+            NodeProto inputCast = producer(kernel.getInput(0), "Cast");
+            if (inputCast == null || intAttribute(inputCast, "to", 0) != DataType.UINT8_VALUE) {
+                return null;
+            }
+            input = inputCast.getInput(0);
+            outputs.add(inputCast.getOutput(0));
         }
-        List<String> outputs = new ArrayList<>(List.of(inputCast.getOutput(0), kernel.getOutput(0)));
         String weight;
         NodeProto transpose = null;
-        if (conv) {
+        if (conv && !integer && isFloat(initializers.get(kernel.getInput(1)))) {
+            return simulatedSplit(kernel, kernel.getInput(1), null, outputs);
+        }
+        if (conv && integer) {
             NodeProto toUint8 = producer(kernel.getInput(1), "Cast");
             NodeProto add = toUint8 == null || intAttribute(toUint8, "to", 0) != DataType.UINT8_VALUE ? null
                     : producer(toUint8.getInput(0), "Add");
@@ -250,38 +264,42 @@ public final class DecodeChains {
             outputs.addAll(List.of(add.getOutput(0), toUint8.getOutput(0)));
         } else {
             String b = kernel.getInput(1);
-            transpose = producer(b, "Transpose");
+            transpose = conv ? null : producer(b, "Transpose");
             if (transpose != null) {
                 outputs.add(transpose.getOutput(0));
                 b = transpose.getInput(0);
             }
-            NodeProto toInt8 = producer(b, "Cast");
-            if (toInt8 == null || intAttribute(toInt8, "to", 0) != DataType.INT8_VALUE) {
+            NodeProto toKernelType = producer(b, "Cast");
+            if (!integer && toKernelType == null && isFloat(initializers.get(b))) {
+                return simulatedSplit(kernel, b, transpose, outputs);
+            }
+            if (toKernelType == null
+                    || intAttribute(toKernelType, "to", 0) != (integer ? DataType.INT8_VALUE : DataType.FLOAT_VALUE)) {
                 return null;
             }
-            weight = toInt8.getInput(0);
-            outputs.add(toInt8.getOutput(0));
+            weight = toKernelType.getInput(0);
+            outputs.add(toKernelType.getOutput(0));
         }
-        NodeProto toFloat = soleConsumer(kernel.getOutput(0), "Cast");
-        NodeProto mul = toFloat == null || intAttribute(toFloat, "to", 0) != DataType.FLOAT_VALUE ? null
-                : soleConsumer(toFloat.getOutput(0), "Mul");
-        TensorProto scale = mul == null || mul.getInputCount() != 2 || !mul.getInput(0).equals(toFloat.getOutput(0))
-                ? null : initializer(mul, 1);
+        String sum = kernel.getOutput(0);
+        if (integer) {
+            NodeProto toFloat = soleConsumer(sum, "Cast");
+            if (toFloat == null || intAttribute(toFloat, "to", 0) != DataType.FLOAT_VALUE) {
+                return null;
+            }
+            sum = toFloat.getOutput(0);
+            outputs.add(sum);
+        }
+        NodeProto mul = soleConsumer(sum, "Mul");
+        TensorProto scale = mul == null || mul.getInputCount() != 2 || !mul.getInput(1).equals(sum)
+                ? null : initializer(mul, 0);
         WeightEncoding encoding = integerWeight(weight);
         if (!isFloat(scale) || encoding == null) {
             return null;
         }
-        outputs.addAll(List.of(toFloat.getOutput(0), mul.getOutput(0)));
-        String output = mul.getOutput(0);
-        String bias = "";
-        NodeProto add = conv ? soleConsumer(mul.getOutput(0), "Add") : null;
-        NodeProto reshape = add == null || add.getInputCount() != 2 ? null : producer(add.getInput(1), "Reshape");
-        TensorProto biasValues = reshape == null ? null : initializer(reshape, 0);
-        if (isFloat(biasValues) && add.getInput(0).equals(output)) {
-            bias = biasValues.getName();
-            outputs.addAll(List.of(reshape.getOutput(0), add.getOutput(0)));
-            output = add.getOutput(0);
-        }
+        outputs.add(mul.getOutput(0));
+        String[] biased = biasAfter(mul.getOutput(0), conv, outputs);
+        String output = biased[0];
+        String bias = biased[1];
         int[] dims = encoding.dims();
         int channelAxis = conv ? 0 : transpose == null ? dims.length - 1 : transposedAxis(transpose, dims.length);
         int scaleAxis = TensorShapes.elements(scale) == 1 ? -1 : channelAxis;
@@ -289,9 +307,54 @@ public final class DecodeChains {
                 || encoding.zeroPoint().isEmpty() == encoding.table().isEmpty()) {
             return null;
         }
-        IntegerUnit unit = new IntegerUnit(conv ? "Conv" : "MatMul", kernel, inputCast.getInput(0), output, weight,
+        IntegerUnit unit = new IntegerUnit(conv ? "Conv" : "MatMul", kernel, input, output, weight,
                 bias, transpose, outputs);
         return encoding.withUnit(unit, scale.getName(), scaleAxis);
+    }
+
+    /**
+     * A simulated model's split layer: the float operator on a float initializer of integer levels, then Mul by a
+     * scale named like the weight plus {@code .qscale} (as apply writes it), [then Add of the Conv's bias]. Read as
+     * encoded, its codes the float levels, so that its weights read back as levels times scale, the simulated
+     * weights; null for any other float Conv or MatMul followed by a Mul.
+     */
+    private WeightEncoding simulatedSplit(NodeProto kernel, String weight, NodeProto transpose, List<String> outputs) {
+        NodeProto mul = soleConsumer(kernel.getOutput(0), "Mul");
+        TensorProto scale = mul == null || mul.getInputCount() != 2 || !mul.getInput(1).equals(kernel.getOutput(0))
+                ? null : initializer(mul, 0);
+        if (!isFloat(scale) || !scale.getName().equals(weight + ".qscale")) {
+            return null;
+        }
+        boolean conv = kernel.getOpType().equals("Conv");
+        outputs.add(mul.getOutput(0));
+        String[] biased = biasAfter(mul.getOutput(0), conv, outputs);
+        String output = biased[0];
+        String bias = biased[1];
+        int[] dims = TensorShapes.dims(initializers.get(weight));
+        int channelAxis = conv ? 0 : transpose == null ? dims.length - 1 : transposedAxis(transpose, dims.length);
+        long scales = TensorShapes.elements(scale);
+        int scaleAxis = scales == 1 ? -1 : channelAxis;
+        if (dims.length < 2 || !conv && dims.length != 2 || scaleAxis >= 0 && (channelAxis < 0 || scales != dims[channelAxis])) {
+            return null;
+        }
+        IntegerUnit unit = new IntegerUnit(conv ? "Conv" : "MatMul", kernel, kernel.getInput(0), output, weight, bias,
+                transpose, outputs);
+        return new WeightEncoding(weight, 0, dims, scale.getName(), "", "", scaleAxis, List.of(), false, unit);
+    }
+
+    /**
+     * The Conv bias a unit adds after its scale, Add(scaled, Reshape(bias)), when there is one: {the unit's output,
+     * the bias initializer's name}, else {scaled, ""}; {@code outputs} gains the values it computes.
+     */
+    private String[] biasAfter(String scaled, boolean conv, List<String> outputs) {
+        NodeProto add = conv ? soleConsumer(scaled, "Add") : null;
+        NodeProto reshape = add == null || add.getInputCount() != 2 ? null : producer(add.getInput(1), "Reshape");
+        TensorProto biasValues = reshape == null ? null : initializer(reshape, 0);
+        if (isFloat(biasValues) && add.getInput(0).equals(scaled)) {
+            outputs.addAll(List.of(reshape.getOutput(0), add.getOutput(0)));
+            return new String[] {add.getOutput(0), biasValues.getName()};
+        }
+        return new String[] {scaled, ""};
     }
 
     /** The stored axis a MatMul's output columns come from through Transpose(perm) of a 2-D weight. */

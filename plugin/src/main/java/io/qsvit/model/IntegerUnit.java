@@ -7,17 +7,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An integer kernel that stands in a real artifact where the float model has a Conv or MatMul on spikes:
+ * A unit that stands in a real artifact where the float model has a Conv or MatMul on spikes, computing it as the
+ * weight's integer levels through the operator, then the scale:
  * <pre>
- *   Conv:   y = [Add(., Reshape(bias))] Mul(Cast_float(ConvInteger(Cast_uint8(x), Cast_uint8(K + 128), , 128)), scale)
- *   MatMul: y = Mul(Cast_float(MatMulInteger(Cast_uint8(x), [Transpose] Cast_int8(K))), scale)
+ *   integer Conv:   y = [Add(., Reshape(bias))] Mul(Cast_float(ConvInteger(Cast_uint8(x), Cast_uint8(K + 128), , 128)), scale)
+ *   integer MatMul: y = Mul(Cast_float(MatMulInteger(Cast_uint8(x), [Transpose] Cast_int8(K))), scale)
+ *   levels Conv:    y = [Add(., Reshape(bias))] Mul(Conv(x, Cast_float(K)), scale)
+ *   levels MatMul:  y = Mul(MatMul(x, [Transpose] Cast_float(K)), scale)
  * </pre>
  * where K (int32, named like the float weight) is the weight's integer levels. Spikes are exactly 0 or 1, so the
- * uint8 input loses nothing and the int32 sums are exact; the one float multiply by the per-channel scale then
- * gives what the float operator computes on the dequantized weights, up to float rounding of the sum.
+ * uint8 input loses nothing and the sums are exact integers (int32, or float32 below 2^24); the one float multiply
+ * by the per-channel scale then gives what the simulated model computes, which splits the layer the same way.
  *
  * @param op        the float operator it stands for: "Conv" or "MatMul"
- * @param kernel    the ConvInteger or MatMulInteger node (named like the float node, Conv attributes kept)
+ * @param kernel    the ConvInteger or MatMulInteger node, or the float Conv or MatMul on float levels (named like
+ *                  the float node, Conv attributes kept)
  * @param input     the float spike tensor x
  * @param output    the float result y, under the float operator's output name
  * @param weight    K, the integer weight value, named like the float weight
@@ -30,6 +34,11 @@ public record IntegerUnit(String op, NodeProto kernel, String input, String outp
 
     public IntegerUnit {
         outputs = List.copyOf(outputs);
+    }
+
+    /** True for ConvInteger / MatMulInteger (one byte per weight at run time), false for the levels form (float). */
+    public boolean integerKernel() {
+        return kernel.getOpType().equals("ConvInteger") || kernel.getOpType().equals("MatMulInteger");
     }
 
     /** The float nodes the unit replaces, as the float model had them; weight {@link #weight} is a float value. */

@@ -57,9 +57,13 @@ public record WeightEncoding(String codes, int packedBits, int[] dims, String sc
         return packedBits > 0;
     }
 
-    /** The run-time form: "integer" when an integer kernel consumes the codes, "dequantize" otherwise. */
+    /**
+     * The run-time form: "integer" when an integer kernel consumes the codes, "levels" when the float operator
+     * consumes the integer levels (a real model's levels form, or a simulated model's split layer, whose codes are
+     * a float32 initializer of levels), "dequantize" otherwise.
+     */
     public String form() {
-        return unit != null ? "integer" : "dequantize";
+        return unit == null ? "dequantize" : unit.integerKernel() ? "integer" : "levels";
     }
 
     WeightEncoding withUnit(IntegerUnit integerUnit, String scaleName, int axis) {

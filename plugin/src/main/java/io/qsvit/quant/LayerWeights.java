@@ -55,6 +55,10 @@ public final class LayerWeights {
         if (!layer.encoded()) {
             return TensorData.floats(tensor(layer.tensorName()), model, scratch);
         }
+        TensorProto codes = tensor(layer.encoding().codes());
+        if (codes.getDataType() == OnnxDataType.FLOAT) { // a simulated model's split layer: float levels times scale
+            return levelsTimesScale(layer, TensorData.floats(codes, model, scratch));
+        }
         float[] values = scratch != null && scratch.length == layer.params() ? scratch : new float[(int) layer.params()];
         stored(layer).dequantizeInto(values);
         return values;
@@ -69,12 +73,36 @@ public final class LayerWeights {
         LayerWeights weights = of(model.model());
         GraphProto.Builder graph = model.model().proto().getGraph().toBuilder();
         DecodeChains.remove(graph, model.layers());
+        java.util.Set<String> decoded = new java.util.HashSet<>();
+        model.layers().stream().filter(Layer::encoded).forEach(l -> decoded.add(l.tensorName()));
+        // a simulated model's split layers hold their levels under the weight's own name: replaced, not added
+        java.util.List<TensorProto> kept = new java.util.ArrayList<>(graph.getInitializerList());
+        kept.removeIf(t -> decoded.contains(t.getName()));
+        graph.clearInitializer().addAllInitializer(kept);
         for (Layer layer : model.layers()) {
             if (layer.encoded()) {
                 graph.addInitializer(DequantizeForm.floats(layer.tensorName(), layer.dims(), weights.floats(layer)));
             }
         }
         return new OnnxModel(model.model().proto().toBuilder().setGraph(graph).build(), model.model().file());
+    }
+
+    /** Levels times the per-channel (or one) scale, one float product each: the simulated weights, bit for bit. */
+    private float[] levelsTimesScale(Layer layer, float[] levels) {
+        float[] scales = TensorData.floats(tensor(layer.encoding().scale()), model);
+        int axis = layer.encoding().scaleAxis();
+        ChannelLayout channels = ChannelLayout.of(layer.dims(), axis);
+        int inner = channels.inner();
+        int index = 0;
+        for (int o = 0; o < channels.outer(); o++) {
+            for (int c = 0; c < channels.channels(); c++) {
+                float scale = scales[axis < 0 ? 0 : c];
+                for (int end = index + inner; index < end; index++) {
+                    levels[index] = levels[index] * scale;
+                }
+            }
+        }
+        return levels;
     }
 
     /**

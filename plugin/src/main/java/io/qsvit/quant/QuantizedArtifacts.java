@@ -9,7 +9,6 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import io.qsvit.model.Group;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
-import io.qsvit.model.SpikeValues;
 import io.qsvit.model.opset.OpsetConverter;
 import io.qsvit.model.prepare.Preparation;
 
@@ -25,8 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Applies a setting to a model and builds its two quantized forms in one pass over the weights:
  * <ul>
  *   <li><b>simulated</b>: the same graph with every weight replaced by its dequantized float32 values
- *       (fake quantization: what QSViT evaluates), the quantized ones overridable initializers so ONNX Runtime
- *       computes them as it computes the real model's;</li>
+ *       (fake quantization: what QSViT evaluates), except the layers {@link LevelSplit} splits, which hold their
+ *       integer levels and multiply the exact sums by the scale after the operator, as the real model does;</li>
  *   <li><b>real</b>: each weight stored as integer codes (INT4/UINT4, INT8/UINT8, INT16/UINT16) plus scales,
  *       decoded by DequantizeLinear (uniform), or by DequantizeLinear, Cast and Gather from a table of
  *       power-of-two levels, then Mul by the scale (pow2). The decode computes the same float32 products as
@@ -114,31 +113,19 @@ public final class QuantizedArtifacts {
             initializerIndex.put(sim.getInitializer(i).getName(), i);
         }
         Map<String, Integer> constantIndex = new HashMap<>();
-        Map<String, NodeProto> producers = new HashMap<>();
-        Map<String, Integer> readers = new HashMap<>();
         for (int i = 0; i < sim.getNodeCount(); i++) {
             NodeProto node = sim.getNode(i);
             if (node.getOpType().equals("Constant")) {
                 constantIndex.put(node.getOutput(0), i);
             }
-            node.getOutputList().forEach(o -> producers.put(o, node));
-            node.getInputList().forEach(in -> readers.merge(in, 1, Integer::sum));
         }
-        SpikeValues spikes = new SpikeValues(source.getGraph());
+        Map<String, LevelSplit.Site> sites = LevelSplit.sites(source.getGraph(), model.layers());
         List<Job> jobs = new ArrayList<>();
         for (Group group : model.groups()) {
             Scheme scheme = setting.schemeOf(group);
             if (!(scheme instanceof Scheme.Float32)) {
                 for (Layer layer : group.layers()) {
-                    NodeProto consumer = producers.get(layer.output());
-                    NodeProto transpose = null;
-                    if (consumer != null && layer.via().equals(List.of("Transpose"))) {
-                        NodeProto t = producers.get(consumer.getInput(layer.weightInput()));
-                        boolean sole = t != null && t.getOpType().equals("Transpose") && readers.get(t.getOutput(0)) == 1
-                                && readers.get(layer.tensorName()) == 1;
-                        transpose = sole ? t : null;
-                    }
-                    jobs.add(new Job(layer, scheme, runtime, consumer, transpose, spikes.isSpiking(layer.dataInput())));
+                    jobs.add(new Job(layer, scheme, runtime, sites.get(layer.tensorName())));
                 }
             }
         }
@@ -147,9 +134,11 @@ public final class QuantizedArtifacts {
         LayerWeights weights = LayerWeights.of(model.model());
         Map<Long, Map<Integer, float[]>> scratch = new ConcurrentHashMap<>();
         Map<String, TensorProto> shared = new ConcurrentHashMap<>();
-        List<Done> done = jobs.parallelStream().map(job -> job.run(weights, scratch, shared)).toList();
+        Map<String, TensorProto> simulatedShared = new ConcurrentHashMap<>();
+        List<Done> done = jobs.parallelStream().map(job -> job.run(weights, scratch, shared, simulatedShared)).toList();
         int decodeNodes = 0;
         Map<String, List<NodeProto>> replacements = new HashMap<>();
+        Map<String, List<NodeProto>> simulatedReplacements = new HashMap<>();
         Map<String, RuntimeForm> forms = new LinkedHashMap<>();
         for (Done d : done) {
             Layer layer = d.layer;
@@ -169,6 +158,19 @@ public final class QuantizedArtifacts {
                 real.addNode(decodeNodes++, node); // inputs are initializers: valid at the graph's start
             }
             replacements.putAll(d.decode.replacements);
+            if (d.split != null) {
+                sim.addInitializer(d.split.scale());
+                sim.addInput(IntegerForm.overridable(d.split.scale()));
+                simulatedReplacements.putAll(d.split.replacements());
+            }
+            if (d.decode.form == RuntimeForm.LEVELS) {
+                real.addInput(IntegerForm.overridable(d.split.scale()));
+            }
+        }
+        if (!simulatedReplacements.isEmpty()) {
+            List<NodeProto> nodes = LevelSplit.replaced(sim.getNodeList(), simulatedReplacements);
+            sim.clearNode().addAllNode(nodes);
+            new java.util.TreeMap<>(simulatedShared).values().forEach(sim::addInitializer);
         }
         if (!replacements.isEmpty()) {
             List<NodeProto> nodes = new ArrayList<>();
@@ -240,27 +242,33 @@ public final class QuantizedArtifacts {
     }
 
     /** One layer to quantize under one scheme, and how it will run. */
-    private record Job(Layer layer, Scheme scheme, Runtime runtime, NodeProto consumer, NodeProto transpose,
-                       boolean spikes) {
+    private record Job(Layer layer, Scheme scheme, Runtime runtime, LevelSplit.Site site) {
         /**
          * @param scratch per thread, one float array per tensor size, reused within one build: a 55M-weight
          *                model then allocates a few arrays instead of one per tensor
          */
-        Done run(LayerWeights stored, Map<Long, Map<Integer, float[]>> scratch, Map<String, TensorProto> shared) {
+        Done run(LayerWeights stored, Map<Long, Map<Integer, float[]>> scratch, Map<String, TensorProto> shared,
+                 Map<String, TensorProto> simulatedShared) {
             Map<Integer, float[]> mine = scratch.computeIfAbsent(Thread.currentThread().getId(), id -> new HashMap<>());
             float[] weights = stored.floats(layer, mine.get((int) layer.params()));
             QuantizedTensor q = Quantizer.quantize(layer.path(), weights, layer.dims(), layer.channelAxis(), scheme);
             q.dequantizeInto(weights);
             mine.put(weights.length, weights); // reused by this thread's next tensor of the same size
-            RuntimeForm form = RuntimeRule.choose(runtime, layer, q, consumer, transpose, spikes);
-            LayerDecode decode = form == RuntimeForm.INTEGER ? IntegerForm.of(layer, q, consumer, transpose, shared)
-                    : DequantizeForm.of(layer, q, shared);
-            return new Done(layer, scheme, DequantizeForm.floats(layer.tensorName(), layer.dims(), weights), decode);
+            RuntimeForm form = !site.splits(q) ? RuntimeForm.DEQUANTIZE
+                    : runtime == Runtime.ORT_CPU ? RuntimeForm.INTEGER : RuntimeForm.LEVELS;
+            LayerDecode decode = form == RuntimeForm.DEQUANTIZE ? DequantizeForm.of(layer, q, shared)
+                    : IntegerForm.of(form, layer, q, site.consumer(), site.transpose(), shared);
+            IntegerForm.Simulated split = null;
+            if (form != RuntimeForm.DEQUANTIZE) { // the simulated model computes the layer as K, then the scale
+                q.levelsInto(weights);
+                split = IntegerForm.simulated(layer, q, site.consumer(), simulatedShared);
+            }
+            return new Done(layer, scheme, DequantizeForm.floats(layer.tensorName(), layer.dims(), weights), decode, split);
         }
     }
 
-    /** A quantized layer: its simulated float tensor and what the real model holds for it. */
-    private record Done(Layer layer, Scheme scheme, TensorProto values, LayerDecode decode) {
+    /** A quantized layer: its simulated float tensor (and split), and what the real model holds for it. */
+    private record Done(Layer layer, Scheme scheme, TensorProto values, LayerDecode decode, IntegerForm.Simulated split) {
     }
 
     private static NodeProto withValue(NodeProto constant, TensorProto value) {

@@ -120,6 +120,47 @@ public final class QuantizedTensor {
         }
     }
 
+    /**
+     * How many bits of the scale the integer levels carry: n - 1 for a pow2 scheme of n magnitudes (its unit levels
+     * 2^-j times 2^(n-1) are integers), 0 for uniform ones. W = K * (scale * 2^-shift) with integer levels K.
+     */
+    public int levelShift() {
+        return scheme instanceof Scheme.Pow2 p ? Pow2Levels.magnitudes(p.bits()) - 1 : 0;
+    }
+
+    /** The scales that multiply the integer levels: {@link #scales} times 2^-{@link #levelShift}, exact. */
+    public float[] levelScales() {
+        float[] out = scales.clone();
+        int shift = levelShift();
+        for (int c = 0; c < out.length; c++) {
+            out[c] = Math.scalb(out[c], -shift);
+        }
+        return out;
+    }
+
+    /**
+     * Writes the integer levels K, row-major, as floats (exact: |K| <= 2^15): code - zero point for uniform schemes,
+     * table[code] * 2^{@link #levelShift} for pow2. K times {@link #levelScales} is {@link #dequantizeInto}'s value.
+     */
+    public void levelsInto(float[] out) {
+        if (codes == null || out.length != size()) {
+            throw new IllegalArgumentException("levels of " + size() + " coded weights into " + out.length);
+        }
+        int inner = layout.inner();
+        int shift = levelShift();
+        int index = 0;
+        for (int o = 0; o < layout.outer(); o++) {
+            for (int c = 0; c < layout.channels(); c++) {
+                int end = index + inner;
+                int zeroPoint = zeroPoints.length == 0 ? 0 : zeroPoints[c];
+                for (; index < end; index++) {
+                    out[index] = pow2Table != null ? Math.scalb(pow2Table[codes.get(index)], shift)
+                            : (float) (codes.get(index) - zeroPoint);
+                }
+            }
+        }
+    }
+
     public float[] dequantize() {
         float[] out = new float[size()];
         dequantizeInto(out);

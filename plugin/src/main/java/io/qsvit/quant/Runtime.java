@@ -7,21 +7,21 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The run time a real artifact is written for. {@link #PORTABLE} uses only the dequantize form, which any ONNX
- * runtime with op-set 18+ runs and which gives the simulated model's logits bit for bit; {@link #ORT_CPU} also
- * gives spike-input layers integer kernels where ONNX Runtime's CPU kernels make them faster ({@link RuntimeRule}):
- * their sums are exact where the simulated model's float sums round, so a spike can flip on a few images.
+ * The run time a real artifact is written for. Both give the simulated model's logits bit for bit: the layers that
+ * {@link RuntimeRule} splits (spike-input 1x1 Conv and MatMul layers with a large fan-in) are computed as integer
+ * levels through the operator, then the scale, in the simulated model as in the real one. {@link #PORTABLE} does so
+ * with standard float operators only ({@link RuntimeForm#LEVELS}), which any ONNX runtime with op-set 18+ runs;
+ * {@link #ORT_CPU} with ONNX Runtime's CPU integer kernels ({@link RuntimeForm#INTEGER}), one byte per weight.
  */
 public enum Runtime {
     PORTABLE("portable"), ORT_CPU("ort-cpu");
 
     /**
-     * What apply writes without {@code --runtime}: the fastest form that is exact, that is gives the simulated
-     * model's logits on every image measured. The integer kernels are faster on large layers but not exact in that
-     * sense (4 of 2,000 Fashion-MNIST images of the Spikformer reference model at uniform8 differ by a flipped
-     * spike), so they are a choice, not the default.
+     * What apply writes without {@code --runtime}: the fastest exact form. Both are exact; the integer kernels keep
+     * one byte per weight in memory and were measured faster than float on the large layers they take
+     * ({@code qsvit benchmark --suite runtime}, docs/runtime.md).
      */
-    public static final Runtime DEFAULT = PORTABLE;
+    public static final Runtime DEFAULT = ORT_CPU;
 
     private final String id;
 

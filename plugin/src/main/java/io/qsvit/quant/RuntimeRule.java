@@ -41,31 +41,44 @@ public final class RuntimeRule {
 
     /** A one-line statement of the rule, recorded in apply's metadata. */
     public static String describe(Runtime runtime) {
-        return runtime == Runtime.PORTABLE ? "dequantize form everywhere"
-                : "integer form for spike-input 1x1 Conv (group 1) and MatMul layers with fan-in >= " + MIN_FAN_IN
-                + " whose levels fit int8 exactly; dequantize form elsewhere";
+        return (runtime == Runtime.PORTABLE ? "levels form (float operator on the integer levels, then the scale)"
+                : "integer form") + " for spike-input 1x1 Conv (group 1) and MatMul layers with fan-in >= " + MIN_FAN_IN
+                + " whose levels fit int8 exactly, the simulated model computing them the same way; dequantize form elsewhere";
     }
 
     /**
-     * @param consumer  the layer's float node
-     * @param transpose the Transpose between the weight and a MatMul (its only reader), or null
-     * @param spikes    whether the layer's input is spikes
+     * Whether the layer is computed as K (integer levels) through its operator, then times the scale, in every form
+     * of the model, the simulated one included: then the sums are exact integers whatever the kernel, and the
+     * simulated, portable and integer forms give the same bits. Decided by the layer and its scheme alone.
      */
-    static RuntimeForm choose(Runtime runtime, Layer layer, QuantizedTensor q, NodeProto consumer, NodeProto transpose,
-                              boolean spikes) {
-        if (runtime != Runtime.ORT_CPU || !spikes || layer.encoded() || layer.fromConstant() || layer.weightInput() != 1
-                || !levelsFit(q) || consumer == null) {
-            return RuntimeForm.DEQUANTIZE;
+    static boolean splits(Layer layer, QuantizedTensor q, NodeProto consumer, NodeProto transpose, boolean spikes) {
+        long fanIn = candidate(layer, consumer, transpose, spikes);
+        if (fanIn <= 0 || !levelsFit(q)) {
+            return false;
+        }
+        int maxLevel = q.scheme() instanceof Scheme.Pow2 p ? 1 << (Pow2Levels.magnitudes(p.bits()) - 1) : 127;
+        return fanIn * maxLevel < EXACT_SUM;
+    }
+
+    /**
+     * The fan-in of a layer whose shape and input qualify it for the split (a spike-input 1x1 Conv of group 1, or
+     * a MatMul on a 2-D weight, directly or through a Transpose, with a fan-in of at least {@value #MIN_FAN_IN}),
+     * or 0 when they do not.
+     */
+    static long candidate(Layer layer, NodeProto consumer, NodeProto transpose, boolean spikes) {
+        if (!spikes || layer.encoded() || layer.fromConstant() || layer.weightInput() != 1 || consumer == null
+                || layer.channelAxis() < 0) {
+            return 0;
         }
         int[] dims = layer.dims();
         long fanIn;
         if (layer.opType().equals("Conv") && layer.via().isEmpty()) {
             if (intAttribute(consumer, "group", 1) != 1 || dims.length < 3 || !consumer.getOutput(0).equals(layer.output())) {
-                return RuntimeForm.DEQUANTIZE;
+                return 0;
             }
             for (int i = 2; i < dims.length; i++) {
                 if (dims[i] != 1) {
-                    return RuntimeForm.DEQUANTIZE;
+                    return 0;
                 }
             }
             fanIn = dims[1];
@@ -73,13 +86,9 @@ public final class RuntimeRule {
                 && (layer.via().isEmpty() || layer.via().equals(List.of("Transpose")) && transpose != null)) {
             fanIn = transpose == null ? dims[0] : dims[1];
         } else {
-            return RuntimeForm.DEQUANTIZE;
+            return 0;
         }
-        int maxLevel = q.scheme() instanceof Scheme.Pow2 p ? 1 << (Pow2Levels.magnitudes(p.bits()) - 1) : 127;
-        if (fanIn < MIN_FAN_IN || fanIn * maxLevel >= EXACT_SUM) {
-            return RuntimeForm.DEQUANTIZE;
-        }
-        return RuntimeForm.INTEGER;
+        return fanIn >= MIN_FAN_IN ? fanIn : 0;
     }
 
     /** Whether every integer level K fits int8 (|K| <= 127), and pow2 scales stay normal when divided by 2^(n-1). */

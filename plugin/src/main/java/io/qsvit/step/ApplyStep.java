@@ -53,9 +53,10 @@ public final class ApplyStep {
     public static final String NAME = "apply";
     /**
      * 3: codes packed at their own bit width and the run-time form chosen per layer (--runtime); the real model
-     * raised by the op-set converter to the op-set its decode nodes need.
+     * raised by the op-set converter to the op-set its decode nodes need. 4: spike-input 1x1 Conv and MatMul layers
+     * computed as integer levels, then the scale, in both models (exact: real == simulated), ort-cpu the default.
      */
-    public static final int ALGORITHM_VERSION = 3;
+    public static final int ALGORITHM_VERSION = 4;
     public static final String SIMULATED = "simulated";
     public static final String REAL = "real";
     public static final String SETTING_FILE = "setting.json";
@@ -84,8 +85,8 @@ public final class ApplyStep {
     /**
      * @param served  how the DJL Serving folders' translator preprocesses images (written to serving.properties
      *                and, unless it is the {@code none} preset, recorded as a parameter)
-     * @param runtime what the real model is written for: {@link Runtime#PORTABLE} (standard operators, dequantize
-     *                form) or {@link Runtime#ORT_CPU} (integer kernels where {@link RuntimeRule} finds them faster)
+     * @param runtime what the real model is written for: {@link Runtime#ORT_CPU} (integer kernels for the layers
+     *                {@link RuntimeRule} splits) or {@link Runtime#PORTABLE} (standard float operators only)
      */
     public static ArtifactFolder.Outcome run(Path modelPath, Path settingPath, Path out, boolean djlServing,
                                              Preprocessing served, Runtime runtime) {

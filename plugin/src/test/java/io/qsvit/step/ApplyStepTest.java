@@ -175,8 +175,8 @@ class ApplyStepTest {
         JsonNode plain = withoutTimings(dir.resolve("plain"));
         JsonNode served = withoutTimings(dir.resolve("served"));
         assertEquals(plain.get("results"), served.get("results")); // the real model's measured size is the model's
-        assertEquals("{\"runtime\":\"portable\",\"preparation\":\"" + Preparation.ID + "\"}", plain.get("parameters").toString());
-        assertEquals("{\"djl_serving\":true,\"runtime\":\"portable\",\"preparation\":\"" + Preparation.ID + "\"}",
+        assertEquals("{\"runtime\":\"ort-cpu\",\"preparation\":\"" + Preparation.ID + "\"}", plain.get("parameters").toString());
+        assertEquals("{\"djl_serving\":true,\"runtime\":\"ort-cpu\",\"preparation\":\"" + Preparation.ID + "\"}",
                 served.get("parameters").toString());
         assertEquals(Digests.of(TranslatorJar.bytes()), served.at("/inputs/djl_translator").asText());
         assertFalse(plain.get("cache_key").equals(served.get("cache_key")));
