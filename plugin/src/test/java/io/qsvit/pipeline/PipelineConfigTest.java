@@ -70,7 +70,7 @@ class PipelineConfigTest {
                 "batch: 0\n", "batch must be 1 to 65536 images, not 0",
                 "requirement: {max_drop: 1.5}\n", "requirement.max_drop must be between 0 and 1, not 1.5",
                 "sensitivity: {precisions: [uniform8, int4]}\n", "sensitivity.precisions: unknown quantization scheme 'int4': "
-                        + "expected float32, uniform<bits>[-asym][-tensor] (2..16 bits) or pow2-<bits>[-tensor] (2..8 bits)",
+                        + "expected float32, uniform<bits>[-asym][-tensor] (2..16 bits), pow2-<bits>[-tensor] (2..8 bits) or fixed<bits>[:q<m>.<n>][:truncate|:nearest|:stochastic[:seed=<s>]][:saturate|:wrap] (2..32 bits)",
                 "explore: {strategy: random}\n", "explore.strategy 'random' is not one of guided, heterogeneous",
                 "explore: {budget: {effective_bits: 4, memory_bytes: 100}}\n", "explore.budget takes effective_bits or memory_bytes, not both",
                 "data: {limit: 0}\n", "data.limit must be at least 1, not 0",
