@@ -64,6 +64,22 @@ class PipelineConfigTest {
     }
 
     @Test
+    void theQsvitPresetIsAPrecisionList() throws IOException {
+        Path file = Files.writeString(dir.resolve("preset.yaml"), "sensitivity: {precisions: [qsvit]}\n");
+        PipelineConfig config = PipelineConfig.read(file);
+        assertEquals(List.of("qsvit"), config.sensitivity().precisions());
+        assertEquals(List.of("fixed16:q3.12:truncate", "fixed12:q3.8:truncate", "fixed8:q3.4:truncate", "fixed4:q3.0:truncate"),
+                io.qsvit.quant.PrecisionPreset.expand(config.sensitivity().precisions()).stream()
+                        .map(io.qsvit.quant.Scheme::id).toList());
+        file = Files.writeString(dir.resolve("preset.yaml"), "sensitivity: {precisions: ['fixed8:q3.5']}\n");
+        Path bad = file;
+        assertEquals(file + ": sensitivity.precisions: format q3.5 does not fit 'fixed8:q3.5': 1 sign bit + 3 integer bits "
+                + "+ 5 fraction bits make 9, not 8",
+                org.junit.jupiter.api.Assertions.assertThrows(io.qsvit.UserInputException.class,
+                        () -> PipelineConfig.read(bad)).getMessage());
+    }
+
+    @Test
     void badValuesAreOneLineErrorsNamingTheField() throws IOException {
         Map<String, String> cases = Map.of(
                 "schema: qsvit.pipeline/v2\n", "schema must be qsvit.pipeline/v1, not qsvit.pipeline/v2",
