@@ -10,7 +10,7 @@ import java.util.Locale;
  * <p>
  * {@code qsvit} is our reading of QSViT's Alg. 1 levels 32/16/12/8/4 (arXiv 2504.00948): 32 is the float
  * model (the sweep's baseline), and 16, 12, 8 and 4 bits are two's complement fixed-point numbers on one
- * datapath, as in the same authors' Q-SpiNN, whose rounding of choice for low cost is truncation. The paper
+ * datapath, as in the same authors' earlier Q-SpiNN, with truncation, the cheapest rounding in hardware. The paper
  * names bit widths, not a number format; a fixed split between integer and fraction is what a bit width means
  * on fixed-point hardware, and the only reading under which a wide format (16 bits) can fail at all. We keep
  * the integer part constant at 3 bits for every width (a datapath's binary point does not move with the word
