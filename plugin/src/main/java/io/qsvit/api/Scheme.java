@@ -4,8 +4,9 @@ import io.qsvit.UserInputException;
 
 /**
  * How one group's weight tensors are stored: untouched float32, uniform integer levels (symmetric or
- * asymmetric, 2 to 16 bits), or power-of-two levels (SpikeHQ, 2 to 8 bits); with one scale per output channel
- * (the default) or per tensor. Rounding is half to even, as ONNX QuantizeLinear rounds. A scheme is written as
+ * asymmetric, 2 to 16 bits), power-of-two levels (SpikeHQ, 2 to 8 bits), with one scale per output channel
+ * (the default) or per tensor; or a fixed-point format Qm.n (2 to 32 bits, e.g. {@code fixed16:q4.11:truncate}),
+ * whose one scale 2^-n the format fixes. Rounding is half to even, as ONNX QuantizeLinear rounds. A scheme is written as
  * its {@link #id()}: {@code float32}, {@code uniform8}, {@code uniform4-asym}, {@code uniform8-tensor},
  * {@code pow2-4}, ...
  */
@@ -17,7 +18,9 @@ public final class Scheme {
         /** Evenly spaced integer levels times a scale. */
         UNIFORM,
         /** Zero and plus or minus a scale times a power of two. */
-        POW2
+        POW2,
+        /** Two's complement fixed point Qm.n: integer codes times 2^-n, saturating or wrapping. */
+        FIXED
     }
 
     private final io.qsvit.quant.Scheme scheme;
@@ -77,9 +80,23 @@ public final class Scheme {
     }
 
     /**
+     * Fixed point with a sign bit, {@code intBits} integer bits and {@code bits - 1 - intBits} fraction bits,
+     * rounding to nearest (ties to even) and saturating; {@link #parse} reads the other roundings and overflows.
+     *
+     * @param bits    2 to 32
+     * @param intBits 0 to bits - 1
+     * @return the scheme
+     * @throws IllegalArgumentException for a format that does not fit
+     */
+    public static Scheme fixed(int bits, int intBits) {
+        return new Scheme(io.qsvit.quant.Scheme.Fixed.of(bits, intBits));
+    }
+
+    /**
      * Reads a scheme from its id.
      *
-     * @param id {@code float32}, {@code uniform<bits>[-asym][-tensor]} or {@code pow2-<bits>[-tensor]}
+     * @param id {@code float32}, {@code uniform<bits>[-asym][-tensor]}, {@code pow2-<bits>[-tensor]} or
+     *           {@code fixed<bits>[:q<m>.<n>][:truncate|:nearest|:stochastic[:seed=<s>]][:saturate|:wrap]}
      * @return the scheme
      * @throws IllegalArgumentException naming what is wrong with the text
      */
@@ -132,6 +149,9 @@ public final class Scheme {
     public Family family() {
         if (scheme instanceof io.qsvit.quant.Scheme.Uniform) {
             return Family.UNIFORM;
+        }
+        if (scheme instanceof io.qsvit.quant.Scheme.Fixed) {
+            return Family.FIXED;
         }
         return scheme instanceof io.qsvit.quant.Scheme.Pow2 ? Family.POW2 : Family.FLOAT32;
     }

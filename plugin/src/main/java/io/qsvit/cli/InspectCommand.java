@@ -11,6 +11,10 @@ import io.qsvit.model.OnnxModel;
 import io.qsvit.model.prepare.Preparation;
 import io.qsvit.model.prepare.PreparationRecord;
 import io.qsvit.eval.PreparedModels;
+import io.qsvit.quant.LayerWeights;
+import io.qsvit.quant.Quantizer;
+import io.qsvit.quant.Scheme;
+import io.qsvit.quant.WeightLoss;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,7 +32,7 @@ import java.util.concurrent.Callable;
 /** Lists a model's quantizable layers and their groups. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "List the groups and quantizable layers of an ONNX model: kind, shape, parameters, "
-                + "MACs per image, share of model size.")
+                + "MACs per image, share of model size; with --scheme, what that scheme loses per group.")
 final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -46,6 +50,10 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    @Option(names = "--scheme", description = "Also count, per group, the weights this scheme saturates (or wraps) and "
+            + "the non-zero weights it rounds to zero, e.g. fixed8:q3.4:truncate.")
+    String scheme;
+
     @Override
     public Integer call() throws Exception {
         Grouping grouping = groupsFile != null ? ConfigFiles.read(groupsFile, Grouping.class)
@@ -53,12 +61,21 @@ final class InspectCommand implements Callable<Integer> {
         Preparation.Prepared prepared = PreparedModels.prepare(OnnxModel.load(model));
         ModelLayers layers = ModelLayers.of(prepared.model(), grouping);
         LayerCosts costs = LayerCosts.measureIfPossible(layers);
+        Map<String, WeightLoss> losses = scheme == null ? Map.of() : losses(layers, Scheme.parse(scheme));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Qsvit.JSON.writeValueAsString(report(layers, costs, prepared.record())));
+            Map<String, Object> report = report(layers, costs, prepared.record());
+            if (scheme != null) {
+                report.put("scheme", Scheme.parse(scheme).id());
+                report.put("losses", losses);
+            }
+            out.println(Qsvit.JSON.writeValueAsString(report));
         } else {
             printTable(out, layers, costs);
             printPreparation(out, prepared.record());
+            if (scheme != null) {
+                printLosses(out, Scheme.parse(scheme), losses);
+            }
         }
         out.flush();
         return 0;
@@ -128,6 +145,33 @@ final class InspectCommand implements Callable<Integer> {
         if (costs.unmeasured() != null) {
             out.println("MACs not measured: " + costs.unmeasured());
         }
+    }
+
+    /** Per group (then the whole model): the weights the scheme overflows and zeroes. */
+    private static Map<String, WeightLoss> losses(ModelLayers layers, Scheme scheme) {
+        LayerWeights weights = LayerWeights.of(layers.model());
+        Map<String, WeightLoss> losses = new LinkedHashMap<>();
+        WeightLoss total = WeightLoss.NONE;
+        for (Group g : layers.groups()) {
+            WeightLoss loss = WeightLoss.NONE;
+            for (Layer l : g.layers()) {
+                float[] w = weights.floats(l);
+                loss = loss.plus(WeightLoss.of(w, Quantizer.quantize(l.tensorName(), w, l.dims(), l.channelAxis(), scheme), scheme));
+            }
+            losses.put(g.name(), loss);
+            total = total.plus(loss);
+        }
+        losses.put("total", total);
+        return losses;
+    }
+
+    private static void printLosses(PrintWriter out, Scheme scheme, Map<String, WeightLoss> losses) {
+        String format = "%-44s %10s %12s %8s %12s %8s %9s%n";
+        out.printf("%nunder %s:%n", scheme.id());
+        out.printf(format, "GROUP", "PARAMS", "OVERFLOWED", "%", "ZEROED", "%", "MAX |W|");
+        losses.forEach((group, l) -> out.printf(format, group, l.params(), l.overflowed(),
+                String.format("%.2f", 100.0 * l.overflowed() / Math.max(1, l.params())), l.zeroed(),
+                String.format("%.2f", 100.0 * l.zeroed() / Math.max(1, l.params())), String.format("%.4f", l.maxAbs())));
     }
 
     /** One line on what preparing the model did (nothing, for most exports). */

@@ -3,6 +3,7 @@ package io.qsvit.cli;
 import io.qsvit.UserInputException;
 import io.qsvit.model.Granularity;
 import io.qsvit.model.Grouping;
+import io.qsvit.quant.PrecisionPreset;
 import io.qsvit.quant.Scheme;
 import io.qsvit.search.CellSource;
 import io.qsvit.search.Findings;
@@ -44,7 +45,9 @@ final class SensitivityCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--precisions", split = ",", defaultValue = "uniform16,uniform12,uniform8,uniform4",
-            description = "Precisions to sweep, in column order (default: ${DEFAULT-VALUE}).")
+            description = "Precisions to sweep, in column order, or the preset qsvit: QSViT's 16/12/8/4 bits read as "
+                    + "fixed point with truncation (fixed16:q3.12:truncate ... fixed4:q3.0:truncate; docs/qsvit-reproduction.md) "
+                    + "(default: ${DEFAULT-VALUE}).")
     List<String> precisions;
 
     @Option(names = "--schemes", split = ",", description = "Extra schemes appended as columns, e.g. pow2-4,uniform4-asym.")
@@ -79,8 +82,7 @@ final class SensitivityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Scheme> columns = new ArrayList<>();
-        precisions.forEach(p -> columns.add(Scheme.parse(p.strip())));
+        List<Scheme> columns = new ArrayList<>(PrecisionPreset.expand(precisions));
         if (schemes != null) {
             schemes.forEach(s -> columns.add(Scheme.parse(s.strip())));
         }

@@ -20,7 +20,8 @@ import java.util.Set;
 /**
  * The decode nodes with which a real artifact rebuilds each quantized weight W from constant codes:
  * <pre>
- *   codes:   an initializer of typed codes shaped like W (INT8/UINT8, INT16/UINT16, INT4/UINT4), or the uint8
+ *   codes:   an initializer of typed codes shaped like W (INT8/UINT8, INT16/UINT16, INT4/UINT4, and INT32 for
+ *            fixed point, decoded by Cast then Mul only), or the uint8
  *            output of an {@link UnpackChain} over codes packed b bits each (b = 2..7)
  *   uniform: Mul(Cast(float, codes) [- zero point], scale) -> W   (earlier artifacts: DequantizeLinear(codes, scale[, zero point]))
  *   pow2:    [DequantizeLinear(codes, 1) ->] Cast(int64) -> Gather(table, .) -> Mul(., scale) -> W
@@ -103,7 +104,8 @@ public final class DecodeChains {
             return null;
         }
         // asymmetric and packed codes are unsigned with a zero point, symmetric ones signed without
-        boolean types = sub != null ? UNSIGNED.contains(codes.dataType()) : SIGNED.contains(codes.dataType());
+        boolean types = sub != null ? UNSIGNED.contains(codes.dataType())
+                : SIGNED.contains(codes.dataType()) || codes.dataType() == DataType.INT32_VALUE;
         int axis = broadcastAxis(scale, codes.dims());
         if (!types || axis == NO_AXIS || sub != null && !zero.getDimsList().equals(scale.getDimsList())) {
             return null;

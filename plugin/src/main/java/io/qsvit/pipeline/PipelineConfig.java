@@ -11,7 +11,6 @@ import io.qsvit.eval.data.TimeLayout;
 import io.qsvit.eval.events.SplitBy;
 import io.qsvit.eval.data.IdxDataset;
 import io.qsvit.eval.image.Preprocessing;
-import io.qsvit.quant.Scheme;
 import io.qsvit.step.EvaluateStep;
 import io.qsvit.step.ReleaseGates;
 
@@ -147,13 +146,11 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
                 }
             }
             if (precisions != null) {
-                precisions.forEach(p -> {
-                    try {
-                        Scheme.parse(p);
-                    } catch (UserInputException e) {
-                        throw new UserInputException("sensitivity.precisions: " + e.getMessage());
-                    }
-                });
+                try {
+                    io.qsvit.quant.PrecisionPreset.expand(precisions);
+                } catch (UserInputException e) {
+                    throw new UserInputException("sensitivity.precisions: " + e.getMessage());
+                }
                 precisions = List.copyOf(precisions);
             }
             checkSubset("sensitivity", limit, seed);

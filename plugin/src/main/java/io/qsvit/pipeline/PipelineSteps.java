@@ -1,6 +1,7 @@
 package io.qsvit.pipeline;
 
 import io.qsvit.model.Grouping;
+import io.qsvit.quant.PrecisionPreset;
 import io.qsvit.quant.Scheme;
 import io.qsvit.search.Budget;
 import io.qsvit.search.Objective;
@@ -72,7 +73,7 @@ public final class PipelineSteps {
             PipelineConfig config = request.config();
             List<String> named = config.sensitivity().precisions();
             List<Scheme> precisions = named == null ? SensitivityStep.DEFAULT_PRECISIONS
-                    : named.stream().map(Scheme::parse).toList();
+                    : PrecisionPreset.expand(named);
             SensitivityStep.WarmStart warm = release == null ? null
                     : new SensitivityStep.WarmStart(release, requirement(config), WarmSweep.DEFAULT_MARGIN);
             SweepMode mode = config.sensitivity().sweepMode();

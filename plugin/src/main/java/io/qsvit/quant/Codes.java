@@ -5,44 +5,51 @@ import java.nio.ByteOrder;
 
 /**
  * Integer codes in the narrowest Java array that holds the scheme's container: one byte each for 4- and 8-bit
- * containers, one short each for 16-bit ones. A 55-million-weight model then costs 55 or 110 MB of codes
+ * containers, one short each for 16-bit ones, one int each for 32-bit (fixed-point) ones. A 55-million-weight model then costs 55 or 110 MB of codes
  * instead of 220 MB of ints. Unsigned containers are read back by masking, signed ones by sign extension.
  */
 final class Codes {
     private final byte[] narrow;
     private final short[] wide;
+    private final int[] full;
     /** -1 keeps the sign extension of a signed container; 0xFF or 0xFFFF reads an unsigned one. */
     private final int mask;
     private final int containerBits;
 
-    private Codes(byte[] narrow, short[] wide, int mask, int containerBits) {
+    private Codes(byte[] narrow, short[] wide, int[] full, int mask, int containerBits) {
         this.narrow = narrow;
         this.wide = wide;
+        this.full = full;
         this.mask = mask;
         this.containerBits = containerBits;
     }
 
     static Codes allocate(int count, int containerBits, boolean signed) {
         if (containerBits <= 8) {
-            return new Codes(new byte[count], null, signed ? -1 : 0xFF, containerBits);
+            return new Codes(new byte[count], null, null, signed ? -1 : 0xFF, containerBits);
         }
-        return new Codes(null, new short[count], signed ? -1 : 0xFFFF, containerBits);
+        if (containerBits == 32) {
+            return new Codes(null, null, new int[count], -1, containerBits); // only signed int32 codes are written
+        }
+        return new Codes(null, new short[count], null, signed ? -1 : 0xFFFF, containerBits);
     }
 
     int length() {
-        return narrow != null ? narrow.length : wide.length;
+        return narrow != null ? narrow.length : wide != null ? wide.length : full.length;
     }
 
     int get(int index) {
-        return (narrow != null ? narrow[index] : wide[index]) & mask;
+        return (narrow != null ? narrow[index] : wide != null ? wide[index] : full[index]) & mask;
     }
 
     /** Stores a code the caller has already clamped to the container's range. */
     void set(int index, int code) {
         if (narrow != null) {
             narrow[index] = (byte) code;
-        } else {
+        } else if (wide != null) {
             wide[index] = (short) code;
+        } else {
+            full[index] = code;
         }
     }
 
@@ -62,6 +69,8 @@ final class Codes {
             }
         } else if (containerBits == 8) {
             bytes.get(codes.narrow);
+        } else if (containerBits == 32) {
+            bytes.asIntBuffer().get(codes.full);
         } else {
             bytes.asShortBuffer().get(codes.wide);
         }
@@ -69,7 +78,7 @@ final class Codes {
     }
 
     /**
-     * The codes as ONNX raw_data: 8-bit one byte each; 16-bit two bytes, little-endian; 4-bit two codes per
+     * The codes as ONNX raw_data: 8-bit one byte each; 16-bit two bytes, 32-bit four, little-endian; 4-bit two codes per
      * byte, the first in the low nibble, an odd count padded with a zero high nibble (two's complement nibbles
      * for INT4).
      */
@@ -84,6 +93,11 @@ final class Codes {
         }
         if (containerBits == 8) {
             return narrow; // the codes are not changed after quantization; no need to copy 8-bit ones
+        }
+        if (containerBits == 32) {
+            ByteBuffer bytes = ByteBuffer.allocate(4 * count).order(ByteOrder.LITTLE_ENDIAN);
+            bytes.asIntBuffer().put(full);
+            return bytes.array();
         }
         byte[] packed = new byte[2 * count];
         for (int i = 0; i < count; i++) {

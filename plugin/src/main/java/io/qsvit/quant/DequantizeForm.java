@@ -16,10 +16,11 @@ import java.util.Map;
  * The portable run-time form of one quantized weight: its codes, stored at their own width, decoded by standard
  * operators into the float32 weight the layer's own operator reads, under the weight's name (consumers are
  * untouched). Codes of 2 to 7 bits are packed b bits each and unpacked by an {@link UnpackChain} to one uint8
- * each (symmetric codes biased by 2^(b-1) - 1 to make them unsigned); 8- and 16-bit codes are stored as INT8/UINT8
- * and INT16/UINT16 tensors. Then:
+ * each (symmetric codes biased by 2^(b-1) - 1, fixed-point ones by 2^(b-1), to make them unsigned); 8- and 16-bit
+ * codes are stored as INT8/UINT8 and INT16/UINT16 tensors, 17- to 32-bit fixed-point codes as INT32. Then:
  * <pre>
  *   uniform: Cast(float) -> [Sub(zero point) ->] Mul(scale) -> W   (per-channel broadcast; no zero point for signed codes)
+ *   fixed:   the same, with one scale 2^-n
  *   pow2:    Cast(int64) -> Gather(table of unit levels) -> Mul(scale) -> W
  * </pre>
  * Both compute the simulated weights bit for bit: float(code - zero point) * scale and table[code] * scale. Every
@@ -58,7 +59,10 @@ final class DequantizeForm {
         return scheme.bits() < 8;
     }
 
-    /** The unsigned codes packing stores: symmetric uniform codes plus 2^(b-1) - 1, every other kind as it is. */
+    /**
+     * The unsigned codes packing stores: symmetric uniform codes plus 2^(b-1) - 1, fixed-point codes plus
+     * 2^(b-1), every other kind as it is.
+     */
     static int[] unsignedCodes(QuantizedTensor q) {
         int bias = bias(q.scheme());
         int[] codes = new int[q.size()];
@@ -69,6 +73,9 @@ final class DequantizeForm {
     }
 
     static int bias(Scheme scheme) {
+        if (scheme instanceof Scheme.Fixed f) {
+            return 1 << (f.bits() - 1); // two's complement codes from -2^(b-1): all 2^b of them are used
+        }
         return scheme instanceof Scheme.Uniform u && u.symmetric() ? (1 << (u.bits() - 1)) - 1 : 0;
     }
 

@@ -143,10 +143,26 @@ public final class LayerWeights {
             }
             Arrays.setAll(zeroPoints, i -> zero[zero.length == 1 ? 0 : i]);
         }
+        if (containerBits == 32) {
+            return QuantizedTensor.uniform(int32Scheme(scales, layer), layer.dims(), encoding.scaleAxis(), scales,
+                    zeroPoints, codes);
+        }
         // packed codes are unsigned with a zero point (the bias of symmetric codes): read as asymmetric, same values
         return QuantizedTensor.uniform(new Scheme.Uniform(encoding.packed() ? encoding.packedBits() : containerBits,
                         signed || zeroPoints.length == 0, perChannel), layer.dims(), encoding.scaleAxis(), scales,
                 zeroPoints, codes);
+    }
+
+    /** INT32 codes are fixed point's alone: one power-of-two scale 2^-n, n = 0..31, names the format. */
+    private Scheme.Fixed int32Scheme(float[] scales, Layer layer) {
+        float scale = scales.length == 1 ? scales[0] : Float.NaN;
+        int n = -Math.getExponent(scale);
+        if (scales.length != 1 || n < 0 || n > 31 || scale != Math.scalb(1f, -n)) {
+            throw new UserInputException(model.file() + ": weight '" + layer.tensorName() + "' has int32 codes with "
+                    + scales.length + " scale(s) " + Arrays.toString(Arrays.copyOf(scales, Math.min(scales.length, 4)))
+                    + ", not the one power-of-two scale 2^-n (n = 0..31) of a fixed-point format");
+        }
+        return Scheme.Fixed.of(32, 31 - n);
     }
 
     /**
@@ -242,12 +258,14 @@ public final class LayerWeights {
             case OnnxDataType.INT4, OnnxDataType.UINT4 -> 4;
             case OnnxDataType.INT8, OnnxDataType.UINT8 -> 8;
             case OnnxDataType.INT16, OnnxDataType.UINT16 -> 16;
+            case OnnxDataType.INT32 -> 32;
             default -> throw new IllegalStateException("not a code type: " + codes.getDataType());
         };
     }
 
     private static boolean isSigned(TensorProto codes) {
         int type = codes.getDataType();
-        return type == OnnxDataType.INT4 || type == OnnxDataType.INT8 || type == OnnxDataType.INT16;
+        return type == OnnxDataType.INT4 || type == OnnxDataType.INT8 || type == OnnxDataType.INT16
+                || type == OnnxDataType.INT32;
     }
 }

@@ -42,9 +42,14 @@ public final class QuantizedTensor {
     }
 
     /** zeroPoints is empty for symmetric schemes. */
-    static QuantizedTensor uniform(Scheme.Uniform scheme, int[] shape, int channelAxis, float[] scales,
+    static QuantizedTensor uniform(Scheme scheme, int[] shape, int channelAxis, float[] scales,
                                    int[] zeroPoints, Codes codes) {
         return new QuantizedTensor(scheme, shape, channelAxis, scales, zeroPoints, codes, null, null);
+    }
+
+    /** One scale, the format's 2^-n, for the whole tensor; signed codes, no zero point. */
+    static QuantizedTensor fixed(Scheme.Fixed scheme, int[] shape, Codes codes) {
+        return new QuantizedTensor(scheme, shape, -1, new float[] {scheme.step()}, NO_ZERO_POINTS, codes, null, null);
     }
 
     static QuantizedTensor pow2(Scheme.Pow2 scheme, int[] shape, int channelAxis, float[] scales, Codes codes) {

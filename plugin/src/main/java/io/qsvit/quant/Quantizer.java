@@ -27,6 +27,8 @@ import java.util.Objects;
  *     levels taken as the floats dequantization produces; a weight exactly halfway between two levels goes
  *     to the larger magnitude. Codes index {@link Pow2Levels#table}: value = table[code] * scale, one float
  *     multiply, as Gather(table, code) then Mul computes it in a real artifact.</li>
+ * <li><b>Fixed point Qm.n</b>: code = overflow(round(w * 2^n)), value = (float) code * 2^-n; the rounding and
+ *     overflow rules are in {@link FixedPointQuantizer}.</li>
  * <li><b>Float32</b>: values bit-identical to the input (NaN payloads and -0.0 included), no codes.</li>
  * </ul>
  * <b>Idempotence</b>: symmetric uniform and pow2 quantization give back the same weights, bit for bit, when
@@ -77,6 +79,9 @@ public final class Quantizer {
         }
         if (scheme instanceof Scheme.Pow2 pow2) {
             return Pow2Quantizer.quantize(pow2, weights, shape, axis, layout, name);
+        }
+        if (scheme instanceof Scheme.Fixed fixed) {
+            return FixedPointQuantizer.quantize(fixed, weights, shape, name);
         }
         return QuantizedTensor.float32(shape, weights);
     }

@@ -199,8 +199,8 @@ class StepsTest {
         assertEquals("the low tolerance (0.01) must exceed the high one (0.02): the low bound is the looser one",
                 assertThrows(IllegalArgumentException.class, () -> Requirement.maxDrop(0.01).withTolerances(0.02, 0.01)).getMessage());
         assertEquals("uniform takes 2..16 bits, got 17", assertThrows(IllegalArgumentException.class, () -> Scheme.uniform(17)).getMessage());
-        assertEquals("unknown quantization scheme 'int8': expected float32, uniform<bits>[-asym][-tensor] (2..16 bits) "
-                + "or pow2-<bits>[-tensor] (2..8 bits)", assertThrows(IllegalArgumentException.class, () -> Scheme.parse("int8")).getMessage());
+        assertEquals("unknown quantization scheme 'int8': expected float32, uniform<bits>[-asym][-tensor] (2..16 bits), "
+                + "pow2-<bits>[-tensor] (2..8 bits) or fixed<bits>[:q<m>.<n>][:truncate|:nearest|:stochastic[:seed=<s>]][:saturate|:wrap] (2..32 bits)", assertThrows(IllegalArgumentException.class, () -> Scheme.parse("int8")).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Grouping.builder().addRule("stage(", "x").build())
                 .getMessage().startsWith("grouping rule 'stage(' is not a valid regex: "));
         assertEquals("the batch must be above 0 images, got 0", assertThrows(IllegalArgumentException.class,

@@ -184,8 +184,8 @@ class TribuoQuantizerTest {
                 {"<property name=\"setting\" value=\"{}\"/><property name=\"settingFile\" value=\"x.yaml\"/>",
                         "give exactly one of settingFile and setting"},
                 {"<property name=\"setting\" value=\"{&quot;default&quot;: &quot;int8&quot;}\"/>", "setting: default: "
-                        + "unknown quantization scheme 'int8': expected float32, uniform<bits>[-asym][-tensor] (2..16 bits) "
-                        + "or pow2-<bits>[-tensor] (2..8 bits)"},
+                        + "unknown quantization scheme 'int8': expected float32, uniform<bits>[-asym][-tensor] (2..16 bits), "
+                        + "pow2-<bits>[-tensor] (2..8 bits) or fixed<bits>[:q<m>.<n>][:truncate|:nearest|:stochastic[:seed=<s>]][:saturate|:wrap] (2..32 bits)"},
                 {"<property name=\"setting\" value=\"{}\"/><property name=\"form\" value=\"fake\"/>",
                         "form is 'fake'; real or simulated is expected"}}) {
             Files.writeString(config, "<config><component name=\"q\" type=\"io.qsvit.api.TribuoQuantizer\">" + c[0]

@@ -115,8 +115,8 @@ class MethodologyCommandsTest {
         assertRefused("--shard takes i/n (shard i of n, 0 <= i < n, e.g. 0/4), got 'first'", run(sensitivity(out, "--shard", "first")));
         assertRefused("shard 2/2 does not exist: shards of n are 0/n .. (n-1)/n", run(sensitivity(out, "--shard", "2/2")));
         assertRefused("bits out of range in 'uniform99': uniform takes 2..16 bits", run(with(sensitivity(out), "--precisions", "uniform8,uniform99")));
-        assertRefused("unknown quantization scheme 'int8': expected float32, uniform<bits>[-asym][-tensor] (2..16 bits) "
-                + "or pow2-<bits>[-tensor] (2..8 bits)", run(sensitivity(out, "--schemes", "int8")));
+        assertRefused("unknown quantization scheme 'int8': expected float32, uniform<bits>[-asym][-tensor] (2..16 bits), "
+                + "pow2-<bits>[-tensor] (2..8 bits) or fixed<bits>[:q<m>.<n>][:truncate|:nearest|:stochastic[:seed=<s>]][:saturate|:wrap] (2..32 bits)", run(sensitivity(out, "--schemes", "int8")));
         assertRefused("float32 is the baseline every sweep measures; list only lower precisions", run(with(sensitivity(out), "--precisions", "float32")));
         assertRefused("precision uniform4 is listed twice", run(sensitivity(out, "--schemes", "uniform4")));
         assertRefused("unknown granularity 'blocks'; one of stage, block, module, layer", run(with(sensitivity(out), "--granularity", "blocks")));

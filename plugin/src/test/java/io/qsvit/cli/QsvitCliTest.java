@@ -91,6 +91,28 @@ class QsvitCliTest {
         assertEquals(16 * 9 * 14 * 14 * 2, report.at("/groups/0/macs_per_image").asLong());
     }
 
+    /** What a fixed-point format loses per group: SDTv2's weights reach 4.36, so q0.7 saturates, q3.4 only zeroes. */
+    @Test
+    void inspectCountsWhatASchemeOverflowsAndZeroes() throws IOException {
+        Run run = run("inspect", sdtv2(), "--json", "--scheme", "fixed8:q3.4:truncate");
+        assertEquals(0, run.exit(), run.err());
+        JsonNode report = new ObjectMapper().readTree(run.out());
+        assertEquals("fixed8:q3.4:truncate", report.get("scheme").asText());
+        assertEquals("{\"params\":340400,\"overflowed\":0,\"zeroed\":62196,\"max_abs\":4.3569326}",
+                report.at("/losses/total").toString());
+        assertEquals(19704, report.at("/losses/stage4.downsample/zeroed").asLong());
+        run = run("inspect", sdtv2(), "--json", "--scheme", "fixed8:q0.7:wrap");
+        report = new ObjectMapper().readTree(run.out());
+        assertEquals(890, report.at("/losses/total/overflowed").asLong());
+        assertEquals(8922, report.at("/losses/total/zeroed").asLong());
+        assertEquals(282, report.at("/losses/stage1.block1/overflowed").asLong());
+        run = run("inspect", sdtv2(), "--scheme", "fixed8:q3.44");
+        assertEquals(1, run.exit());
+        assertEquals("qsvit: error: format q3.44 does not fit 'fixed8:q3.44': 1 sign bit + 3 integer bits + 44 "
+                + "fraction bits make 48, not 8", run.err().strip());
+        assertEquals("", run.out());
+    }
+
     @Test
     void inspectReadsPathsFromInitializersOfTheDynamoStyleExport() throws IOException {
         Run run = run("inspect", Examples.model("spikformer").toString(), "--granularity", "module", "--json");

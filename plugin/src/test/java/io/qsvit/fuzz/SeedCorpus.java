@@ -63,7 +63,16 @@ public final class SeedCorpus {
                 .getBytes(StandardCharsets.UTF_8)));
         seeds.put("yaml-duplicate", yaml("default: uniform8\ndefault: uniform4\n".getBytes(StandardCharsets.UTF_8)));
         seeds.put("yaml-alias", yaml("a: &x {head: uniform8}\ngroups: *x\n".getBytes(StandardCharsets.UTF_8)));
+        seeds.put("yaml-fixed", yaml("default: fixed8:q2.5\ngroups: {head: 'fixed16:q4.11:truncate:wrap', stage1: 'fixed4:stochastic:seed=7'}\n"
+                .getBytes(StandardCharsets.UTF_8)));
         write(resources, "SettingFuzzTest", "read", seeds);
+
+        seeds = new LinkedHashMap<>();
+        for (String id : List.of("uniform4-asym-tensor", "pow2-3", "fixed16:q4.11:truncate", "fixed12:seed=-9:stochastic:wrap",
+                "fixed32:q31.0")) {
+            seeds.put(id.replaceAll("[^a-z0-9-]", "_"), id.getBytes(StandardCharsets.UTF_8));
+        }
+        write(resources, "SchemeFuzzTest", "parse", seeds);
 
         seeds = new LinkedHashMap<>();
         for (String name : List.of("quickstart.yaml", "search.yaml", "apply-evaluate.yaml")) {

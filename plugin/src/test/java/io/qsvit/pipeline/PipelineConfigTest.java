@@ -64,13 +64,29 @@ class PipelineConfigTest {
     }
 
     @Test
+    void theQsvitPresetIsAPrecisionList() throws IOException {
+        Path file = Files.writeString(dir.resolve("preset.yaml"), "sensitivity: {precisions: [qsvit]}\n");
+        PipelineConfig config = PipelineConfig.read(file);
+        assertEquals(List.of("qsvit"), config.sensitivity().precisions());
+        assertEquals(List.of("fixed16:q3.12:truncate", "fixed12:q3.8:truncate", "fixed8:q3.4:truncate", "fixed4:q3.0:truncate"),
+                io.qsvit.quant.PrecisionPreset.expand(config.sensitivity().precisions()).stream()
+                        .map(io.qsvit.quant.Scheme::id).toList());
+        file = Files.writeString(dir.resolve("preset.yaml"), "sensitivity: {precisions: ['fixed8:q3.5']}\n");
+        Path bad = file;
+        assertEquals(file + ": sensitivity.precisions: format q3.5 does not fit 'fixed8:q3.5': 1 sign bit + 3 integer bits "
+                + "+ 5 fraction bits make 9, not 8",
+                org.junit.jupiter.api.Assertions.assertThrows(io.qsvit.UserInputException.class,
+                        () -> PipelineConfig.read(bad)).getMessage());
+    }
+
+    @Test
     void badValuesAreOneLineErrorsNamingTheField() throws IOException {
         Map<String, String> cases = Map.of(
                 "schema: qsvit.pipeline/v2\n", "schema must be qsvit.pipeline/v1, not qsvit.pipeline/v2",
                 "batch: 0\n", "batch must be 1 to 65536 images, not 0",
                 "requirement: {max_drop: 1.5}\n", "requirement.max_drop must be between 0 and 1, not 1.5",
                 "sensitivity: {precisions: [uniform8, int4]}\n", "sensitivity.precisions: unknown quantization scheme 'int4': "
-                        + "expected float32, uniform<bits>[-asym][-tensor] (2..16 bits) or pow2-<bits>[-tensor] (2..8 bits)",
+                        + "expected float32, uniform<bits>[-asym][-tensor] (2..16 bits), pow2-<bits>[-tensor] (2..8 bits) or fixed<bits>[:q<m>.<n>][:truncate|:nearest|:stochastic[:seed=<s>]][:saturate|:wrap] (2..32 bits)",
                 "explore: {strategy: random}\n", "explore.strategy 'random' is not one of guided, heterogeneous",
                 "sensitivity: {sweep: fast}\n", "sensitivity.sweep must be full or raced, got 'fast'",
                 "explore: {budget: {effective_bits: 4, memory_bytes: 100}}\n", "explore.budget takes effective_bits or memory_bytes, not both",

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class SchemeTest {
     private static final String FORMS =
-            "float32, uniform<bits>[-asym][-tensor] (2..16 bits) or pow2-<bits>[-tensor] (2..8 bits)";
+            "float32, uniform<bits>[-asym][-tensor] (2..16 bits), pow2-<bits>[-tensor] (2..8 bits) or fixed<bits>[:q<m>.<n>][:truncate|:nearest|:stochastic[:seed=<s>]][:saturate|:wrap] (2..32 bits)";
 
     static List<Scheme> allSchemes() {
         List<Scheme> all = new ArrayList<>();
