@@ -165,9 +165,9 @@ public final class EvaluationSession implements AutoCloseable {
                     .findFirst().orElseThrow(() -> new UserInputException(model.model().file() + " has no data input"));
             long[] inputShape = shapeOf(input);
             InputLayout layout;
+            checkClassScores(session, model); // closes the session when it refuses the model
             try {
                 checkFloatSamples(input, inputShape);
-                checkClassScores(session, model);
                 layout = InputLayout.of(inputShape, timeLayout, model.model().file());
             } catch (RuntimeException e) {
                 session.close();
