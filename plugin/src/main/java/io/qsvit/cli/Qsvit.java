@@ -1,5 +1,7 @@
 package io.qsvit.cli;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtLoggingLevel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.qsvit.Progress;
@@ -61,7 +63,17 @@ public final class Qsvit implements Runnable {
     }
 
     public static void main(String[] args) {
+        quietOnnxRuntime();
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * ONNX Runtime's process-wide log at errors only: its graph warnings (an overridable initializer, say, which
+     * qsvit's exact split layers use on purpose) are not the user's business. The environment takes its level
+     * when first created, so the tool creates it before anything else; a library user keeps their own.
+     */
+    private static void quietOnnxRuntime() {
+        OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "qsvit");
     }
 
     /** The configured command line; tests run it in-process. */
