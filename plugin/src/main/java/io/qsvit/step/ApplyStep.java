@@ -138,8 +138,10 @@ public final class ApplyStep {
             Map<String, Object> correction = new LinkedHashMap<>();
             correction.put("enabled", calibration != null);
             if (calibration != null) {
-                Map<String, double[]> means = InputMeans.measure(layers, setting.grouping(), calibration,
-                        Math.max(1, java.lang.Runtime.getRuntime().availableProcessors()), CALIBRATION_BATCH);
+                // one thread and fixed batches: the reductions add in one order on every machine, so the corrected
+                // biases, and the artifacts, are the same bytes everywhere
+                Map<String, double[]> means = InputMeans.measure(layers, setting.grouping(), calibration, 1,
+                        CALIBRATION_BATCH);
                 Map<String, double[]> shifts = BiasCorrection.shifts(layers, setting, means);
                 quantized = ModelLayers.of(BiasCorrection.fold(layers, shifts), setting.grouping());
                 correction.put("calibration_data_digest", inputs.get("calibration_data"));
