@@ -101,6 +101,8 @@ public final class BiasCorrection {
      */
     public static Map<String, double[]> shifts(ModelLayers model, Setting setting, Map<String, double[]> means) {
         Map<String, NodeProto> producers = producers(model.model().proto().getGraph());
+        Map<String, TensorProto> initializers = new HashMap<>();
+        model.model().proto().getGraph().getInitializerList().forEach(t -> initializers.put(t.getName(), t));
         LayerWeights weights = LayerWeights.of(model.model());
         Map<String, double[]> shifts = new LinkedHashMap<>();
         for (Group group : model.groups()) {
@@ -111,7 +113,8 @@ public final class BiasCorrection {
             for (Layer layer : group.layers()) {
                 NodeProto consumer = producers.get(layer.output());
                 double[] m = means.get(layer.dataInput());
-                if (!supported(layer, consumer) || m == null || m.length != inputChannels(layer, consumer)) {
+                if (!supported(layer, consumer) || m == null || m.length != inputChannels(layer, consumer)
+                        || !biasFoldable(layer, consumer, initializers)) {
                     continue;
                 }
                 float[] w = weights.floats(layer);
@@ -172,14 +175,8 @@ public final class BiasCorrection {
             NodeProto.Builder b = node.toBuilder();
             String old = node.getInputCount() > biasInput ? node.getInput(biasInput) : "";
             float[] base = null;
-            if (!old.isEmpty()) {
-                TensorProto bias = initializers.get(old);
-                if (bias == null || bias.getDataType() != TensorProto.DataType.FLOAT_VALUE
-                        || io.qsvit.model.TensorShapes.elements(bias) != s.length) {
-                    nodes.add(node); // a computed, float16 or broadcast bias: left as it is
-                    continue;
-                }
-                base = TensorData.floats(bias, model.model());
+            if (!old.isEmpty()) { // checked by biasFoldable when the shift was measured
+                base = TensorData.floats(initializers.get(old), model.model());
             }
             graph.addInitializer(floats(name, s, base));
             while (b.getInputCount() < biasInput) {
@@ -194,6 +191,19 @@ public final class BiasCorrection {
         }
         graph.clearNode().addAllNode(nodes);
         return new OnnxModel(model.model().proto().toBuilder().setGraph(graph).build(), model.model().file());
+    }
+
+    /**
+     * Whether the layer's existing bias (if any) is a float32 initializer with one value per output channel; a
+     * computed, float16 or broadcast bias is left as it is and the layer uncorrected.
+     */
+    private static boolean biasFoldable(Layer layer, NodeProto consumer, Map<String, TensorProto> initializers) {
+        if (layer.opType().equals("MatMul") || consumer.getInputCount() <= 2 || consumer.getInput(2).isEmpty()) {
+            return true;
+        }
+        TensorProto bias = initializers.get(consumer.getInput(2));
+        return bias != null && bias.getDataType() == TensorProto.DataType.FLOAT_VALUE
+                && io.qsvit.model.TensorShapes.elements(bias) == layer.dims()[layer.channelAxis()];
     }
 
     private static TensorProto floats(String name, double[] shift, float[] base) {
