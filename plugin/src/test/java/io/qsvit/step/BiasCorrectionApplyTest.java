@@ -65,6 +65,7 @@ class BiasCorrectionApplyTest {
         double moved = RuntimeFormsTest.maxRelativeDifference(scores(plain.resolve(ApplyStep.REAL)), real);
         assertTrue(moved > 1e-4, "the corrected biases change the logits: " + moved);
 
+        assertEquals(java.util.List.of("metadata.json", "setting.json"), io.qsvit.Schemas.assertValidArtifact(corrected));
         JsonNode meta = JSON.readTree(corrected.resolve("metadata.json").toFile());
         JsonNode plainMeta = JSON.readTree(plain.resolve("metadata.json").toFile());
         assertTrue(meta.at("/parameters/bias_correction").asBoolean());
