@@ -1,5 +1,9 @@
 package io.qsvit.cli;
 
+import io.qsvit.UserInputException;
+import io.qsvit.eval.EvaluationData;
+import io.qsvit.eval.data.DataFormat;
+import io.qsvit.eval.data.IdxDataset;
 import io.qsvit.quant.Runtime;
 import io.qsvit.step.ApplyStep;
 import picocli.CommandLine.Command;
@@ -43,11 +47,52 @@ final class ApplyCommand implements Callable<Integer> {
             + "simulated model's scores bit for bit.")
     String runtime;
 
+    @Option(names = "--bias-correction", description = "Fold each quantized layer's expected output shift "
+            + "E[(W - Q(W)) x], measured on --calibration-data, into its bias (a bias is added where the layer has none).")
+    boolean biasCorrection;
+
+    @Option(names = "--calibration-data", description = "Labelled samples for --bias-correction (the formats of --data"
+            + " elsewhere); read with the preprocessing options above.")
+    Path calibrationData;
+
+    @Option(names = "--calibration-format", defaultValue = "auto", description = "Format of --calibration-data "
+            + "(default: ${DEFAULT-VALUE}).")
+    String calibrationFormat;
+
+    @Option(names = "--calibration-split", defaultValue = IdxDataset.TEST_SPLIT, description = "IDX split of "
+            + "--calibration-data (default: ${DEFAULT-VALUE}).")
+    String calibrationSplit;
+
+    @Option(names = "--calibration-limit", defaultValue = "500", description = "Calibrate on N images, class-balanced"
+            + " (stratified with --calibration-seed) (default: ${DEFAULT-VALUE}).")
+    int calibrationLimit;
+
+    @Option(names = "--calibration-seed", defaultValue = "0", description = "Seed of the class-balanced calibration "
+            + "subset (default: ${DEFAULT-VALUE}).")
+    long calibrationSeed;
+
     @Override
     public Integer call() {
         Runtime chosen = Runtime.parse(runtime);
         spec.commandLine().getOut().println(Published.describe("apply", ApplyStep.run(model, setting, out, djlServing,
-                preprocessing.preprocessing(), chosen), out));
+                preprocessing.preprocessing(), chosen, calibration()), out));
         return 0;
+    }
+
+    private EvaluationData calibration() {
+        if (!biasCorrection) {
+            if (calibrationData != null) {
+                throw new UserInputException("--calibration-data is only used with --bias-correction");
+            }
+            return null;
+        }
+        if (calibrationData == null) {
+            throw new UserInputException("--bias-correction needs --calibration-data");
+        }
+        if (calibrationLimit < 1) {
+            throw new UserInputException("--calibration-limit must be at least 1, got " + calibrationLimit);
+        }
+        return new EvaluationData(calibrationData, DataFormat.parse(calibrationFormat), calibrationSplit,
+                calibrationLimit, calibrationSeed, preprocessing.preprocessing());
     }
 }

@@ -337,6 +337,50 @@ public final class EvaluationSession implements AutoCloseable {
         return new Outputs(scores, layerRates);
     }
 
+    /**
+     * The mean over all images of every output named {@code prefix + key} (a per-channel vector each batch reduces
+     * to), weighted by the batch's images: key -> means. One pass; the scores are not kept.
+     */
+    public Map<String, double[]> outputMeans(Dataset data, int batchSize, String prefix) {
+        int batch = batchFor(data, batchSize);
+        Map<String, double[]> sums = new LinkedHashMap<>();
+        Map<String, OnnxTensor> feeds = new HashMap<>(fed);
+        try (InputBatches batches = new InputBatches(data, batch, layout.batchAxis())) {
+            Progress.Task progress = Progress.task("calibrating", data.size(), "images");
+            for (int b = 0; b < batches.count(); b++) {
+                try (InputBatches.Next next = batches.next()) {
+                    int n = next.size();
+                    feeds.put(inputName, next.tensor());
+                    try (OrtSession.Result result = session.run(feeds)) {
+                        for (Map.Entry<String, OnnxValue> e : result) {
+                            if (e.getKey().startsWith(prefix)) {
+                                float[] v = (float[]) e.getValue().getValue();
+                                double[] sum = sums.computeIfAbsent(e.getKey().substring(prefix.length()),
+                                        k -> new double[v.length]);
+                                if (sum.length != v.length) {
+                                    throw new IllegalStateException("mean of " + e.getKey() + " changed size");
+                                }
+                                for (int i = 0; i < v.length; i++) {
+                                    sum[i] += (double) v[i] * n;
+                                }
+                            }
+                        }
+                    }
+                    progress.advance(n);
+                }
+            }
+        } catch (OrtException e) {
+            throw new UserInputException("ONNX Runtime failed to run " + model.model().file() + " on the calibration data: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+        sums.values().forEach(sum -> {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] /= data.size();
+            }
+        });
+        return sums;
+    }
+
     /** Images per ONNX Runtime call for {@code data}, after checking that the data fits the model's input. */
     int batchFor(Dataset data, int batchSize) {
         long fixed = layout.fixedBatch(inputShape);

@@ -53,6 +53,7 @@ public final class StepDeclarations {
     public static final StepDeclaration APPLY = StepDeclaration.step("apply")
             .input("--model", "model", MODEL)
             .input("--setting", "setting", ARTIFACT)
+            .input("--calibration-data", "calibration_data", DATASET)
             .output("--out", "quantized_model", MODEL)
             .derived("metrics", METRICS, "quantized_model", ScalarMetrics.named(
                     "effective_bits", "/results/weights/effective_bits",

@@ -23,6 +23,9 @@ import io.qsvit.artifact.StepContext;
 import io.qsvit.eval.data.ImageShape;
 import io.qsvit.eval.image.Preprocessing;
 import io.qsvit.model.Grouping;
+import io.qsvit.eval.EvaluationData;
+import io.qsvit.eval.InputMeans;
+import io.qsvit.quant.BiasCorrection;
 import io.qsvit.quant.LayerWeights;
 import io.qsvit.quant.MemoryAccount;
 import io.qsvit.quant.QuantizedArtifacts;
@@ -61,6 +64,9 @@ public final class ApplyStep {
     public static final String REAL = "real";
     public static final String SETTING_FILE = "setting.json";
 
+    /** Images per ONNX Runtime call while measuring the calibration means. */
+    private static final int CALIBRATION_BATCH = 50;
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ApplyStep() {
@@ -90,6 +96,15 @@ public final class ApplyStep {
      */
     public static ArtifactFolder.Outcome run(Path modelPath, Path settingPath, Path out, boolean djlServing,
                                              Preprocessing served, Runtime runtime) {
+        return run(modelPath, settingPath, out, djlServing, served, runtime, null);
+    }
+
+    /**
+     * @param calibration the images bias correction measures the layers' input means on ({@link BiasCorrection}),
+     *                    or null for no bias correction
+     */
+    public static ArtifactFolder.Outcome run(Path modelPath, Path settingPath, Path out, boolean djlServing,
+                                             Preprocessing served, Runtime runtime, EvaluationData calibration) {
         // prepared (BatchNorm folded, ...); also an apply output folder: its real model, as evaluate reads it
         Preparation.Prepared loaded = ModelInput.load(modelPath);
         Setting setting = Setting.read(settingFile(settingPath));
@@ -111,20 +126,48 @@ public final class ApplyStep {
             }
         }
         parameters.put("runtime", runtime.id());
+        if (calibration != null) { // absent when off, so earlier cache keys stay valid
+            parameters.put("bias_correction", true);
+            parameters.put("calibration", calibration.parameters());
+            inputs.put("calibration_data", calibration.digest());
+        }
         parameters.put("preparation", Preparation.ID);
         StepContext context = new StepContext(NAME, ALGORITHM_VERSION, parameters, inputs);
         return ArtifactFolder.publish(out, context, (folder, timings) -> {
-            QuantizedArtifacts artifacts = quantize(layers, setting, runtime);
+            ModelLayers quantized = layers;
+            Map<String, Object> correction = new LinkedHashMap<>();
+            correction.put("enabled", calibration != null);
+            if (calibration != null) {
+                // one thread and fixed batches: the reductions add in one order on every machine, so the corrected
+                // biases, and the artifacts, are the same bytes everywhere
+                Map<String, double[]> means = InputMeans.measure(layers, setting.grouping(), calibration, 1,
+                        CALIBRATION_BATCH);
+                Map<String, double[]> shifts = BiasCorrection.shifts(layers, setting, means);
+                quantized = ModelLayers.of(BiasCorrection.fold(layers, shifts), setting.grouping());
+                correction.put("calibration_data_digest", inputs.get("calibration_data"));
+                correction.put("corrected_layers", shifts.size());
+                Map<String, Double> largest = new LinkedHashMap<>();
+                for (Layer l : layers.layers()) {
+                    double[] s = shifts.get(l.tensorName());
+                    if (s != null) {
+                        largest.put(l.path(), java.util.Arrays.stream(s).map(Math::abs).max().orElse(0));
+                    }
+                }
+                correction.put("max_abs_shift", largest);
+            }
+            QuantizedArtifacts artifacts = quantize(quantized, setting, runtime);
+            OnnxModel finalModel = quantized.model();
             // the two files are independent: write them side by side
             CompletableFuture<Path> simulated = CompletableFuture.supplyAsync(
-                    () -> OnnxWriter.write(artifacts.simulated(), model, folder.resolve(SIMULATED)));
-            OnnxWriter.write(artifacts.real(), model, folder.resolve(REAL));
+                    () -> OnnxWriter.write(artifacts.simulated(), finalModel, folder.resolve(SIMULATED)));
+            OnnxWriter.write(artifacts.real(), quantized.model(), folder.resolve(REAL));
             join(simulated);
             // loaded as evaluate will load them: a model the next step would refuse is never published
             RuntimeCheck.loads(folder.resolve(REAL).resolve(OnnxModel.MODEL_FILE), "the real model apply wrote");
             RuntimeCheck.loads(folder.resolve(SIMULATED).resolve(OnnxModel.MODEL_FILE), "the simulated model apply wrote");
             Files.writeString(folder.resolve(SETTING_FILE), json(setting) + "\n");
-            Map<String, Object> results = results(layers, setting, artifacts, folder.resolve(REAL));
+            Map<String, Object> results = results(quantized, setting, artifacts, folder.resolve(REAL));
+            results.put("bias_correction", correction);
             results.put("preparation", loaded.record().toMap());
             if (servedImage != null) { // after the results: the real model's measured size is the model's alone
                 DjlServing.write(folder.resolve(SIMULATED), servedImage, served);

@@ -116,7 +116,8 @@ class ApplyEvaluatePipelineTest {
         UserInputException e = assertThrows(UserInputException.class, () -> new LocalRunner(PipelineSpecs.read(SPEC),
                 dir.resolve("unused"), Runs.javaMain(Qsvit.class), new PrintWriter(new StringWriter()))
                 .run(Map.of("shards", "4")));
-        assertEquals("the pipeline has no parameter 'shards'; it has: batch, channel_order, crop, data_uri, divide_by,"
+        assertEquals("the pipeline has no parameter 'shards'; it has: batch, bias_correction, calibration_format,"
+                + " calibration_limit, calibration_seed, calibration_split, channel_order, crop, data_uri, divide_by,"
                 + " djl_serving, exif, format, frames, frames_by, layout, limit, mean, model_uri, preset, resize, runtime, seed,"
                 + " sensor, setting_uri, split, std, threads, time_layout", e.getMessage());
     }

@@ -57,7 +57,14 @@ class ComponentBuilderTest {
                 + "\"--channel-order\",\"{{$.inputs.parameters['channel_order']}}\","
                 + "\"--divide-by\",\"{{$.inputs.parameters['divide_by']}}\","
                 + "\"--layout\",\"{{$.inputs.parameters['layout']}}\",\"--exif\",\"{{$.inputs.parameters['exif']}}\","
-                + "\"--runtime\",\"{{$.inputs.parameters['runtime']}}\"]",
+                + "\"--runtime\",\"{{$.inputs.parameters['runtime']}}\","
+                + "\"--bias-correction\",\"{{$.inputs.parameters['bias_correction']}}\","
+                + "\"{\\\"IfPresent\\\": {\\\"InputName\\\": \\\"calibration_data\\\", \\\"Then\\\": [\\\"--calibration-data\\\", "
+                + "\\\"{{$.inputs.artifacts['calibration_data'].path}}\\\"]}}\","
+                + "\"--calibration-format\",\"{{$.inputs.parameters['calibration_format']}}\","
+                + "\"--calibration-split\",\"{{$.inputs.parameters['calibration_split']}}\","
+                + "\"--calibration-limit\",\"{{$.inputs.parameters['calibration_limit']}}\","
+                + "\"--calibration-seed\",\"{{$.inputs.parameters['calibration_seed']}}\"]",
                 apply.executor().at("/container/args").toString());
     }
 

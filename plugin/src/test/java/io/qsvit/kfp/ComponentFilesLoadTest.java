@@ -66,7 +66,7 @@ class ComponentFilesLoadTest {
                 }
             }
         }
-        assertEquals(List.of("evaluate.baseline", "evaluate.energy_table", "explore.energy_table", "explore.sensitivity",
+        assertEquals(List.of("apply.calibration_data", "evaluate.baseline", "evaluate.energy_table", "explore.energy_table", "explore.sensitivity",
                 "gate.energy_table", "push.bounds", "push.evaluation", "push.exploration", "push.gate", "push.quantized_model",
                 "push.sensitivity"), wrapped);
     }
