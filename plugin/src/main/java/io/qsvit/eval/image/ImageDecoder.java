@@ -47,9 +47,9 @@ final class ImageDecoder {
             readers.sort(Comparator.comparing(r -> r.getClass().getName().startsWith("com.sun.") ? 0 : 1));
             UserInputException first = null;
             for (ImageReader reader : readers) {
-                try {
-                    in.seek(0);
-                    return read(reader, in, name);
+                // each reader reads its own stream: one that gave up may have flushed the shared one past the start
+                try (ImageInputStream attempt = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+                    return read(reader, attempt, name);
                 } catch (UserInputException e) {
                     // the JDK's JPEG reader refuses CMYK and YCCK files, which TwelveMonkeys reads; a truncated
                     // file stays an error whoever reads it
