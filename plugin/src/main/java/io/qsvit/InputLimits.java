@@ -29,8 +29,11 @@ public final class InputLimits {
     public static final long DOCUMENT_BYTES = 256L << 20;
     /** One line of a journal or a libsvm file. */
     public static final int LINE_CHARS = 16 << 20;
-    /** Pixels of one decoded image (a 16k x 16k photo); checked from the file's header before decoding. */
-    public static final long IMAGE_PIXELS = 1L << 28;
+    /**
+     * Pixels of one decoded image (an 8k x 8k photo, about 200 MB decoded as RGB); checked from the file's header
+     * before decoding, so a small file declaring a huge canvas cannot make a reader allocate gigabytes.
+     */
+    public static final long IMAGE_PIXELS = 1L << 26;
     /** Images per ONNX Runtime call. */
     public static final int MAX_BATCH = 65_536;
     /** ONNX Runtime threads per processor: more only adds switching. */

@@ -113,6 +113,9 @@ public record Setting(Grouping grouping, @JsonProperty("default") Scheme fallbac
     }
 
     private static Setting of(SettingFile raw, String where) {
+        if (raw == null) { // an empty document, or one that is only a null
+            throw new UserInputException(where + " holds no setting (an empty document)");
+        }
         if (raw.schema != null && !raw.schema.equals(SCHEMA)) {
             throw new UserInputException(where + ": setting schema '" + raw.schema + "' is not " + SCHEMA);
         }
