@@ -25,6 +25,18 @@ public record Layer(int index, String path, PathSource pathSource, String tensor
                     String nodeName, String opType, int weightInput, String dataInput, String output, int[] dims, int channelAxis, List<String> via,
                     WeightEncoding encoding, Kind kind) {
 
+    /** A weight past a Java array (2^31 - 1 elements) is the model's error: no quantizer can hold it. */
+    public Layer {
+        long elements = 1;
+        for (int d : dims) {
+            elements *= d; // elements and d both below 2^31 here: the product cannot overflow
+            if (d < 0 || elements > Integer.MAX_VALUE) {
+                throw new io.qsvit.UserInputException("weight '" + tensorName + "' has shape "
+                        + java.util.Arrays.toString(dims) + (d < 0 ? ", a negative dimension" : ", more than " + Integer.MAX_VALUE + " elements"));
+            }
+        }
+    }
+
     public enum PathSource { NODE_METADATA, NODE_NAME, INITIALIZER_NAME, FALLBACK }
 
     /** Where a kind came from: the graph's structure, the layer's name (a hint), its operator, or a user rule. */

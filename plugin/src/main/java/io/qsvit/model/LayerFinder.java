@@ -203,10 +203,11 @@ public final class LayerFinder {
     private static int transposeSource(NodeProto transpose, int axis, int rank) {
         for (AttributeProto a : transpose.getAttributeList()) {
             if (a.getName().equals("perm")) {
-                return axis < a.getIntsCount() ? (int) a.getInts(axis) : -1;
+                long source = axis >= 0 && axis < a.getIntsCount() ? a.getInts(axis) : -1;
+                return source >= 0 && source < rank ? (int) source : -1;
             }
         }
-        return rank - 1 - axis;
+        return axis >= 0 && axis < rank ? rank - 1 - axis : -1;
     }
 
     private static TensorProto constantValue(NodeProto constant) {

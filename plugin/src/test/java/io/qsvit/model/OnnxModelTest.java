@@ -235,4 +235,23 @@ class OnnxModelTest {
                     assertThrows(UserInputException.class, () -> ModelLayers.of(OnnxModel.load(model), Grouping.QSVIT)).getMessage());
         }
     }
+
+    /** Fuzz findings: a Transpose whose perm names a negative axis; a weight whose dims multiply past a Java array. */
+    @Test
+    void transposeAxesOutsideTheRankAndWeightsPastAnArrayAreHandled() throws IOException {
+        ModelProto mlp = TestGraphs.mlp();
+        GraphProto.Builder graph = mlp.getGraph().toBuilder();
+        graph.setNode(0, graph.getNode(0).toBuilder().setAttribute(0, graph.getNode(0).getAttribute(0).toBuilder()
+                .clearInts().addInts(1).addInts(-2)));
+        Path model = Files.write(dir.resolve("perm.onnx"), mlp.toBuilder().setGraph(graph).build().toByteArray());
+        ModelLayers layers = ModelLayers.of(OnnxModel.load(model), Grouping.QSVIT);
+        assertEquals(-1, layers.layers().get(0).channelAxis(), "a perm outside the rank leaves the axis unknown");
+
+        TensorProto w = mlp.getGraph().getInitializer(0).toBuilder().clearDims()
+                .addDims(65536).addDims(65536).clearFloatData().build();
+        Path huge = Files.write(dir.resolve("huge.onnx"),
+                mlp.toBuilder().setGraph(mlp.getGraph().toBuilder().setInitializer(0, w)).build().toByteArray());
+        assertEquals("weight 'encoder.fc.weight' has shape [65536, 65536], more than 2147483647 elements",
+                assertThrows(UserInputException.class, () -> ModelLayers.of(OnnxModel.load(huge), Grouping.QSVIT)).getMessage());
+    }
 }
