@@ -22,12 +22,15 @@ import io.qsvit.UserInputException;
 import io.qsvit.eval.data.Dataset;
 import io.qsvit.eval.data.SampleShape;
 import io.qsvit.eval.data.TimeLayout;
+import io.qsvit.model.ComputedSites;
 import io.qsvit.model.DecodeChains;
 import io.qsvit.model.Group;
 import io.qsvit.model.Grouping;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.SpikeValues;
+import io.qsvit.quant.ComputedFormat;
+import io.qsvit.quant.ComputedQuantization;
 import io.qsvit.quant.LayerWeights;
 import io.qsvit.quant.LevelSplit;
 import io.qsvit.quant.QuantizedTensor;
@@ -65,13 +68,20 @@ public final class EvaluationSession implements AutoCloseable {
     private final Map<String, String> spikeInputs;
     /** Layers computed as integer levels through their operator, then a fed scale ({@link LevelSplit}), by tensor. */
     private final Map<String, LevelSplit.Site> splitSites;
+    /** Computed tensors the graph holds in fixed point: site tensor -> computed group (counted in every run). */
+    private final Map<String, String> computedSites;
+    /** The fixed-point formats this switchable session was built with (computed group -> format). */
+    private final Map<String, ComputedFormat> computedFormats;
     private final Map<String, OnnxTensor> fed = new HashMap<>();
     private final Map<String, Scheme> fedSchemes = new HashMap<>();
 
     private EvaluationSession(ModelLayers model, OrtSession session, String inputName, long[] inputShape,
                               InputLayout layout, Map<String, String> spikeInputs, boolean switchable,
-                              Map<String, LevelSplit.Site> splitSites) {
+                              Map<String, LevelSplit.Site> splitSites, Map<String, String> computedSites,
+                              Map<String, ComputedFormat> computedFormats) {
         this.model = model;
+        this.computedSites = computedSites;
+        this.computedFormats = computedFormats;
         this.splitSites = splitSites;
         this.storedWeights = switchable ? LayerWeights.of(model.model()) : null;
         this.session = session;
@@ -88,7 +98,16 @@ public final class EvaluationSession implements AutoCloseable {
 
     /** A switchable session; a time axis in the input goes where {@code timeLayout} says. */
     public static EvaluationSession open(ModelLayers model, int threads, TimeLayout timeLayout) {
-        return open(model, threads, true, timeLayout);
+        return open(model, threads, true, timeLayout, Map.of());
+    }
+
+    /**
+     * A switchable session whose computed tensors are held in the given fixed-point formats (computed group ->
+     * format; {@link ComputedQuantization}): settings it {@link #use}s must quantize computed tensors exactly so.
+     */
+    public static EvaluationSession open(ModelLayers model, int threads, TimeLayout timeLayout,
+                                         Map<String, ComputedFormat> computed) {
+        return open(model, threads, true, timeLayout, computed);
     }
 
     /**
@@ -102,14 +121,15 @@ public final class EvaluationSession implements AutoCloseable {
 
     /** A fixed-weight session; a time axis in the input goes where {@code timeLayout} says. */
     public static EvaluationSession openFixed(ModelLayers model, int threads, TimeLayout timeLayout) {
-        return open(model, threads, false, timeLayout);
+        return open(model, threads, false, timeLayout, Map.of());
     }
 
     /**
      * The graph a session runs, the spike tensor feeding each spiking layer (layer tensor name -> spike tensor), and
      * the layers it splits into levels and a fed scale (layer tensor name -> site; none in a fixed-weight graph).
      */
-    record Graph(GraphProto graph, Map<String, String> spikeInputs, Map<String, LevelSplit.Site> splitSites) {
+    record Graph(GraphProto graph, Map<String, String> spikeInputs, Map<String, LevelSplit.Site> splitSites,
+                 Map<String, String> computedSites) {
     }
 
     /**
@@ -117,6 +137,11 @@ public final class EvaluationSession implements AutoCloseable {
      * firing-rate output per distinct spike tensor.
      */
     static Graph graphOf(ModelLayers model, boolean switchable) {
+        return graphOf(model, switchable, Map.of());
+    }
+
+    /** The same, with computed tensors in the given fixed-point formats and counted. */
+    static Graph graphOf(ModelLayers model, boolean switchable, Map<String, ComputedFormat> computed) {
         GraphProto source = model.model().proto().getGraph();
         GraphProto.Builder graph = source.toBuilder();
         Map<String, LevelSplit.Site> splitSites = new HashMap<>();
@@ -145,12 +170,18 @@ public final class EvaluationSession implements AutoCloseable {
                 }
             }
         }
-        return new Graph(graph.build(), spikeInputs, splitSites);
+        if (!computed.isEmpty()) {
+            ComputedQuantization.insert(graph, ComputedSites.of(model).sites(), computed,
+                    io.qsvit.model.opset.OpsetConverter.opset(model.model().proto()));
+        }
+        Map<String, String> computedSites = ComputedQuantization.addCounters(graph);
+        return new Graph(graph.build(), spikeInputs, splitSites, computedSites);
     }
 
-    private static EvaluationSession open(ModelLayers model, int threads, boolean switchable, TimeLayout timeLayout) {
+    private static EvaluationSession open(ModelLayers model, int threads, boolean switchable, TimeLayout timeLayout,
+                                          Map<String, ComputedFormat> computed) {
         GraphProto source = model.model().proto().getGraph();
-        Graph built = graphOf(model, switchable);
+        Graph built = graphOf(model, switchable, computed);
         GraphProto graph = built.graph();
         Map<String, String> spikeInputs = built.spikeInputs();
         ModelProto proto = model.model().proto().toBuilder().setGraph(graph).build();
@@ -174,7 +205,7 @@ public final class EvaluationSession implements AutoCloseable {
                 throw e;
             }
             EvaluationSession evaluation = new EvaluationSession(model, session, input.getName(), inputShape, layout,
-                    spikeInputs, switchable, built.splitSites());
+                    spikeInputs, switchable, built.splitSites(), built.computedSites(), Map.copyOf(computed));
             if (switchable) {
                 evaluation.use(Setting.uniform(Grouping.QSVIT, Scheme.FLOAT32));
             }
@@ -228,6 +259,10 @@ public final class EvaluationSession implements AutoCloseable {
     public void use(Setting setting) {
         if (storedWeights == null) {
             throw new IllegalStateException("this session runs the model's own weights; open a switchable one");
+        }
+        if (!setting.computedFormats().equals(computedFormats)) {
+            throw new IllegalStateException("this session holds computed tensors at " + computedFormats
+                    + "; the setting wants " + setting.computedFormats());
         }
         for (Group group : model.groups()) {
             Scheme scheme = setting.schemeOf(group);
@@ -303,6 +338,7 @@ public final class EvaluationSession implements AutoCloseable {
         int batch = batchFor(data, batchSize);
         float[][] scores = new float[data.size()][];
         Map<String, Double> rateSums = new LinkedHashMap<>();
+        Map<String, ComputedCounts> counts = new LinkedHashMap<>();
         Map<String, OnnxTensor> feeds = new HashMap<>(fed);
         try (InputBatches batches = new InputBatches(data, batch, layout.batchAxis())) {
             Progress.Task progress = Progress.task("evaluating", data.size(), "images");
@@ -318,6 +354,8 @@ public final class EvaluationSession implements AutoCloseable {
                             if (e.getKey().startsWith(RATE_PREFIX)) {
                                 String spike = e.getKey().substring(RATE_PREFIX.length());
                                 rateSums.merge(spike, (double) (Float) e.getValue().getValue() * n, Double::sum);
+                            } else if (e.getKey().startsWith(ComputedQuantization.NODE_COUNTERS)) {
+                                ComputedCounts.add(counts, computedSites, e.getKey(), (Float) e.getValue().getValue());
                             }
                         }
                     }
@@ -334,7 +372,7 @@ public final class EvaluationSession implements AutoCloseable {
         }
         Map<String, Double> layerRates = new LinkedHashMap<>();
         spikeInputs.forEach((layer, spike) -> layerRates.put(layer, rateSums.get(spike) / data.size()));
-        return new Outputs(scores, layerRates);
+        return new Outputs(scores, layerRates, counts);
     }
 
     /**
@@ -412,7 +450,10 @@ public final class EvaluationSession implements AutoCloseable {
     }
 
     /** Class scores per image, and the firing rate of each spiking layer's input (layer tensor name -> rate). */
-    public record Outputs(float[][] scores, Map<String, Double> firingRates) {
+    public record Outputs(float[][] scores, Map<String, Double> firingRates, Map<String, ComputedCounts> computed) {
+        public Outputs(float[][] scores, Map<String, Double> firingRates) {
+            this(scores, firingRates, Map.of());
+        }
     }
 
     private void checkFits(Dataset data) {

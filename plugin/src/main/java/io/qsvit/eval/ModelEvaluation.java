@@ -16,11 +16,12 @@ import java.util.Map;
  * Everything the {@code evaluate} step measures about one model on one dataset, from a single ONNX Runtime
  * pass: accuracy (top-1 with its interval, top-5), Tribuo's classification metrics, firing rates, the energy
  * estimate, the memory of the weights under the model's setting (recorded by {@code apply}, float32 for a
- * plain model) and the throughput.
+ * plain model), what holding computed tensors in fixed point saturated and zeroed (per computed group, for a model
+ * whose setting quantizes them), and the throughput.
  */
 public record ModelEvaluation(Setting setting, Accuracy top1, Accuracy top5, int[] predictions,
                               ClassMetrics metrics, Map<String, Double> firingRates, EnergyEstimate energy,
-                              MemoryAccount memory, double seconds) {
+                              MemoryAccount memory, Map<String, ComputedCounts> computed, double seconds) {
 
     public static ModelEvaluation run(OnnxModel model, EvaluationData request, EnergyTable table, int threads, int batch) {
         Setting setting = Setting.recordedIn(model).orElse(Setting.uniform(Grouping.QSVIT, Scheme.FLOAT32));
@@ -37,7 +38,7 @@ public record ModelEvaluation(Setting setting, Accuracy top1, Accuracy top5, int
                     outputs.firingRates(), table);
             return new ModelEvaluation(setting, Accuracy.topK(scores, images, 1), Accuracy.topK(scores, images, 5),
                     Accuracy.predictions(scores), metrics, byPath(layers, outputs.firingRates()), energy,
-                    setting.memory(layers), seconds);
+                    setting.memory(layers), outputs.computed(), seconds);
         }
     }
 

@@ -13,7 +13,11 @@ import java.util.Locale;
  * second. Declared in precedence order: a group is the first kind any of its layers has.
  */
 public enum GroupKind {
-    HEAD, DOWNSAMPLE, ATTENTION, MLP, CONV_BLOCK, OTHER;
+    HEAD, DOWNSAMPLE, ATTENTION, MLP, CONV_BLOCK, OTHER,
+    /** Membrane potentials of a group's spiking neurons ({@link ComputedKind#MEMBRANE}); never a weight layer's kind. */
+    NEURON,
+    /** Products of computed tensors in a group's attention ({@link ComputedKind#ATTENTION_PRODUCT}); never a layer's. */
+    ATTENTION_PRODUCT;
 
     @JsonValue
     public String id() {

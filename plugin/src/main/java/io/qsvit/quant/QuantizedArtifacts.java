@@ -91,6 +91,11 @@ public final class QuantizedArtifacts {
         if (model.layers().stream().anyMatch(Layer::encoded)) {
             throw new IllegalArgumentException("weights of a real artifact are codes: build from LayerWeights.decodedModel");
         }
+        if (setting.quantizesComputed() && OpsetConverter.opset(model.model().proto()) < ComputedQuantization.MIN_OPSET) {
+            // Round (and Clip's bounds as inputs) came at op-set 11: both forms are written in it
+            ModelProto raised = OpsetConverter.upgrade(model.model().proto(), ComputedQuantization.MIN_OPSET);
+            model = ModelLayers.of(new io.qsvit.model.OnnxModel(raised, model.model().file()), setting.grouping());
+        }
         QuantizedArtifacts artifacts = assemble(model, setting, settingJson, runtime);
         int needed = requiredOpset(model.model().proto().getGraph(), artifacts.real.getGraph());
         if (needed <= OpsetConverter.opset(model.model().proto())) {
@@ -188,6 +193,12 @@ public final class QuantizedArtifacts {
             real.clearNode().addAllNode(nodes);
         }
         new java.util.TreeMap<>(shared).values().forEach(real::addInitializer);
+        Map<String, ComputedFormat> computed = setting.computedFormats();
+        if (!computed.isEmpty()) { // the same fixed-point arithmetic in both forms
+            List<io.qsvit.model.ComputedSite> computedSites = io.qsvit.model.ComputedSites.of(model).sites();
+            ComputedQuantization.insert(sim, computedSites, computed, OpsetConverter.opset(source));
+            ComputedQuantization.insert(real, computedSites, computed, OpsetConverter.opset(source));
+        }
         // float16 weights left unquantized go back to float16 (preparation gave them float32 twins)
         ModelProto simulated = withMetadata(Preparation.restoreFloat16(source.toBuilder().setGraph(sim).build()),
                 settingJson, Form.SIMULATED, null);

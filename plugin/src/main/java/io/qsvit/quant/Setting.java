@@ -2,6 +2,7 @@ package io.qsvit.quant;
 
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qsvit.ConfigFiles;
 import io.qsvit.UserInputException;
+import io.qsvit.model.ComputedSites;
 import io.qsvit.model.Group;
 import io.qsvit.model.Grouping;
 import io.qsvit.model.Layer;
@@ -28,16 +30,26 @@ import java.util.TreeMap;
  * groups it does not name. QSViT's bSettingH / bSettingL and every explored candidate are settings.
  * File form (JSON or YAML):
  * <pre>{"schema": "qsvit.setting/v1", "grouping": {"granularity": "block"}, "default": "uniform8",
- *  "groups": {"stage1.downsample": "uniform4", "stage3.block1": "float32"}}</pre>
+ *  "groups": {"stage1.downsample": "uniform4", "stage3.block1": "float32", "stage3.block1:membrane": "fixed12:q3.8"}}</pre>
+ * A name {@code <group>:membrane} or {@code <group>:attention-product} sets the tensors of that kind the group
+ * computes ({@link ComputedSites}); the default applies to weights only, so computed tensors stay float32 unless
+ * named. {@code ranges} holds, per computed group, the largest magnitude calibration saw, which turns a
+ * {@code uniform<B>} there into a fixed-point format ({@link ComputedFormat}).
  */
 @JsonIgnoreProperties(value = "schema", allowGetters = true) // written for readers; always SCHEMA here
-@JsonPropertyOrder({"schema", "grouping", "default", "groups"})
-public record Setting(Grouping grouping, @JsonProperty("default") Scheme fallback, Map<String, Scheme> groups) {
+@JsonPropertyOrder({"schema", "grouping", "default", "groups", "ranges"})
+public record Setting(Grouping grouping, @JsonProperty("default") Scheme fallback, Map<String, Scheme> groups,
+                      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Double> ranges) {
     public static final String SCHEMA = "qsvit.setting/v1";
     private static final ObjectMapper RECORDED = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public Setting {
         groups = Collections.unmodifiableMap(new TreeMap<>(groups)); // sorted: one setting, one serialisation
+        ranges = Collections.unmodifiableMap(new TreeMap<>(ranges == null ? Map.of() : ranges));
+    }
+
+    public Setting(Grouping grouping, Scheme fallback, Map<String, Scheme> groups) {
+        this(grouping, fallback, groups, Map.of());
     }
 
     @JsonProperty("schema")
@@ -50,7 +62,28 @@ public record Setting(Grouping grouping, @JsonProperty("default") Scheme fallbac
     }
 
     public Scheme schemeOf(String groupName) {
-        return groups.getOrDefault(groupName, fallback);
+        return groups.getOrDefault(groupName, ComputedSites.isComputedGroupName(groupName) ? Scheme.FLOAT32 : fallback);
+    }
+
+    /** The fixed-point format of every computed group this setting quantizes (computed group -> format). */
+    public Map<String, ComputedFormat> computedFormats() {
+        Map<String, ComputedFormat> formats = new LinkedHashMap<>();
+        groups.forEach((name, scheme) -> {
+            if (ComputedSites.isComputedGroupName(name)) {
+                ComputedFormat format = ComputedFormat.of(scheme, ranges.getOrDefault(name, Double.NaN),
+                        "computed group '" + name + "'");
+                if (format != null) {
+                    formats.put(name, format);
+                }
+            }
+        });
+        return formats;
+    }
+
+    /** True when the setting puts any computed tensor in fixed point. */
+    public boolean quantizesComputed() {
+        return groups.entrySet().stream().anyMatch(e -> ComputedSites.isComputedGroupName(e.getKey())
+                && !(e.getValue() instanceof Scheme.Float32));
     }
 
     /** Every group of the model at one scheme (e.g. QSViT's uniform-precision baselines). */
@@ -60,7 +93,22 @@ public record Setting(Grouping grouping, @JsonProperty("default") Scheme fallbac
 
     /** Checks the setting against a model grouped by this setting's grouping: every named group must exist. */
     public void validate(ModelLayers model) {
-        List<String> known = model.groups().stream().map(Group::name).toList();
+        List<String> known = new java.util.ArrayList<>(model.groups().stream().map(Group::name).toList());
+        if (groups.keySet().stream().anyMatch(ComputedSites::isComputedGroupName) || !ranges.isEmpty()) {
+            known.addAll(ComputedSites.of(model).groups().keySet());
+        }
+        for (String name : ranges.keySet()) {
+            if (!known.contains(name)) {
+                throw new UserInputException("setting gives a range for '" + name + "', which is not a computed group "
+                        + "of the model");
+            }
+            double range = ranges.get(name);
+            if (!(range >= 0) || Double.isInfinite(range)) {
+                throw new UserInputException("setting gives computed group '" + name + "' the range " + range
+                        + "; a largest magnitude is a finite number >= 0");
+            }
+        }
+        computedFormats(); // every computed scheme is one a computed tensor can take
         for (String name : groups.keySet()) {
             if (!known.contains(name)) {
                 throw new UserInputException("setting names group '" + name + "', which the model does not have "
@@ -124,7 +172,7 @@ public record Setting(Grouping grouping, @JsonProperty("default") Scheme fallbac
             raw.groups.forEach((group, text) -> groups.put(group, parse(where, "group '" + group + "'", text)));
         }
         Scheme fallback = raw.fallback == null ? Scheme.FLOAT32 : parse(where, "default", raw.fallback);
-        return new Setting(raw.grouping != null ? raw.grouping : Grouping.QSVIT, fallback, groups);
+        return new Setting(raw.grouping != null ? raw.grouping : Grouping.QSVIT, fallback, groups, raw.ranges);
     }
 
     private static Scheme parse(String file, String where, String text) {
@@ -142,5 +190,6 @@ public record Setting(Grouping grouping, @JsonProperty("default") Scheme fallbac
         @JsonProperty("default")
         public String fallback;
         public Map<String, String> groups;
+        public Map<String, Double> ranges;
     }
 }

@@ -92,6 +92,19 @@ record EvaluationResults(Measured model, Measured baseline, EnergyTable table) {
         energyMap.put("groups", groups);
         s.put("energy", energyMap);
         s.put("firing_rates", e.firingRates());
+        if (!e.computed().isEmpty()) { // only models whose setting holds computed tensors in fixed point
+            Map<String, Object> computed = new LinkedHashMap<>();
+            Map<String, io.qsvit.quant.ComputedFormat> formats = e.setting().computedFormats();
+            e.computed().forEach((group, c) -> {
+                Map<String, Object> counts = new LinkedHashMap<>();
+                counts.put("format", formats.containsKey(group) ? formats.get(group).id() : null);
+                counts.put("values", c.values());
+                counts.put("saturated", c.saturated());
+                counts.put("zeroed", c.zeroed());
+                computed.put(group, counts);
+            });
+            s.put("computed", computed);
+        }
         s.put("preparation", Preparation.recordedIn(measured.file()).orElseThrow().toMap());
         return s;
     }
