@@ -66,6 +66,13 @@ final class SensitivityCommand implements Callable<Integer> {
                     + "shown safe inferred; needs --max-drop or --target-accuracy, which a full sweep ignores (default: ${DEFAULT-VALUE}).")
     String sweep;
 
+    @Option(names = "--computed", split = ",", paramLabel = "KIND",
+            description = "Also sweep the tensors the model computes, per group: membrane (the membrane potentials of its "
+                    + "spiking neurons), attention-product (products of two computed tensors in attention); rows "
+                    + "<group>:<kind> at each precision as fixed point (a uniform width takes its binary point from the "
+                    + "range calibration measures; docs/computed.md). Full sweep only.")
+    List<String> computed;
+
     @Mixin
     RequirementOptions requirement;
 
@@ -91,7 +98,9 @@ final class SensitivityCommand implements Callable<Integer> {
         Requirement racedFor = mode == SweepMode.RACED && requirement.given() ? requirement.requirement() : null;
         SensitivityStep.Request request = new SensitivityStep.Request(model, data.request(), columns,
                 Grouping.by(Granularity.parse(granularity)), shard == null ? null : Shard.parse(shard), runtime.batch(),
-                runtime.threads(), null, mode, racedFor, prefixBudget());
+                runtime.threads(), null, mode, racedFor, prefixBudget(),
+                computed == null ? java.util.Set.of() : computed.stream().map(k -> io.qsvit.model.ComputedKind.parse(k.strip()))
+                        .collect(java.util.stream.Collectors.toSet()));
         SensitivityStep.Result result;
         try (SweepProgress progress = SweepProgress.of("sensitivity", spec.commandLine().getErr())) {
             result = SensitivityStep.run(request, out, progress);

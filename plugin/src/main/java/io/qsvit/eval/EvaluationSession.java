@@ -207,7 +207,7 @@ public final class EvaluationSession implements AutoCloseable {
             EvaluationSession evaluation = new EvaluationSession(model, session, input.getName(), inputShape, layout,
                     spikeInputs, switchable, built.splitSites(), built.computedSites(), Map.copyOf(computed));
             if (switchable) {
-                evaluation.use(Setting.uniform(Grouping.QSVIT, Scheme.FLOAT32));
+                evaluation.feedWeights(Setting.uniform(Grouping.QSVIT, Scheme.FLOAT32));
             }
             return evaluation;
         } catch (OrtException e) {
@@ -264,6 +264,10 @@ public final class EvaluationSession implements AutoCloseable {
             throw new IllegalStateException("this session holds computed tensors at " + computedFormats
                     + "; the setting wants " + setting.computedFormats());
         }
+        feedWeights(setting);
+    }
+
+    private void feedWeights(Setting setting) {
         for (Group group : model.groups()) {
             Scheme scheme = setting.schemeOf(group);
             for (Layer layer : group.layers()) {

@@ -32,6 +32,8 @@ public final class ComputedQuantization {
     public static final String SATURATED = NODE_COUNTERS + "saturated/";
     public static final String ZEROED = NODE_COUNTERS + "zeroed/";
     public static final String VALUES = NODE_COUNTERS + "values/";
+    /** Outputs a calibrating graph gains per site: the largest magnitude in the batch. */
+    public static final String RANGE = NODE_COUNTERS + "range/";
     private static final String ROUND = "/round";
     /** ONNX op-set that has Round, and Clip with min and max inputs. */
     public static final int MIN_OPSET = 11;
@@ -166,6 +168,20 @@ public final class ComputedQuantization {
         }
         graph.addAllNode(added);
         return sites;
+    }
+
+    /** Adds, for every site, an output holding its largest magnitude in the batch ({@value #RANGE} + tensor). */
+    public static void addRangeOutputs(GraphProto.Builder graph, List<ComputedSite> sites) {
+        for (ComputedSite site : sites) {
+            String t = site.tensor();
+            graph.addNode(node("Abs", RANGE + t + "/abs", List.of(t), RANGE + t + "/abs"));
+            graph.addNode(node("ReduceMax", RANGE + t, List.of(RANGE + t + "/abs"), RANGE + t).toBuilder()
+                    .addAttribute(AttributeProto.newBuilder().setName("keepdims").setType(AttributeProto.AttributeType.INT).setI(0))
+                    .build());
+            graph.addOutput(ValueInfoProto.newBuilder().setName(RANGE + t).setType(ai.onnx.proto.OnnxMl.TypeProto.newBuilder()
+                    .setTensorType(ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder()
+                            .setElemType(TensorProto.DataType.FLOAT_VALUE))));
+        }
     }
 
     private static List<NodeProto> countOf(String flags, String output) {

@@ -1,7 +1,9 @@
 package io.qsvit.search;
 
+import io.qsvit.model.ComputedKind;
 import io.qsvit.model.Group;
 import io.qsvit.model.Grouping;
+import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.quant.Scheme;
 import io.qsvit.quant.Setting;
@@ -23,13 +25,27 @@ public final class SensitivitySweep {
     private final Grouping grouping;
     private final List<Scheme> precisions;
     private final Shard shard;
+    /** Computed groups swept after the weight groups (computed group -> kind), and their calibrated ranges. */
+    private final Map<String, ComputedKind> computed;
+    private final Map<String, Double> ranges;
 
     /** @param shard null for every group */
     public SensitivitySweep(TrialEvaluator evaluator, Grouping grouping, List<Scheme> precisions, Shard shard) {
+        this(evaluator, grouping, precisions, shard, Map.of(), Map.of());
+    }
+
+    /**
+     * A sweep that also puts each computed group alone at each precision ({@link io.qsvit.quant.ComputedFormat}),
+     * weights float32; {@code ranges} (computed group -> largest magnitude) place the binary point of uniform widths.
+     */
+    public SensitivitySweep(TrialEvaluator evaluator, Grouping grouping, List<Scheme> precisions, Shard shard,
+                            Map<String, ComputedKind> computed, Map<String, Double> ranges) {
         this.evaluator = evaluator;
         this.grouping = grouping;
         this.precisions = List.copyOf(precisions);
         this.shard = shard;
+        this.computed = new LinkedHashMap<>(computed);
+        this.ranges = new LinkedHashMap<>(ranges);
     }
 
     /** The work the sweep does: the baseline, then its groups in model order, each at every precision. */
@@ -49,8 +65,11 @@ public final class SensitivitySweep {
         List<Cell> cells = new ArrayList<>();
         cells.add(new Cell(null, null));
         List<SensitivityMatrix.GroupEntry> groups = new ArrayList<>();
-        for (int i = 0; i < model.groups().size(); i++) {
-            Group group = model.groups().get(i);
+        List<Group> rows = new ArrayList<>(model.groups());
+        // a computed group has no weight layers: it is its tensors, set through the setting
+        computed.forEach((name, kind) -> rows.add(new Group(name, kind.groupKind(), List.of(), Layer.KindSource.STRUCTURE)));
+        for (int i = 0; i < rows.size(); i++) {
+            Group group = rows.get(i);
             groups.add(new SensitivityMatrix.GroupEntry(group.name(), group.kind(), group.params()));
             if (shard == null || shard.includes(i)) {
                 precisions.forEach(scheme -> cells.add(new Cell(group, scheme)));
@@ -87,6 +106,11 @@ public final class SensitivitySweep {
 
     private Setting settingOf(Cell cell) {
         Setting all = Setting.uniform(grouping, Scheme.FLOAT32);
-        return cell.group() == null ? all : new Setting(grouping, Scheme.FLOAT32, Map.of(cell.group().name(), cell.scheme()));
+        if (cell.group() == null) {
+            return all;
+        }
+        String name = cell.group().name();
+        return new Setting(grouping, Scheme.FLOAT32, Map.of(name, cell.scheme()),
+                ranges.containsKey(name) ? Map.of(name, ranges.get(name)) : Map.of());
     }
 }

@@ -1,6 +1,7 @@
 package io.qsvit.search;
 
 import io.qsvit.eval.Accuracy;
+import io.qsvit.eval.ComputedRanges;
 import io.qsvit.eval.EnergyEstimate;
 import io.qsvit.eval.EnergyTable;
 import io.qsvit.eval.EvaluationData;
@@ -8,17 +9,21 @@ import io.qsvit.eval.EvaluationSession;
 import io.qsvit.eval.LayerCosts;
 import io.qsvit.eval.SuffixEvaluation;
 import io.qsvit.eval.data.Dataset;
+import io.qsvit.eval.data.TimeLayout;
 import io.qsvit.eval.data.MemoryDataset;
 import io.qsvit.eval.data.SampleBatches;
+import io.qsvit.model.ComputedSites;
 import io.qsvit.model.Group;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
+import io.qsvit.quant.ComputedFormat;
 import io.qsvit.quant.Setting;
 
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -35,6 +40,10 @@ public final class TrialEvaluator implements AutoCloseable {
     private final int threads;
     private long prefixBudget = DEFAULT_PREFIX_BUDGET;
     private final CutCosts cutCosts;
+    /** The session of the last setting that held computed tensors in fixed point, and those formats. */
+    private EvaluationSession computedSession;
+    private Map<String, ComputedFormat> computedFormats = Map.of();
+    private TimeLayout timeLayout = TimeLayout.AUTO;
 
     /** Bytes of kept prefix activations by default (per {@link #evaluateAll} call). */
     public static final long DEFAULT_PREFIX_BUDGET = 256L << 20;
@@ -79,7 +88,10 @@ public final class TrialEvaluator implements AutoCloseable {
         double load = (System.nanoTime() - start) / 1e9;
         try {
             Dataset images = MemoryDataset.cached(order.apply(data.loadFor(session)), SampleBatches.defaultWorkers());
-            return new TrialEvaluator(session, images, session.layerCosts(images.shape()), table, batch, threads, load);
+            TrialEvaluator evaluator = new TrialEvaluator(session, images, session.layerCosts(images.shape()), table,
+                    batch, threads, load);
+            evaluator.timeLayout = data.events().timeLayout();
+            return evaluator;
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -122,9 +134,10 @@ public final class TrialEvaluator implements AutoCloseable {
 
     /** As {@link #evaluate(Setting, Dataset)}, also saying which images were right. */
     public Evaluated evaluateImages(Setting setting, Dataset on) {
-        session.use(setting);
+        EvaluationSession running = sessionFor(setting);
+        running.use(setting);
         long start = System.nanoTime();
-        EvaluationSession.Outputs outputs = session.run(on, batch);
+        EvaluationSession.Outputs outputs = running.run(on, batch);
         cutCosts.evaluated(on.size(), (System.nanoTime() - start) / 1e9);
         return trialOf(setting, outputs, on);
     }
@@ -136,7 +149,8 @@ public final class TrialEvaluator implements AutoCloseable {
      * {@link #evaluate(Setting)} either way.
      */
     public List<Trial> evaluateAll(Setting base, Collection<Group> changed, List<Setting> settings) {
-        Optional<SuffixEvaluation.Plan> plan = settings.size() >= 2 && prefixBudget > 0
+        boolean computed = base.quantizesComputed() || settings.stream().anyMatch(Setting::quantizesComputed);
+        Optional<SuffixEvaluation.Plan> plan = settings.size() >= 2 && prefixBudget > 0 && !computed
                 ? SuffixEvaluation.plan(session, changed) : Optional.empty();
         double share = plan.map(p -> share(p.prefixLayers())).orElse(0.0);
         if (plan.isPresent() && cutCosts.cutPays(settings.size(), share, images.size())) {
@@ -156,6 +170,31 @@ public final class TrialEvaluator implements AutoCloseable {
             }
         }
         return settings.stream().map(this::evaluate).toList();
+    }
+
+    /**
+     * The session for a setting: the switchable one, or for a setting that holds computed tensors in fixed point
+     * one built with those formats (kept until a setting asks for others: a sweep's cells of one group in a row).
+     */
+    private EvaluationSession sessionFor(Setting setting) {
+        Map<String, ComputedFormat> formats = setting.computedFormats();
+        if (formats.isEmpty()) {
+            return session;
+        }
+        if (computedSession == null || !formats.equals(computedFormats)) {
+            if (computedSession != null) {
+                computedSession.close();
+                computedSession = null;
+            }
+            computedSession = EvaluationSession.open(session.model(), threads, timeLayout, formats);
+            computedFormats = formats;
+        }
+        return computedSession;
+    }
+
+    /** Computed group -> largest magnitude on the images with float32 arithmetic (the calibration of uniform widths). */
+    public Map<String, Double> computedRanges(ComputedSites sites) {
+        return ComputedRanges.measure(session.model(), sites, images, threads, batch, session.layout(), session.inputName());
     }
 
     /** The layers' part of the model's multiply-accumulates per image. */
@@ -205,6 +244,9 @@ public final class TrialEvaluator implements AutoCloseable {
 
     @Override
     public void close() {
+        if (computedSession != null) {
+            computedSession.close();
+        }
         session.close();
     }
 }

@@ -1,6 +1,9 @@
 package io.qsvit.step;
 
 import io.qsvit.UserInputException;
+import io.qsvit.model.ComputedKind;
+import io.qsvit.model.ComputedSites;
+import io.qsvit.quant.ComputedFormat;
 import io.qsvit.artifact.ArtifactFolder;
 import io.qsvit.artifact.Digests;
 import io.qsvit.artifact.ModelDigest;
@@ -59,10 +62,18 @@ public final class SensitivityStep {
      * @param requirement  the run's requirement: a raced sweep decides its cells at its thresholds (null for full)
      * @param prefixBudget bytes of activations kept so that a group's cells run the float prefix before it once
      *                     (0: every cell runs the whole model); results do not depend on it
+     * @param computed     kinds of computed tensors whose groups are swept too, after the weight groups (none: weights only)
      */
     public record Request(Path model, EvaluationData data, List<Scheme> precisions, Grouping grouping, Shard shard,
                           int batch, int threads, WarmStart warm, SweepMode sweep, Requirement requirement,
-                          long prefixBudget) {
+                          long prefixBudget, Set<ComputedKind> computed) {
+        /** A sweep of the weight groups only. */
+        public Request(Path model, EvaluationData data, List<Scheme> precisions, Grouping grouping, Shard shard,
+                       int batch, int threads, WarmStart warm, SweepMode sweep, Requirement requirement,
+                       long prefixBudget) {
+            this(model, data, precisions, grouping, shard, batch, threads, warm, sweep, requirement, prefixBudget, Set.of());
+        }
+
         /** A cold full sweep. */
         public Request(Path model, EvaluationData data, List<Scheme> precisions, Grouping grouping, Shard shard,
                        int batch, int threads) {
@@ -105,6 +116,16 @@ public final class SensitivityStep {
             precisions = List.copyOf(precisions);
             if (precisions.isEmpty()) {
                 throw new UserInputException("no precisions to sweep");
+            }
+            computed = computed == null ? Set.of() : Set.copyOf(computed);
+            if (!computed.isEmpty()) {
+                if (sweep != SweepMode.FULL || warm != null) {
+                    throw new UserInputException("computed tensors are swept by the full sweep (--sweep full), not "
+                            + (warm != null ? "a warm start" : "a raced one"));
+                }
+                for (Scheme s : precisions) { // each must be a format a computed tensor can take
+                    ComputedFormat.of(s, 1.0, "--computed at precision " + s.id());
+                }
             }
             Set<Scheme> seen = new HashSet<>();
             for (Scheme s : precisions) {
@@ -157,8 +178,19 @@ public final class SensitivityStep {
             try (TrialEvaluator evaluator = TrialEvaluator.open(layers, request.data(), table, request.threads(), request.batch());
                  Journal journal = Journal.open(journalFile)) {
                 evaluator.prefixBudget(request.prefixBudget());
-                SensitivityMatrix matrix = new SensitivitySweep(evaluator, request.grouping(), request.precisions(),
-                        request.shard()).run(journal, listener);
+                SensitivitySweep sweep;
+                if (request.computed().isEmpty()) {
+                    sweep = new SensitivitySweep(evaluator, request.grouping(), request.precisions(), request.shard());
+                } else {
+                    ComputedSites sites = ComputedSites.of(layers).only(request.computed());
+                    if (sites.isEmpty()) {
+                        throw new UserInputException(request.model() + " computes no " + request.computed().stream()
+                                .map(ComputedKind::id).sorted().toList() + " tensors qsvit can find");
+                    }
+                    sweep = new SensitivitySweep(evaluator, request.grouping(), request.precisions(), request.shard(),
+                            sites.groups(), evaluator.computedRanges(sites));
+                }
+                SensitivityMatrix matrix = sweep.run(journal, listener);
                 return SensitivityFiles.write(folder, matrix);
             }
         });
@@ -257,6 +289,9 @@ public final class SensitivityStep {
         p.put("precisions", request.precisions().stream().map(Scheme::id).toList());
         p.put("grouping", request.grouping());
         p.put("sweep", request.sweep().id());
+        if (!request.computed().isEmpty()) { // absent for weights only: older cache keys stay valid
+            p.put("computed", request.computed().stream().map(ComputedKind::id).sorted().toList());
+        }
         if (request.sweep() == SweepMode.RACED) {
             Map<String, Object> racing = new LinkedHashMap<>(request.requirement().parameters());
             racing.put("margin", RacedSweep.DEFAULT_MARGIN);
