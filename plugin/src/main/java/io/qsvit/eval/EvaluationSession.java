@@ -359,7 +359,7 @@ public final class EvaluationSession implements AutoCloseable {
                                 String spike = e.getKey().substring(RATE_PREFIX.length());
                                 rateSums.merge(spike, (double) (Float) e.getValue().getValue() * n, Double::sum);
                             } else if (e.getKey().startsWith(ComputedQuantization.NODE_COUNTERS)) {
-                                ComputedCounts.add(counts, computedSites, e.getKey(), (Float) e.getValue().getValue());
+                                ComputedCounts.add(counts, e.getKey(), (Float) e.getValue().getValue());
                             }
                         }
                     }
@@ -376,7 +376,7 @@ public final class EvaluationSession implements AutoCloseable {
         }
         Map<String, Double> layerRates = new LinkedHashMap<>();
         spikeInputs.forEach((layer, spike) -> layerRates.put(layer, rateSums.get(spike) / data.size()));
-        return new Outputs(scores, layerRates, counts);
+        return new Outputs(scores, layerRates, ComputedCounts.byGroup(counts, computedSites));
     }
 
     /**

@@ -21,7 +21,8 @@ import java.util.Map;
  */
 public record ModelEvaluation(Setting setting, Accuracy top1, Accuracy top5, int[] predictions,
                               ClassMetrics metrics, Map<String, Double> firingRates, EnergyEstimate energy,
-                              MemoryAccount memory, Map<String, ComputedCounts> computed, double seconds) {
+                              MemoryAccount memory, Map<String, ComputedCounts> computed,
+                              Map<String, NeuronStateCost> neuronState, double seconds) {
 
     public static ModelEvaluation run(OnnxModel model, EvaluationData request, EnergyTable table, int threads, int batch) {
         Setting setting = Setting.recordedIn(model).orElse(Setting.uniform(Grouping.QSVIT, Scheme.FLOAT32));
@@ -36,9 +37,16 @@ public record ModelEvaluation(Setting setting, Accuracy top1, Accuracy top5, int
             ClassMetrics metrics = ClassMetrics.evaluate(model, session.inputName(), data, scores);
             EnergyEstimate energy = EnergyEstimate.of(layers, setting, session.layerCosts(data.shape()),
                     outputs.firingRates(), table);
+            Map<String, NeuronStateCost> state = new LinkedHashMap<>();
+            Map<String, io.qsvit.quant.ComputedFormat> formats = setting.computedFormats();
+            outputs.computed().forEach((group, counts) -> {
+                if (group.endsWith(":membrane") && formats.containsKey(group)) {
+                    state.put(group, NeuronStateCost.of(formats.get(group), counts, images.size(), table));
+                }
+            });
             return new ModelEvaluation(setting, Accuracy.topK(scores, images, 1), Accuracy.topK(scores, images, 5),
                     Accuracy.predictions(scores), metrics, byPath(layers, outputs.firingRates()), energy,
-                    setting.memory(layers), outputs.computed(), seconds);
+                    setting.memory(layers), outputs.computed(), state, seconds);
         }
     }
 

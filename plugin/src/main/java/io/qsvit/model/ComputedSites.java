@@ -49,6 +49,18 @@ public final class ComputedSites {
         return at > 0 && java.util.Arrays.stream(ComputedKind.values()).anyMatch(k -> k.id().equals(name.substring(at + 1)));
     }
 
+    /**
+     * The neuron module a membrane tensor belongs to, read from its name ({@code /stage1/block1/lif1/Add_output_0}:
+     * {@code stage1.block1.lif1}); the tensor's own name where the name says nothing (each site then counts as a
+     * module of its own, which overstates a multi-timestep neuron's state).
+     */
+    public static String module(String tensor) {
+        int slash = tensor.lastIndexOf('/');
+        String path = slash <= 0 ? "" : java.util.Arrays.stream(tensor.substring(0, slash).split("/"))
+                .filter(segment -> !segment.isEmpty()).collect(java.util.stream.Collectors.joining("."));
+        return path.isEmpty() ? tensor : path; // the exporter's scope, without the operator output's own name
+    }
+
     /** Every computed tensor of the model, in graph order. */
     public static ComputedSites of(ModelLayers model) {
         GraphProto graph = model.model().proto().getGraph();

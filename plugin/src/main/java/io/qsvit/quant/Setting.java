@@ -80,6 +80,16 @@ public record Setting(Grouping grouping, @JsonProperty("default") Scheme fallbac
         return formats;
     }
 
+    /**
+     * This setting with the ranges of the computed groups it names taken from {@code calibrated} (computed group ->
+     * largest magnitude); itself when it names none.
+     */
+    public Setting withRanges(Map<String, Double> calibrated) {
+        Map<String, Double> named = new TreeMap<>(ranges);
+        groups.keySet().stream().filter(calibrated::containsKey).forEach(g -> named.put(g, calibrated.get(g)));
+        return named.equals(ranges) ? this : new Setting(grouping, fallback, groups, named);
+    }
+
     /** True when the setting puts any computed tensor in fixed point. */
     public boolean quantizesComputed() {
         return groups.entrySet().stream().anyMatch(e -> ComputedSites.isComputedGroupName(e.getKey())

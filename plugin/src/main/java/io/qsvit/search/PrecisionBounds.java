@@ -69,6 +69,6 @@ public record PrecisionBounds(Map<String, Bounds> groups) {
     private Setting setting(SensitivityMatrix matrix, Function<Bounds, Scheme> bound) {
         Map<String, Scheme> schemes = new LinkedHashMap<>();
         groups.forEach((group, bounds) -> schemes.put(group, bound.apply(bounds)));
-        return new Setting(matrix.grouping(), Scheme.FLOAT32, schemes);
+        return new Setting(matrix.grouping(), Scheme.FLOAT32, schemes).withRanges(matrix.computedRanges());
     }
 }

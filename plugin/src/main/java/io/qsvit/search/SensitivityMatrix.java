@@ -84,6 +84,14 @@ public record SensitivityMatrix(Shard shard, Grouping grouping, List<Scheme> pre
                 Findings.of(matrix));
     }
 
+    /** The calibrated ranges of the computed groups the matrix swept (computed group -> largest magnitude). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public Map<String, Double> computedRanges() {
+        Map<String, Double> ranges = new java.util.TreeMap<>();
+        cells.values().forEach(row -> row.values().forEach(t -> ranges.putAll(t.setting().ranges())));
+        return ranges;
+    }
+
     /** How the cell of one group at one scheme was obtained; measured on all images for older matrices. */
     public CellSource source(String group, Scheme scheme) {
         CellSource source = sources == null ? null : sources.getOrDefault(group, Map.of()).get(scheme.id());

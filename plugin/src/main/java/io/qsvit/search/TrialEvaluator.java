@@ -44,6 +44,8 @@ public final class TrialEvaluator implements AutoCloseable {
     private EvaluationSession computedSession;
     private Map<String, ComputedFormat> computedFormats = Map.of();
     private TimeLayout timeLayout = TimeLayout.AUTO;
+    /** Calibrated ranges of computed groups, given to every setting evaluated (uniform widths need them). */
+    private Map<String, Double> ranges = Map.of();
 
     /** Bytes of kept prefix activations by default (per {@link #evaluateAll} call). */
     public static final long DEFAULT_PREFIX_BUDGET = 256L << 20;
@@ -133,7 +135,8 @@ public final class TrialEvaluator implements AutoCloseable {
     }
 
     /** As {@link #evaluate(Setting, Dataset)}, also saying which images were right. */
-    public Evaluated evaluateImages(Setting setting, Dataset on) {
+    public Evaluated evaluateImages(Setting asked, Dataset on) {
+        Setting setting = asked.withRanges(ranges);
         EvaluationSession running = sessionFor(setting);
         running.use(setting);
         long start = System.nanoTime();
@@ -148,7 +151,8 @@ public final class TrialEvaluator implements AutoCloseable {
      * cannot reach runs once ({@link SuffixEvaluation}); the trials are bit for bit those of
      * {@link #evaluate(Setting)} either way.
      */
-    public List<Trial> evaluateAll(Setting base, Collection<Group> changed, List<Setting> settings) {
+    public List<Trial> evaluateAll(Setting base, Collection<Group> changed, List<Setting> asked) {
+        List<Setting> settings = asked.stream().map(s -> s.withRanges(ranges)).toList();
         boolean computed = base.quantizesComputed() || settings.stream().anyMatch(Setting::quantizesComputed);
         Optional<SuffixEvaluation.Plan> plan = settings.size() >= 2 && prefixBudget > 0 && !computed
                 ? SuffixEvaluation.plan(session, changed) : Optional.empty();
@@ -190,6 +194,15 @@ public final class TrialEvaluator implements AutoCloseable {
             computedFormats = formats;
         }
         return computedSession;
+    }
+
+    /**
+     * The calibrated ranges of computed groups (computed group -> largest magnitude) every setting evaluated from now
+     * on takes for the computed groups it names: the search's settings say only widths.
+     */
+    public TrialEvaluator ranges(Map<String, Double> calibrated) {
+        this.ranges = Map.copyOf(calibrated);
+        return this;
     }
 
     /** Computed group -> largest magnitude on the images with float32 arithmetic (the calibration of uniform widths). */

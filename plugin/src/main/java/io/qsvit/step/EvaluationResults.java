@@ -101,6 +101,13 @@ record EvaluationResults(Measured model, Measured baseline, EnergyTable table) {
                 counts.put("values", c.values());
                 counts.put("saturated", c.saturated());
                 counts.put("zeroed", c.zeroed());
+                io.qsvit.eval.NeuronStateCost state = e.neuronState().get(group);
+                if (state != null) {
+                    counts.put("state_bytes_per_image", state.stateBytesPerImage());
+                    counts.put("updates_per_image", state.updatesPerImage());
+                    counts.put("update_microjoules_per_image", state.updateMicrojoulesPerImage());
+                    counts.put("float32_update_microjoules_per_image", state.float32UpdateMicrojoulesPerImage());
+                }
                 computed.put(group, counts);
             });
             s.put("computed", computed);

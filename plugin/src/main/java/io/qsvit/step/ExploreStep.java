@@ -201,6 +201,9 @@ public final class ExploreStep {
         try (journal; TrialEvaluator evaluator = TrialEvaluator.open(in.layers, request.data(),
                 data -> RacingOrder.of(data, request.racingSeed()), in.table, request.threads(), request.batch())) {
             journal.problems().forEach(System.err::println);
+            Map<String, Double> ranges = new java.util.TreeMap<>(in.bounds.low().ranges());
+            ranges.putAll(in.bounds.high().ranges());
+            evaluator.ranges(ranges);
             Dataset all = evaluator.images();
             if (request.holdout() >= all.size()) {
                 throw new UserInputException("--holdout " + request.holdout() + " leaves no images to search: the data has "

@@ -30,6 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * (docs/study/fake_quant_computed.py, written with the onnx Python package) measured on the same images.
  */
 class ComputedArithmeticTest {
+    /** Neuron-images of the state: SDTv2 runs 2 timesteps, so each neuron's potential is computed twice per image. */
+    static final long STATE1 = 37_632_000;
+    static final long STATE2 = 2_048_000;
+
     @TempDir
     static Path dir;
     static Dataset images;
@@ -98,7 +102,7 @@ class ComputedArithmeticTest {
         Map<String, Object> r = applyAndEvaluate("membrane-q0.15", every(ComputedKind.MEMBRANE, "fixed16:q0.15:truncate"));
         assertEquals(0.1000, (double) r.get("accuracy"), 1e-9);
         Map<String, ComputedCounts> counts = (Map<String, ComputedCounts>) r.get("counts");
-        assertEquals(new ComputedCounts(14_145_676, 288, 75_264_000), counts.get("stage1.block1:membrane"));
+        assertEquals(new ComputedCounts(14_145_676, 288, 75_264_000, STATE1), counts.get("stage1.block1:membrane"));
         assertEquals(0.1347, fraction(counts, ComputedCounts::saturated), 5e-5); // the study's 13.47%
     }
 
@@ -108,7 +112,7 @@ class ComputedArithmeticTest {
         Map<String, Object> r = applyAndEvaluate("membrane-q3.12", every(ComputedKind.MEMBRANE, "fixed16:q3.12:truncate"));
         assertEquals(0.8940, (double) r.get("accuracy"), 1e-9); // float32: 0.8930
         Map<String, ComputedCounts> counts = (Map<String, ComputedCounts>) r.get("counts");
-        assertEquals(new ComputedCounts(4_192, 360, 4_096_000), counts.get("stage4.downsample:membrane"));
+        assertEquals(new ComputedCounts(4_192, 360, 4_096_000, STATE2), counts.get("stage4.downsample:membrane"));
         assertEquals(0.000135, fraction(counts, ComputedCounts::zeroed), 5e-6); // the study's 0.01%
     }
 
@@ -120,7 +124,7 @@ class ComputedArithmeticTest {
                 every(ComputedKind.ATTENTION_PRODUCT, "fixed16:q0.15:truncate"));
         assertEquals(0.8390, (double) r.get("accuracy"), 1e-9);
         Map<String, ComputedCounts> counts = (Map<String, ComputedCounts>) r.get("counts");
-        assertEquals(new ComputedCounts(803_392, 0, 8_192_000), counts.get("stage3.block1:attention-product"));
+        assertEquals(new ComputedCounts(803_392, 0, 8_192_000, 8_192_000), counts.get("stage3.block1:attention-product"));
         assertEquals(0.0936, fraction(counts, ComputedCounts::saturated), 5e-5); // the study's 9.36%
     }
 
@@ -159,5 +163,25 @@ class ComputedArithmeticTest {
         assertEquals("{head:membrane=fixed8:q2.5, stage4.block1:attention-product=fixed12:q5.6}",
                 setting.computedFormats().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().id())
                         .collect(Collectors.joining(", ", "{", "}")));
+    }
+
+    /** The state of a membrane group: one value per neuron at the format's width; updates priced per timestep. */
+    @Test
+    void evaluationPricesTheNeuronStateAtItsFormat() throws IOException {
+        Path file = Files.writeString(dir.resolve("state.yaml"), "groups: {stage4.downsample:membrane: fixed16:q3.12}");
+        ApplyStep.run(Examples.model("sdtv2"), file, dir.resolve("state"));
+        ModelEvaluation e = ModelEvaluation.run(OnnxModel.load(dir.resolve("state").resolve(ApplyStep.REAL)),
+                new EvaluationData(Examples.subset(), io.qsvit.eval.data.DataFormat.AUTO, IdxDataset.TEST_SPLIT, 500, null),
+                EnergyTable.defaults(), 2, 250);
+        NeuronStateCost cost = e.neuronState().get("stage4.downsample:membrane");
+        assertEquals(1024, cost.statesPerImage(), 0); // 64 channels x 4 x 4 neurons
+        assertEquals(2048, cost.stateBytesPerImage(), 0); // 16 bits each (float32 would take 4096)
+        assertEquals(2048, cost.updatesPerImage(), 0); // every neuron, each of 2 timesteps
+        EnergyTable table = EnergyTable.defaults();
+        assertEquals(2048 * table.multiplyAccumulatePj(io.qsvit.quant.Scheme.parse("fixed16:q3.12")) / 1e6,
+                cost.updateMicrojoulesPerImage(), 1e-12);
+        assertEquals(2048 * table.multiplyAccumulatePj(io.qsvit.quant.Scheme.FLOAT32) / 1e6,
+                cost.float32UpdateMicrojoulesPerImage(), 1e-12);
+        org.junit.jupiter.api.Assertions.assertTrue(cost.updateMicrojoulesPerImage() < cost.float32UpdateMicrojoulesPerImage());
     }
 }
