@@ -146,6 +146,11 @@ public final class ComputedSites {
         return new ComputedSites(sites.stream().filter(s -> kinds.contains(s.kind())).toList());
     }
 
+    /** Only the sites of the named computed groups. */
+    public ComputedSites onlyGroups(java.util.Collection<String> computedGroups) {
+        return new ComputedSites(sites.stream().filter(s -> computedGroups.contains(s.computedGroup())).toList());
+    }
+
     public boolean isEmpty() {
         return sites.isEmpty();
     }

@@ -77,6 +77,13 @@ public record ComputedFormat(int bits, int intBits, boolean truncate, boolean wr
                 + "takes fixed<B>[:q<m>.<n>] or uniform<B>");
     }
 
+    /** True when a computed tensor can take the scheme (float32, fixed point but stochastic, a uniform width). */
+    public static boolean applies(Scheme scheme) {
+        return scheme instanceof Scheme.Float32
+                || scheme instanceof Scheme.Fixed f && f.rounding() != Scheme.Fixed.Rounding.STOCHASTIC && f.bits() <= MAX_BITS
+                || scheme instanceof Scheme.Uniform u && u.bits() <= MAX_BITS;
+    }
+
     /** Integer bits that hold {@code maxAbs} without saturating, at most {@code bits - 1}. */
     static int intBitsFor(double maxAbs, int bits) {
         int m = maxAbs < 1 ? 0 : Math.getExponent(maxAbs) + 1;

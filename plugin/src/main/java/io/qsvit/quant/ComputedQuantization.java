@@ -34,6 +34,8 @@ public final class ComputedQuantization {
     public static final String VALUES = NODE_COUNTERS + "values/";
     /** Outputs a calibrating graph gains per site: the largest magnitude in the batch. */
     public static final String RANGE = NODE_COUNTERS + "range/";
+    /** Outputs a calibrating graph gains per site: its values in the batch (int64). */
+    public static final String SIZE = NODE_COUNTERS + "size/";
     private static final String ROUND = "/round";
     /** ONNX op-set that has Round, and Clip with min and max inputs. */
     public static final int MIN_OPSET = 11;
@@ -170,7 +172,10 @@ public final class ComputedQuantization {
         return sites;
     }
 
-    /** Adds, for every site, an output holding its largest magnitude in the batch ({@value #RANGE} + tensor). */
+    /**
+     * Adds, for every site, outputs holding its largest magnitude in the batch ({@value #RANGE} + tensor) and its
+     * number of values ({@value #SIZE} + tensor).
+     */
     public static void addRangeOutputs(GraphProto.Builder graph, List<ComputedSite> sites) {
         for (ComputedSite site : sites) {
             String t = site.tensor();
@@ -181,6 +186,10 @@ public final class ComputedQuantization {
             graph.addOutput(ValueInfoProto.newBuilder().setName(RANGE + t).setType(ai.onnx.proto.OnnxMl.TypeProto.newBuilder()
                     .setTensorType(ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder()
                             .setElemType(TensorProto.DataType.FLOAT_VALUE))));
+            graph.addNode(node("Size", SIZE + t, List.of(t), SIZE + t));
+            graph.addOutput(ValueInfoProto.newBuilder().setName(SIZE + t).setType(ai.onnx.proto.OnnxMl.TypeProto.newBuilder()
+                    .setTensorType(ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder()
+                            .setElemType(TensorProto.DataType.INT64_VALUE))));
         }
     }
 

@@ -49,6 +49,8 @@ public final class Exploration {
      * Measures the float model, then runs the strategy. Fails with the float accuracy and the closest setting
      * found when the requirement cannot be met.
      */
+    private List<Group> computed = List.of();
+
     public Result run(Strategy strategy, JournaledEvaluator evaluations) {
         Setting allFloat = Setting.uniform(grouping, Scheme.FLOAT32);
         Trial measured = racing.measure(allFloat, racing.images());
@@ -72,8 +74,20 @@ public final class Exploration {
         return grouping;
     }
 
+    /** The groups the search sets: the model's weight groups, then the computed groups it was given. */
     public List<Group> groups() {
-        return model.groups();
+        if (computed.isEmpty()) {
+            return model.groups();
+        }
+        List<Group> all = new java.util.ArrayList<>(model.groups());
+        all.addAll(computed);
+        return all;
+    }
+
+    /** Computed groups the search sets too (sized, so their state costs memory and energy). */
+    public Exploration withComputed(List<Group> groups) {
+        this.computed = List.copyOf(groups);
+        return this;
     }
 
     public LoggedTrial floatTrial() {

@@ -35,6 +35,9 @@ public final class GroupEnergy {
 
     /** Picojoules per image of the group's layers at the scheme. */
     public double picojoules(Group group, Scheme scheme) {
+        if (group.isComputed()) { // a neuron's update: one multiply-accumulate at the state's width per timestep
+            return group.kind() == io.qsvit.model.GroupKind.NEURON ? group.updates() * table.multiplyAccumulatePj(scheme) : 0;
+        }
         Setting alone = Setting.uniform(grouping, scheme);
         return EnergyEstimate.of(model, alone, costs, firingRates, table).groups().get(group.name()).pj();
     }

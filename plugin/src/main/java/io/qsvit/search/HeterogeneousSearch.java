@@ -201,7 +201,7 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
         // between integer widths would look too small to probe)
         double worthwhile = MIN_SAVING * exploration.groups().stream().mapToLong(g -> objective == null
                 ? metric.of(g, Scheme.FLOAT32)
-                : space.schemes().stream().mapToLong(s -> metric.of(g, s)).min().orElseThrow()).sum();
+                : space.schemes().stream().mapToLong(s -> metric.of(g, s)).min().orElse(0)).sum();
         List<List<SchemeKnapsack.Option>> options = new ArrayList<>();
         for (Group group : exploration.groups()) {
             long cap = metric.of(group, Scheme.FLOAT32); // cost of the cheapest scheme known to lose nothing
@@ -210,6 +210,9 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
             List<Scheme> byCost = new ArrayList<>(space.schemes());
             if (sensitivity != null) {
                 byCost.addAll(sensitivity.precisions().stream().filter(s -> !byCost.contains(s)).toList());
+            }
+            if (group.isComputed()) { // a computed tensor takes fixed point (or a uniform width placed by its range)
+                byCost.removeIf(s -> !io.qsvit.quant.ComputedFormat.applies(s));
             }
             byCost.sort(Comparator.comparingLong((Scheme s) -> metric.of(group, s)).thenComparingInt(Scheme::bits));
             for (Scheme scheme : byCost) { // cells known to lose nothing set the cap before any probe

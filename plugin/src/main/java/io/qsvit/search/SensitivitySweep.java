@@ -3,7 +3,6 @@ package io.qsvit.search;
 import io.qsvit.model.ComputedKind;
 import io.qsvit.model.Group;
 import io.qsvit.model.Grouping;
-import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.quant.Scheme;
 import io.qsvit.quant.Setting;
@@ -67,7 +66,7 @@ public final class SensitivitySweep {
         List<SensitivityMatrix.GroupEntry> groups = new ArrayList<>();
         List<Group> rows = new ArrayList<>(model.groups());
         // a computed group has no weight layers: it is its tensors, set through the setting
-        computed.forEach((name, kind) -> rows.add(new Group(name, kind.groupKind(), List.of(), Layer.KindSource.STRUCTURE)));
+        computed.forEach((name, kind) -> rows.add(Group.computed(name, kind, 0, 0)));
         for (int i = 0; i < rows.size(); i++) {
             Group group = rows.get(i);
             groups.add(new SensitivityMatrix.GroupEntry(group.name(), group.kind(), group.params()));

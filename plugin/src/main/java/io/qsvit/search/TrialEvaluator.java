@@ -205,8 +205,8 @@ public final class TrialEvaluator implements AutoCloseable {
         return this;
     }
 
-    /** Computed group -> largest magnitude on the images with float32 arithmetic (the calibration of uniform widths). */
-    public Map<String, Double> computedRanges(ComputedSites sites) {
+    /** The computed groups' ranges (float32 arithmetic on the images: the calibration of uniform widths) and sizes. */
+    public ComputedRanges calibrate(ComputedSites sites) {
         return ComputedRanges.measure(session.model(), sites, images, threads, batch, session.layout(), session.inputName());
     }
 

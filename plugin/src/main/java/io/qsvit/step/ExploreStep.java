@@ -6,6 +6,9 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qsvit.Folders;
 import io.qsvit.UserInputException;
+import io.qsvit.eval.ComputedRanges;
+import io.qsvit.model.ComputedSites;
+import io.qsvit.model.Group;
 import io.qsvit.artifact.ArtifactFolder;
 import io.qsvit.artifact.Digests;
 import io.qsvit.artifact.ModelDigest;
@@ -201,9 +204,18 @@ public final class ExploreStep {
         try (journal; TrialEvaluator evaluator = TrialEvaluator.open(in.layers, request.data(),
                 data -> RacingOrder.of(data, request.racingSeed()), in.table, request.threads(), request.batch())) {
             journal.problems().forEach(System.err::println);
-            Map<String, Double> ranges = new java.util.TreeMap<>(in.bounds.low().ranges());
-            ranges.putAll(in.bounds.high().ranges());
-            evaluator.ranges(ranges);
+            // computed groups the bounds set are searched too: sized (their state costs memory and energy) and given
+            // the ranges the sensitivity sweep calibrated (calibrated here where the bounds hold none)
+            ComputedSites computedSites = ComputedSites.of(in.layers).onlyGroups(in.bounds.high().groups().keySet());
+            List<Group> computedGroups = List.of();
+            if (!computedSites.isEmpty()) {
+                ComputedRanges calibration = evaluator.calibrate(computedSites);
+                Map<String, Double> ranges = new java.util.TreeMap<>(calibration.ranges());
+                ranges.putAll(in.bounds.low().ranges());
+                ranges.putAll(in.bounds.high().ranges());
+                evaluator.ranges(ranges);
+                computedGroups = calibration.groups(computedSites);
+            }
             Dataset all = evaluator.images();
             if (request.holdout() >= all.size()) {
                 throw new UserInputException("--holdout " + request.holdout() + " leaves no images to search: the data has "
@@ -212,7 +224,7 @@ public final class ExploreStep {
             Dataset searched = request.holdout() == 0 ? all : all.first(all.size() - request.holdout());
             JournaledEvaluator evaluations = new JournaledEvaluator(evaluator, searched, journal);
             Exploration exploration = new Exploration(in.layers, in.bounds.high().grouping(),
-                    new Racing(evaluations, request.stages()), in.requirement);
+                    new Racing(evaluations, request.stages()), in.requirement).withComputed(computedGroups);
             Exploration.Strategy strategy;
             if (request.strategy() == Strategy.GUIDED) {
                 strategy = new GuidedSearch(in.bounds, in.sensitivity, in.start);

@@ -188,7 +188,7 @@ public final class SensitivityStep {
                                 .map(ComputedKind::id).sorted().toList() + " tensors qsvit can find");
                     }
                     sweep = new SensitivitySweep(evaluator, request.grouping(), request.precisions(), request.shard(),
-                            sites.groups(), evaluator.computedRanges(sites));
+                            sites.groups(), evaluator.calibrate(sites).ranges());
                 }
                 SensitivityMatrix matrix = sweep.run(journal, listener);
                 return SensitivityFiles.write(folder, matrix);
