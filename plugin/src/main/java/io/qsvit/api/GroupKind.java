@@ -18,7 +18,11 @@ public enum GroupKind {
     /** A convolutional block. */
     CONV_BLOCK,
     /** Anything else. */
-    OTHER;
+    OTHER,
+    /** The membrane potentials of a group's spiking neurons (a computed group {@code <group>:membrane}). */
+    NEURON,
+    /** The products of computed tensors in a group's attention (a computed group {@code <group>:attention-product}). */
+    ATTENTION_PRODUCT;
 
     io.qsvit.model.GroupKind internal() {
         return io.qsvit.model.GroupKind.valueOf(name());

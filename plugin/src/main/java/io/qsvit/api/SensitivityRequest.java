@@ -25,8 +25,10 @@ public final class SensitivityRequest {
     final Shard shard;
     final RunOptions runtime;
     final Requirement racedFor;
+    final java.util.Set<GroupKind> computed;
 
     private SensitivityRequest(Builder b) {
+        computed = java.util.Set.copyOf(b.computed);
         racedFor = b.racedFor;
         model = b.model;
         data = b.data;
@@ -49,7 +51,12 @@ public final class SensitivityRequest {
     SensitivityStep.Request internal() {
         return new SensitivityStep.Request(model, data.internal(), precisions.stream().map(Scheme::internal).toList(),
                 grouping.internal(), shard, runtime.batch(), runtime.threads(), null,
-                racedFor == null ? SweepMode.FULL : SweepMode.RACED, racedFor == null ? null : racedFor.internal());
+                racedFor == null ? SweepMode.FULL : SweepMode.RACED, racedFor == null ? null : racedFor.internal(),
+                io.qsvit.search.TrialEvaluator.DEFAULT_PREFIX_BUDGET, computed.stream().map(k -> switch (k) {
+                    case NEURON -> io.qsvit.model.ComputedKind.MEMBRANE;
+                    case ATTENTION_PRODUCT -> io.qsvit.model.ComputedKind.ATTENTION_PRODUCT;
+                    default -> throw new IllegalStateException("checked by optComputed: " + k);
+                }).collect(java.util.stream.Collectors.toSet()));
     }
 
     /** Builds a {@link SensitivityRequest}. */
@@ -62,8 +69,30 @@ public final class SensitivityRequest {
         private Shard shard;
         private RunOptions runtime = RunOptions.defaults();
         private Requirement racedFor;
+        private java.util.Set<GroupKind> computed = java.util.Set.of();
 
         private Builder() {
+        }
+
+        /**
+         * Also sweeps the tensors the model computes, per group, after the weight groups (full sweep only):
+         * {@link GroupKind#NEURON} the membrane potentials of its spiking neurons, {@link GroupKind#ATTENTION_PRODUCT}
+         * the products of two computed tensors in attention. Rows {@code <group>:membrane} and
+         * {@code <group>:attention-product}; docs/computed.md.
+         *
+         * @param kinds NEURON and/or ATTENTION_PRODUCT
+         * @return this builder
+         * @throws IllegalArgumentException for a kind of weight group
+         */
+        public Builder optComputed(java.util.Set<GroupKind> kinds) {
+            for (GroupKind k : kinds) {
+                if (k != GroupKind.NEURON && k != GroupKind.ATTENTION_PRODUCT) {
+                    throw new IllegalArgumentException(k.id() + " is a kind of weight group, not of computed tensors: "
+                            + "give neuron and/or attention-product");
+                }
+            }
+            this.computed = java.util.Set.copyOf(kinds);
+            return this;
         }
 
         /**

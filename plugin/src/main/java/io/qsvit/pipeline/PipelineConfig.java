@@ -37,7 +37,7 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
         batch = batch != null ? InputLimits.batch("batch", batch) : EvaluateStep.DEFAULT_BATCH;
         threads = threads != null ? InputLimits.threads("threads", threads) : Runtime.getRuntime().availableProcessors();
         requirement = requirement != null ? requirement : new Requirement(null, null);
-        sensitivity = sensitivity != null ? sensitivity : new Sensitivity(null, null, null, null);
+        sensitivity = sensitivity != null ? sensitivity : new Sensitivity(null, null, null, null, null);
         bounds = bounds != null ? bounds : new Bounds(null, null);
         explore = explore != null ? explore : new Explore(null, null, null, null);
         apply = apply != null ? apply : new Apply(null);
@@ -132,12 +132,31 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
 
     /**
      * QSViT Algorithm 1: the precisions every group is tried at, and how: {@code sweep} full or raced (the
-     * default in a run, whose requirement is known; it also races bounds' bSettingH and bSettingL).
+     * default in a run, whose requirement is known; it also races bounds' bSettingH and bSettingL); {@code computed}
+     * the kinds of computed tensors swept too (membrane, attention-product), which takes the full sweep.
      */
-    public record Sensitivity(List<String> precisions, Integer limit, Long seed, String sweep) implements Subset {
+    public record Sensitivity(List<String> precisions, Integer limit, Long seed, String sweep, List<String> computed)
+            implements Subset {
         public static final SweepMode DEFAULT_SWEEP = SweepMode.RACED;
 
+        public Sensitivity(List<String> precisions, Integer limit, Long seed, String sweep) {
+            this(precisions, limit, seed, sweep, null);
+        }
+
         public Sensitivity {
+            if (computed != null) {
+                try {
+                    computed.forEach(io.qsvit.model.ComputedKind::parse);
+                } catch (UserInputException e) {
+                    throw new UserInputException("sensitivity.computed: " + e.getMessage());
+                }
+                if (computed.isEmpty()) {
+                    computed = null;
+                } else if (sweep != null && SweepMode.parse(sweep) != SweepMode.FULL) {
+                    throw new UserInputException("sensitivity.computed takes the full sweep: drop sensitivity.sweep: "
+                            + sweep + " (a run sweeps in full when computed tensors are named)");
+                }
+            }
             if (sweep != null) {
                 try {
                     SweepMode.parse(sweep);
@@ -156,9 +175,15 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
             checkSubset("sensitivity", limit, seed);
         }
 
-        /** The configured sweep, {@link #DEFAULT_SWEEP} when none is. */
+        /** The configured sweep; when none is, full where computed tensors are swept, else {@link #DEFAULT_SWEEP}. */
         public SweepMode sweepMode() {
-            return sweep == null ? DEFAULT_SWEEP : SweepMode.parse(sweep);
+            return sweep != null ? SweepMode.parse(sweep) : computed != null ? SweepMode.FULL : DEFAULT_SWEEP;
+        }
+
+        /** The kinds of computed tensors swept (none when not configured). */
+        public java.util.Set<io.qsvit.model.ComputedKind> computedKinds() {
+            return computed == null ? java.util.Set.of()
+                    : computed.stream().map(io.qsvit.model.ComputedKind::parse).collect(java.util.stream.Collectors.toSet());
         }
     }
 

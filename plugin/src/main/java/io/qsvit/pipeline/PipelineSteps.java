@@ -9,6 +9,7 @@ import io.qsvit.search.Requirement;
 import io.qsvit.search.SearchSpace;
 import io.qsvit.search.SweepListener;
 import io.qsvit.search.SweepMode;
+import io.qsvit.search.TrialEvaluator;
 import io.qsvit.search.WarmSweep;
 import io.qsvit.step.ApplyStep;
 import io.qsvit.step.BoundsStep;
@@ -74,12 +75,14 @@ public final class PipelineSteps {
             List<String> named = config.sensitivity().precisions();
             List<Scheme> precisions = named == null ? SensitivityStep.DEFAULT_PRECISIONS
                     : PrecisionPreset.expand(named);
-            SensitivityStep.WarmStart warm = release == null ? null
+            // a warm start re-measures weight groups only: a run that sweeps computed tensors sweeps cold
+            SensitivityStep.WarmStart warm = release == null || !config.sensitivity().computedKinds().isEmpty() ? null
                     : new SensitivityStep.WarmStart(release, requirement(config), WarmSweep.DEFAULT_MARGIN);
             SweepMode mode = config.sensitivity().sweepMode();
             SensitivityStep.Request sweep = new SensitivityStep.Request(request.model(), request.data(config.sensitivity()),
                     precisions, Grouping.QSVIT, null, config.batch(), config.threads(), warm, mode,
-                    mode == SweepMode.RACED ? requirement(config) : null);
+                    mode == SweepMode.RACED ? requirement(config) : null, TrialEvaluator.DEFAULT_PREFIX_BUDGET,
+                    config.sensitivity().computedKinds());
             return SensitivityStep.run(sweep, request.out(), SweepListener.logging("sensitivity")).outcome();
         });
     }
