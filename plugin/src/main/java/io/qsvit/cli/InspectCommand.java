@@ -3,6 +3,7 @@ package io.qsvit.cli;
 import io.qsvit.ConfigFiles;
 import io.qsvit.eval.LayerCosts;
 import io.qsvit.model.Granularity;
+import io.qsvit.model.ComputedSites;
 import io.qsvit.model.Group;
 import io.qsvit.model.Grouping;
 import io.qsvit.model.Layer;
@@ -72,6 +73,7 @@ final class InspectCommand implements Callable<Integer> {
             out.println(Qsvit.JSON.writeValueAsString(report));
         } else {
             printTable(out, layers, costs);
+            printComputed(out, ComputedSites.of(layers));
             printPreparation(out, prepared.record());
             if (scheme != null) {
                 printLosses(out, Scheme.parse(scheme), losses);
@@ -124,6 +126,15 @@ final class InspectCommand implements Callable<Integer> {
             report.put("macs_unmeasured", costs.unmeasured());
         }
         report.put("groups", groups);
+        Map<String, Object> computed = new java.util.LinkedHashMap<>();
+        ComputedSites sites = ComputedSites.of(layers);
+        sites.groups().forEach((name, kind) -> {
+            Map<String, Object> group = new java.util.LinkedHashMap<>();
+            group.put("kind", kind.groupKind().id());
+            group.put("tensors", sites.sitesOf(name).size());
+            computed.put(name, group);
+        });
+        report.put("computed_groups", computed);
         report.put("preparation", preparation.toMap());
         return report;
     }
@@ -145,6 +156,17 @@ final class InspectCommand implements Callable<Integer> {
         if (costs.unmeasured() != null) {
             out.println("MACs not measured: " + costs.unmeasured());
         }
+    }
+
+    /** The computed groups a setting may hold in fixed point ({@code <group>:membrane}, ...), with their tensors. */
+    private static void printComputed(PrintWriter out, ComputedSites sites) {
+        if (sites.isEmpty()) {
+            out.println("computed tensors: none found (no threshold comparison, no product of two computed tensors)");
+            return;
+        }
+        out.println("computed groups (settable as <group>:<kind>, float32 unless named):");
+        sites.groups().forEach((name, kind) -> out.printf("  %-42s %-18s %d tensor%s%n", name, kind.groupKind().id(),
+                sites.sitesOf(name).size(), sites.sitesOf(name).size() == 1 ? "" : "s"));
     }
 
     /** Per group (then the whole model): the weights the scheme overflows and zeroes. */

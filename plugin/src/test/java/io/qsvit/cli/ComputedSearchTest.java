@@ -80,4 +80,20 @@ class ComputedSearchTest {
         assertTrue(head.get("update_microjoules_per_image").asDouble()
                 < head.get("float32_update_microjoules_per_image").asDouble() / 4, head.toString());
     }
+
+    @Test
+    void inspectListsTheComputedGroups() throws IOException {
+        QsvitCliTest.Run run = QsvitCliTest.run("inspect", Examples.model("sdtv2").toString(), "--json");
+        assertEquals(0, run.exit(), run.err());
+        JsonNode computed = JSON.readTree(run.out()).get("computed_groups");
+        assertEquals(12, computed.size());
+        int tensors = 0;
+        for (JsonNode g : computed) {
+            tensors += g.get("tensors").asInt();
+        }
+        assertEquals(72, tensors); // 66 membrane potentials, 6 attention products
+        assertEquals("attention-product", computed.at("/stage3.block1:attention-product/kind").asText());
+        QsvitCliTest.Run table = QsvitCliTest.run("inspect", Examples.model("sdtv2").toString());
+        assertTrue(table.out().contains("computed groups (settable as <group>:<kind>, float32 unless named):"), table.out());
+    }
 }
