@@ -57,9 +57,12 @@ final class BoundsCommand implements Callable<Integer> {
         console.printf(Locale.ROOT, "bounds: %s (required accuracy %.4f, float32 %.4f)%n",
                 Published.lead(result.outcome(), out),
                 report.requirement().requiredAccuracy(), report.requirement().baselineAccuracy());
-        console.printf("  %-24s %-14s %s%n", "group", "high", "low");
+        int width = Math.max(24, report.groups().keySet().stream().mapToInt(String::length).max().orElse(0));
+        int schemes = Math.max(14, report.groups().values().stream().mapToInt(b -> b.high().id().length() + 1).max().orElse(0));
+        String row = "  %-" + width + "s %-" + schemes + "s %s%n";
+        console.printf(row, "group", "high", "low");
         for (Map.Entry<String, PrecisionBounds.Bounds> g : report.groups().entrySet()) {
-            console.printf("  %-24s %-14s %s%n", g.getKey(), g.getValue().high().id(), g.getValue().low().id());
+            console.printf(row, g.getKey(), g.getValue().high().id(), g.getValue().low().id());
         }
         line(console, "bSettingH", report.high(), report);
         line(console, "bSettingL", report.low(), report);

@@ -138,8 +138,9 @@ final class SensitivityCommand implements Callable<Integer> {
                     matrix.sweep().lowThreshold(), counts[0], counts[1], counts[2], counts[3], images);
         }
         Findings f = matrix.findings();
+        int width = Math.max(11, f.kinds().keySet().stream().mapToInt(String::length).max().orElse(0));
         f.kinds().forEach((kind, finding) -> console.printf(Locale.ROOT,
-                "  %-11s lowest precision within %.0f point: %s (worst drop %.4f)%n", kind, 100 * f.maxDrop(),
+                "  %-" + width + "s lowest precision within %.0f point: %s (worst drop %.4f)%n", kind, 100 * f.maxDrop(),
                 finding.lowestPrecision().id(), finding.worstDrop()));
         if (!f.tolerate4Bits().isEmpty() || !f.needMoreThan4Bits().isEmpty()) {
             console.printf("  tolerate 4 bits: %s; need more: %s%n", listed(f.tolerate4Bits()), listed(f.needMoreThan4Bits()));
