@@ -83,6 +83,11 @@ final class ExploreCommand implements Callable<Integer> {
             + "order) for a final check of the chosen setting, reported in the results (default: ${DEFAULT-VALUE}).")
     int holdout;
 
+    @Option(names = "--bias-correction", description = "Evaluate every candidate with bias correction, calibrated on the "
+            + "searched images, as apply --bias-correction builds it (apply the chosen setting with --bias-correction "
+            + "and the same data); docs/accuracy.md.")
+    boolean biasCorrection;
+
     @Option(names = "--racing", defaultValue = "500,2000", description = "Image counts of the racing stages (a "
             + "candidate whose 95%% upper bound falls below the requirement is rejected there), or 'off' "
             + "(default: ${DEFAULT-VALUE}).")
@@ -119,7 +124,8 @@ final class ExploreCommand implements Callable<Integer> {
         ExploreStep.Request request = new ExploreStep.Request(model, data.request(), bounds, sensitivity, strategy(),
                 maxDrop, targetAccuracy, budget(), stages(), space == null ? SearchSpace.SPIKEHQ : SearchSpace.parse(space),
                 probeImages, racingSeed, energyTable, runtime.batch(),
-                runtime.threads(), null, objective == null ? null : Objective.parse(objective), paired(), holdout);
+                runtime.threads(), null, objective == null ? null : Objective.parse(objective), paired(), holdout,
+                biasCorrection);
         ExploreStep.Result result = ExploreStep.run(request, out);
         PrintWriter console = spec.commandLine().getOut();
         if (result.outcome() != ArtifactFolder.Outcome.WRITTEN) {

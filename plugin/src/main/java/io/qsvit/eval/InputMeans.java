@@ -40,6 +40,15 @@ public final class InputMeans {
         }
     }
 
+    /** The same, on images already loaded (checked against the model's input as a session checks them). */
+    public static Map<String, double[]> measure(ModelLayers model, io.qsvit.model.Grouping grouping, Dataset data,
+                                               int threads, int batchSize) {
+        ModelLayers measuring = ModelLayers.of(withMeanOutputs(model), grouping);
+        try (EvaluationSession session = EvaluationSession.openFixed(measuring, threads)) {
+            return session.outputMeans(data, batchSize, PREFIX);
+        }
+    }
+
     /** The model with one per-channel mean output per distinct data input of a supported layer. */
     static OnnxModel withMeanOutputs(ModelLayers model) {
         GraphProto source = model.model().proto().getGraph();

@@ -16,6 +16,7 @@ import io.qsvit.model.ComputedSites;
 import io.qsvit.model.Group;
 import io.qsvit.model.Layer;
 import io.qsvit.model.ModelLayers;
+import io.qsvit.quant.BiasCorrection;
 import io.qsvit.quant.ComputedFormat;
 import io.qsvit.quant.Setting;
 
@@ -44,6 +45,11 @@ public final class TrialEvaluator implements AutoCloseable {
     private EvaluationSession computedSession;
     private Map<String, ComputedFormat> computedFormats = Map.of();
     private TimeLayout timeLayout = TimeLayout.AUTO;
+    /** Per-channel input means of the layers when trials are bias-corrected ({@link BiasCorrection}); null when not. */
+    private Map<String, double[]> biasMeans;
+    /** The session of the last bias-corrected setting, and that setting. */
+    private EvaluationSession correctedSession;
+    private Setting correctedSetting;
     /** Calibrated ranges of computed groups, given to every setting evaluated (uniform widths need them). */
     private Map<String, Double> ranges = Map.of();
 
@@ -153,7 +159,8 @@ public final class TrialEvaluator implements AutoCloseable {
      */
     public List<Trial> evaluateAll(Setting base, Collection<Group> changed, List<Setting> asked) {
         List<Setting> settings = asked.stream().map(s -> s.withRanges(ranges)).toList();
-        boolean computed = base.quantizesComputed() || settings.stream().anyMatch(Setting::quantizesComputed);
+        boolean computed = base.quantizesComputed() || settings.stream().anyMatch(Setting::quantizesComputed)
+                || biasMeans != null; // a corrected trial runs its own model: no shared prefix
         Optional<SuffixEvaluation.Plan> plan = settings.size() >= 2 && prefixBudget > 0 && !computed
                 ? SuffixEvaluation.plan(session, changed) : Optional.empty();
         double share = plan.map(p -> share(p.prefixLayers())).orElse(0.0);
@@ -182,6 +189,20 @@ public final class TrialEvaluator implements AutoCloseable {
      */
     private EvaluationSession sessionFor(Setting setting) {
         Map<String, ComputedFormat> formats = setting.computedFormats();
+        if (biasMeans != null && quantizesWeights(setting)) {
+            if (!setting.equals(correctedSetting)) {
+                if (correctedSession != null) {
+                    correctedSession.close();
+                    correctedSession = null;
+                }
+                ModelLayers model = session.model();
+                ModelLayers folded = ModelLayers.of(BiasCorrection.fold(model,
+                        BiasCorrection.shifts(model, setting, biasMeans)), setting.grouping());
+                correctedSession = EvaluationSession.open(folded, threads, timeLayout, formats);
+                correctedSetting = setting;
+            }
+            return correctedSession;
+        }
         if (formats.isEmpty()) {
             return session;
         }
@@ -194,6 +215,20 @@ public final class TrialEvaluator implements AutoCloseable {
             computedFormats = formats;
         }
         return computedSession;
+    }
+
+    /**
+     * Evaluates every setting that quantizes weights with bias correction, as {@code apply --bias-correction} builds
+     * it: the expected output shift of each layer, from these per-channel input means ({@link
+     * io.qsvit.eval.InputMeans}), folded into its bias. Each such trial runs in a session of its own corrected model.
+     */
+    public TrialEvaluator biasCorrection(Map<String, double[]> means) {
+        this.biasMeans = Map.copyOf(means);
+        return this;
+    }
+
+    private boolean quantizesWeights(Setting setting) {
+        return session.model().groups().stream().anyMatch(g -> !(setting.schemeOf(g) instanceof io.qsvit.quant.Scheme.Float32));
     }
 
     /**
@@ -257,6 +292,9 @@ public final class TrialEvaluator implements AutoCloseable {
 
     @Override
     public void close() {
+        if (correctedSession != null) {
+            correctedSession.close();
+        }
         if (computedSession != null) {
             computedSession.close();
         }

@@ -65,7 +65,7 @@ public final class ApplyStep {
     public static final String SETTING_FILE = "setting.json";
 
     /** Images per ONNX Runtime call while measuring the calibration means. */
-    private static final int CALIBRATION_BATCH = 50;
+    static final int CALIBRATION_BATCH = 50;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qsvit.Folders;
 import io.qsvit.UserInputException;
 import io.qsvit.eval.ComputedRanges;
+import io.qsvit.eval.InputMeans;
 import io.qsvit.model.ComputedSites;
 import io.qsvit.model.Group;
 import io.qsvit.artifact.ArtifactFolder;
@@ -101,11 +102,22 @@ public final class ExploreStep {
      *                     model (same images, {@link PairedDrop}) is within the maximum drop
      * @param holdout      images kept from the search (the last ones in racing order) for the final check of the
      *                     chosen setting, reported in the results; 0 for none
+     * @param biasCorrection evaluate every candidate with bias correction, calibrated on the searched images, as
+     *                     {@code apply --bias-correction} would build it
      */
     public record Request(Path model, EvaluationData data, Path bounds, Path sensitivity, Strategy strategy,
                           Double maxDrop, Double targetAccuracy, Budget budget, List<Integer> racing,
                           SearchSpace space, int probeImages, long racingSeed, Path energyTable, int batch, int threads,
-                          Path start, Objective objective, boolean paired, int holdout) {
+                          Path start, Objective objective, boolean paired, int holdout, boolean biasCorrection) {
+        /** Candidates as apply builds them without bias correction. */
+        public Request(Path model, EvaluationData data, Path bounds, Path sensitivity, Strategy strategy,
+                       Double maxDrop, Double targetAccuracy, Budget budget, List<Integer> racing,
+                       SearchSpace space, int probeImages, long racingSeed, Path energyTable, int batch, int threads,
+                       Path start, Objective objective, boolean paired, int holdout) {
+            this(model, data, bounds, sensitivity, strategy, maxDrop, targetAccuracy, budget, racing, space, probeImages,
+                    racingSeed, energyTable, batch, threads, start, objective, paired, holdout, false);
+        }
+
         /** Plain acceptance on all images. */
         public Request(Path model, EvaluationData data, Path bounds, Path sensitivity, Strategy strategy,
                        Double maxDrop, Double targetAccuracy, Budget budget, List<Integer> racing,
@@ -222,6 +234,17 @@ public final class ExploreStep {
                         + all.size());
             }
             Dataset searched = request.holdout() == 0 ? all : all.first(all.size() - request.holdout());
+            if (request.biasCorrection()) {
+                // calibrated on the searched images only (held-out ones stay unseen); one thread and fixed batches,
+                // as apply measures them: the same means, so the same corrected biases, on every machine
+                Map<String, double[]> means = InputMeans.measure(in.layers, in.bounds.high().grouping(), searched, 1,
+                        ApplyStep.CALIBRATION_BATCH);
+                evaluator.biasCorrection(means);
+                Map<String, Object> correction = new LinkedHashMap<>();
+                correction.put("calibration_images", searched.size());
+                correction.put("calibrated_inputs", means.size());
+                checks.put("bias_correction", correction);
+            }
             JournaledEvaluator evaluations = new JournaledEvaluator(evaluator, searched, journal);
             Exploration exploration = new Exploration(in.layers, in.bounds.high().grouping(),
                     new Racing(evaluations, request.stages()), in.requirement).withComputed(computedGroups);
@@ -337,6 +360,9 @@ public final class ExploreStep {
             if (request.objective() != null) { // without one, the key it always had
                 p.put("objective", request.objective().id());
             }
+        }
+        if (request.biasCorrection()) { // off: the key it always had
+            p.put("bias_correction", true);
         }
         if (request.holdout() > 0) { // without one, the key it always had
             p.put("holdout", request.holdout());
