@@ -26,7 +26,8 @@ public final class SearchBenchmark {
      * @param sensitivity null for none
      * @param maxDrop     null to keep the bounds' requirement
      * @param limit       null for all images
-     * @param objective   the cost heterogeneous minimises and the comparison is made on (null: accounted memory)
+     * @param objective   the cost both strategies minimise (guided: by its moves and order) and the comparison is
+     *                    made on (null: accounted memory, guided as QSViT orders it)
      */
     public record Options(Path model, Path data, Path bounds, Path sensitivity, Double maxDrop, Integer limit, int threads,
                           Objective objective) {
@@ -112,7 +113,7 @@ public final class SearchBenchmark {
         EvaluationData data = new EvaluationData(o.data(), DataFormat.AUTO, IdxDataset.TEST_SPLIT, o.limit(), null);
         ExploreStep.Request request = new ExploreStep.Request(o.model(), data, o.bounds(), o.sensitivity(), strategy,
                 o.maxDrop(), null, null, racing, SearchSpace.SPIKEHQ, ExploreStep.DEFAULT_PROBE_IMAGES, 1, null, 250,
-                o.threads(), null, strategy == ExploreStep.Strategy.HETEROGENEOUS ? o.objective() : null);
+                o.threads(), null, o.objective());
         console.printf("running %s ...%n", strategy.id());
         console.flush();
         long start = System.nanoTime();

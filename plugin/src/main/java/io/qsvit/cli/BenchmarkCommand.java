@@ -99,7 +99,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--max-drop", description = "search: overrides the bounds' accuracy requirement.")
     Double maxDrop;
 
-    @Option(names = "--objective", description = "search: the cost heterogeneous minimises and both are compared on "
+    @Option(names = "--objective", description = "search: the cost both strategies minimise and are compared on "
             + "(stored_bytes, energy, effective_bits or a weighted mix; default: accounted memory).")
     String objective;
 
