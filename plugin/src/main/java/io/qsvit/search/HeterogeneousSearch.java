@@ -31,7 +31,12 @@ import java.util.Optional;
  * first. When it is rejected, the proxy was optimistic by the ratio of the real drop (against the float
  * model on the same images) to the predicted one; the next try is the cheapest setting predicted to lose
  * at most 0.8 x allowed / that ratio (and always less than the last). The first accepted of at most four
- * is chosen, else the float model, which meets the requirement. With a budget, the
+ * is chosen. When all four miss, the most accurate of them is repaired: its groups go back, one at a time
+ * and cumulatively, to their cheapest scheme predicted to lose nothing (float32 at worst), largest predicted
+ * drop first, until the setting meets the requirement; only if even that misses is the float model chosen
+ * (it meets the requirement: checked before any strategy runs). Single-group drops do not add up
+ * (the groups interact), and this keeps a search whose proxy was too optimistic from ending at the float
+ * model when a setting a few groups dearer would do. With a budget, the
  * settings within it are raced from the least predicted drop on (at most three), and the first accepted is
  * chosen.</li>
  * </ol>
@@ -122,7 +127,7 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
             }
             return warm;
         }
-        return budget == null ? firstMeeting(exploration, frontier, knapsack.within(allowedUnits), allowed)
+        return budget == null ? firstMeeting(exploration, frontier, knapsack.within(allowedUnits), allowed, options)
                 : mostAccurateWithin(exploration, frontier, options);
     }
 
@@ -131,7 +136,10 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
     }
 
     private LoggedTrial firstMeeting(Exploration exploration, List<SchemeKnapsack.Solution> frontier,
-                                     SchemeKnapsack.Solution natural, double allowed) {
+                                     SchemeKnapsack.Solution natural, double allowed,
+                                     List<List<SchemeKnapsack.Option>> options) {
+        LoggedTrial closest = null;
+        SchemeKnapsack.Solution closestSolution = null;
         int index = 0;
         while (index + 1 < frontier.size() && frontier.get(index).cost() > natural.cost()) {
             index++;
@@ -141,6 +149,10 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
             LoggedTrial trial = exploration.candidate("candidate", null, setting(exploration, solution));
             if (trial.accepted()) {
                 return trial;
+            }
+            if (closest == null || trial.trial().accuracy() > closest.trial().accuracy()) {
+                closest = trial;
+                closestSolution = solution;
             }
             // the proxy was optimistic by real / predicted: aim the next try that much lower, with a margin
             double real = exploration.floatAccuracyOn(trial.trial().images()) - trial.trial().accuracy();
@@ -152,7 +164,40 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
             }
             index = next;
         }
+        return closest == null ? exploration.floatTrial() : repair(exploration, closestSolution, options);
+    }
+
+    /**
+     * Raises the groups of a rejected solution, largest predicted drop first (then model order), one at a time
+     * and keeping each raise, to their cheapest option predicted to lose nothing, until the setting is
+     * accepted; the float model when none is.
+     */
+    private static LoggedTrial repair(Exploration exploration, SchemeKnapsack.Solution solution,
+                                      List<List<SchemeKnapsack.Option>> options) {
+        List<Scheme> schemes = new ArrayList<>(solution.schemes());
+        List<Integer> order = new ArrayList<>();
+        for (int g = 0; g < schemes.size(); g++) {
+            if (drop(options.get(g), schemes.get(g)) > 0) {
+                order.add(g);
+            }
+        }
+        order.sort(Comparator.<Integer>comparingInt(g -> -drop(options.get(g), schemes.get(g))).thenComparingInt(g -> g));
+        for (int g : order) {
+            schemes.set(g, options.get(g).stream().filter(o -> o.dropUnits() == 0)
+                    .min(Comparator.comparingLong(SchemeKnapsack.Option::cost)).orElseThrow().scheme()); // float32 has 0
+            Setting raised = setting(exploration, new SchemeKnapsack.Solution(List.copyOf(schemes), 0, 0));
+            LoggedTrial trial = exploration.candidate("raise", exploration.groups().get(g).name(), raised);
+            if (trial.accepted()) {
+                return trial;
+            }
+        }
         return exploration.floatTrial(); // meets the requirement: checked before any strategy runs
+    }
+
+    /** The predicted drop of a group's scheme, in units. */
+    private static int drop(List<SchemeKnapsack.Option> groupOptions, Scheme scheme) {
+        return groupOptions.stream().filter(o -> o.scheme().equals(scheme)).mapToInt(SchemeKnapsack.Option::dropUnits)
+                .findFirst().orElse(0);
     }
 
     private LoggedTrial mostAccurateWithin(Exploration exploration, List<SchemeKnapsack.Solution> frontier,
