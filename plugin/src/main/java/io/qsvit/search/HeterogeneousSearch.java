@@ -33,7 +33,8 @@ import java.util.Optional;
  * at most 0.8 x allowed / that ratio (and always less than the last). The first accepted of at most four
  * is chosen. When all four miss, the most accurate of them is repaired: its groups go back, one at a time
  * and cumulatively, to their cheapest scheme predicted to lose nothing (float32 at worst), largest predicted
- * drop first, until the setting meets the requirement; only if even that misses is the float model chosen
+ * drop first, then, while it still misses, to float32, the group giving up the least saving first, until the
+ * setting meets the requirement; only if even that misses is the float model chosen
  * (it meets the requirement: checked before any strategy runs). Single-group drops do not add up
  * (the groups interact), and this keeps a search whose proxy was too optimistic from ending at the float
  * model when a setting a few groups dearer would do. With a budget, the
@@ -185,13 +186,39 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
         for (int g : order) {
             schemes.set(g, options.get(g).stream().filter(o -> o.dropUnits() == 0)
                     .min(Comparator.comparingLong(SchemeKnapsack.Option::cost)).orElseThrow().scheme()); // float32 has 0
-            Setting raised = setting(exploration, new SchemeKnapsack.Solution(List.copyOf(schemes), 0, 0));
-            LoggedTrial trial = exploration.candidate("raise", exploration.groups().get(g).name(), raised);
+            LoggedTrial trial = raise(exploration, schemes, g);
+            if (trial.accepted()) {
+                return trial;
+            }
+        }
+        // the groups interact: then back to float32, one group at a time, the one giving up the least first
+        List<Integer> quantized = new ArrayList<>();
+        for (int g = 0; g < schemes.size(); g++) {
+            if (!(schemes.get(g) instanceof Scheme.Float32)) {
+                quantized.add(g);
+            }
+        }
+        quantized.sort(Comparator.<Integer>comparingLong(g -> cost(options.get(g), Scheme.FLOAT32) - cost(options.get(g), schemes.get(g)))
+                .thenComparingInt(g -> g));
+        for (int g : quantized.subList(0, Math.max(0, quantized.size() - 1))) { // all of them is the float model
+            schemes.set(g, Scheme.FLOAT32);
+            LoggedTrial trial = raise(exploration, schemes, g);
             if (trial.accepted()) {
                 return trial;
             }
         }
         return exploration.floatTrial(); // meets the requirement: checked before any strategy runs
+    }
+
+    private static LoggedTrial raise(Exploration exploration, List<Scheme> schemes, int group) {
+        Setting raised = setting(exploration, new SchemeKnapsack.Solution(List.copyOf(schemes), 0, 0));
+        return exploration.candidate("raise", exploration.groups().get(group).name(), raised);
+    }
+
+    /** The cost of a group's scheme among its options. */
+    private static long cost(List<SchemeKnapsack.Option> groupOptions, Scheme scheme) {
+        return groupOptions.stream().filter(o -> o.scheme().equals(scheme)).mapToLong(SchemeKnapsack.Option::cost)
+                .findFirst().orElseThrow();
     }
 
     /** The predicted drop of a group's scheme, in units. */
