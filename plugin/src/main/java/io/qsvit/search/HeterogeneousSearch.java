@@ -33,8 +33,9 @@ import java.util.Optional;
  * at most 0.8 x allowed / that ratio (and always less than the last). The first accepted of at most four
  * is chosen. When all four miss, the most accurate of them is repaired: its groups go back, one at a time
  * and cumulatively, to their cheapest scheme predicted to lose nothing (float32 at worst), largest predicted
- * drop first, then, while it still misses, to float32, the group giving up the least saving first, until the
- * setting meets the requirement; only if even that misses is the float model chosen
+ * drop first, then, while it still misses, to 8 bits (the space's cheapest scheme of at least 8 bits) and
+ * then to float32, the group giving up the least saving first, until the setting meets the requirement;
+ * only if even that misses is the float model chosen
  * (it meets the requirement: checked before any strategy runs). Single-group drops do not add up
  * (the groups interact), and this keeps a search whose proxy was too optimistic from ending at the float
  * model when a setting a few groups dearer would do. With a budget, the
@@ -55,6 +56,8 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
     static final double RETRY_MARGIN = 0.8;
     /** A scheme is probed only if it could save at least this fraction of the float model's memory. */
     static final double MIN_SAVING = 0.001;
+    /** The repair's intermediate rung: weights at 8 bits lose little in QSViT's and SpikeHQ's measurements. */
+    static final int SAFE_BITS = 8;
 
     private final SearchSpace space;
     private final Budget budget;
@@ -128,7 +131,7 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
             }
             return warm;
         }
-        return budget == null ? firstMeeting(exploration, frontier, knapsack.within(allowedUnits), allowed, options)
+        return budget == null ? firstMeeting(exploration, frontier, knapsack.within(allowedUnits), allowed, options, metric)
                 : mostAccurateWithin(exploration, frontier, options);
     }
 
@@ -138,7 +141,7 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
 
     private LoggedTrial firstMeeting(Exploration exploration, List<SchemeKnapsack.Solution> frontier,
                                      SchemeKnapsack.Solution natural, double allowed,
-                                     List<List<SchemeKnapsack.Option>> options) {
+                                     List<List<SchemeKnapsack.Option>> options, Objective.GroupCost metric) {
         LoggedTrial closest = null;
         SchemeKnapsack.Solution closestSolution = null;
         int index = 0;
@@ -165,7 +168,7 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
             }
             index = next;
         }
-        return closest == null ? exploration.floatTrial() : repair(exploration, closestSolution, options);
+        return closest == null ? exploration.floatTrial() : repair(exploration, closestSolution, options, metric);
     }
 
     /**
@@ -173,8 +176,8 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
      * and keeping each raise, to their cheapest option predicted to lose nothing, until the setting is
      * accepted; the float model when none is.
      */
-    private static LoggedTrial repair(Exploration exploration, SchemeKnapsack.Solution solution,
-                                      List<List<SchemeKnapsack.Option>> options) {
+    private LoggedTrial repair(Exploration exploration, SchemeKnapsack.Solution solution,
+                               List<List<SchemeKnapsack.Option>> options, Objective.GroupCost metric) {
         List<Scheme> schemes = new ArrayList<>(solution.schemes());
         List<Integer> order = new ArrayList<>();
         for (int g = 0; g < schemes.size(); g++) {
@@ -191,20 +194,31 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
                 return trial;
             }
         }
-        // the groups interact: then back to float32, one group at a time, the one giving up the least first
-        List<Integer> quantized = new ArrayList<>();
-        for (int g = 0; g < schemes.size(); g++) {
-            if (!(schemes.get(g) instanceof Scheme.Float32)) {
-                quantized.add(g);
+        // the groups interact: then to 8 bits (the space's cheapest scheme of 8 or more, where it has one), then
+        // to float32, one group at a time, the one giving up the least first
+        List<Scheme> rungs = new ArrayList<>();
+        space.schemes().stream().filter(x -> x.bits() >= SAFE_BITS && !(x instanceof Scheme.Float32))
+                .min(Comparator.comparingInt(Scheme::bits).thenComparing(Scheme::id)).ifPresent(rungs::add);
+        rungs.add(Scheme.FLOAT32);
+        for (Scheme rung : rungs) {
+            List<Integer> below = new ArrayList<>();
+            for (int g = 0; g < schemes.size(); g++) {
+                if (schemes.get(g).bits() < rung.bits() && metric.of(exploration.groups().get(g), rung)
+                        > metric.of(exploration.groups().get(g), schemes.get(g))) {
+                    below.add(g);
+                }
             }
-        }
-        quantized.sort(Comparator.<Integer>comparingLong(g -> cost(options.get(g), Scheme.FLOAT32) - cost(options.get(g), schemes.get(g)))
-                .thenComparingInt(g -> g));
-        for (int g : quantized.subList(0, Math.max(0, quantized.size() - 1))) { // all of them is the float model
-            schemes.set(g, Scheme.FLOAT32);
-            LoggedTrial trial = raise(exploration, schemes, g);
-            if (trial.accepted()) {
-                return trial;
+            below.sort(Comparator.<Integer>comparingLong(g -> metric.of(exploration.groups().get(g), rung)
+                    - metric.of(exploration.groups().get(g), schemes.get(g))).thenComparingInt(g -> g));
+            for (int g : below) {
+                schemes.set(g, rung);
+                if (schemes.stream().allMatch(x -> x instanceof Scheme.Float32)) {
+                    break; // the float model
+                }
+                LoggedTrial trial = raise(exploration, schemes, g);
+                if (trial.accepted()) {
+                    return trial;
+                }
             }
         }
         return exploration.floatTrial(); // meets the requirement: checked before any strategy runs
@@ -215,11 +229,7 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
         return exploration.candidate("raise", exploration.groups().get(group).name(), raised);
     }
 
-    /** The cost of a group's scheme among its options. */
-    private static long cost(List<SchemeKnapsack.Option> groupOptions, Scheme scheme) {
-        return groupOptions.stream().filter(o -> o.scheme().equals(scheme)).mapToLong(SchemeKnapsack.Option::cost)
-                .findFirst().orElseThrow();
-    }
+
 
     /** The predicted drop of a group's scheme, in units. */
     private static int drop(List<SchemeKnapsack.Option> groupOptions, Scheme scheme) {

@@ -21,16 +21,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The heterogeneous search when every try misses: a sensitivity matrix that claims uniform3 loses nothing in any
  * group (the proxy as optimistic as it gets) makes the knapsack race uniform3 everywhere, which loses 11 images
- * of 100. Instead of falling back to the float model, the search repairs that setting: groups go back to
- * float32 one at a time, the least saving given up first (head, stage1, stage2), until it meets the requirement.
+ * of 100. Instead of falling back to the float model, the search repairs that setting: groups go up to 8 bits
+ * (where the space has a scheme of 8 bits), else float32, one at a time, the least saving given up first (head,
+ * stage1, stage2), until it meets the requirement.
  */
 class HeterogeneousRepairTest {
     @TempDir
     Path dir;
 
-    @Test
-    void aMissedSettingIsRepairedGroupByGroupInsteadOfFallingBackToFloat() throws IOException, URISyntaxException {
-        Path fixtures = Path.of(HeterogeneousRepairTest.class.getResource("/io/qsvit/search/sdtv2-stage").toURI());
+    Path fixtures;
+    Path sensitivity;
+
+    @org.junit.jupiter.api.BeforeEach
+    void optimisticMatrix() throws IOException, URISyntaxException {
+        fixtures = Path.of(HeterogeneousRepairTest.class.getResource("/io/qsvit/search/sdtv2-stage").toURI());
         ObjectNode matrix = (ObjectNode) ExploreCommandTest.JSON.readTree(fixtures.resolve("sensitivity/sensitivity.json").toFile());
         JsonNode baseline = matrix.get("baseline");
         matrix.putArray("precisions").add("uniform3");
@@ -45,14 +49,15 @@ class HeterogeneousRepairTest {
             cells.putObject(group.getKey()).set("uniform3", cell);
         }
         matrix.set("cells", cells);
-        Path sensitivity = Files.createDirectories(dir.resolve("sensitivity"));
+        sensitivity = Files.createDirectories(dir.resolve("sensitivity"));
         ExploreCommandTest.JSON.writeValue(sensitivity.resolve("sensitivity.json").toFile(), matrix);
+    }
 
-        Path out = dir.resolve("out");
+    List<String> explore(Path out, String space) throws IOException {
         QsvitCliTest.Run run = QsvitCliTest.run("explore", "--model", Examples.model("sdtv2").toString(),
                 "--data", Examples.subset().toString(), "--limit", "100", "--seed", "3",
                 "--bounds", fixtures.resolve("bounds").toString(), "--sensitivity", sensitivity.toString(),
-                "--strategy", "heterogeneous", "--space", "uniform3", "--racing", "50", "--probe-images", "50",
+                "--strategy", "heterogeneous", "--space", space, "--racing", "50", "--probe-images", "50",
                 "--max-drop", "0.02", "--threads", "2", "--out", out.toString());
         assertEquals(0, run.exit(), run.err());
         List<String> trials = new ArrayList<>();
@@ -60,8 +65,15 @@ class HeterogeneousRepairTest {
             trials.add(t.get("role").asText() + " " + t.path("group").asText("-") + " " + t.get("verdict").asText() + " "
                     + t.get("correct").asInt() + "/" + t.get("images").asInt());
         }
+        return trials;
+    }
+
+    @Test
+    void withoutAnEightBitSchemeGroupsGoBackToFloat32() throws IOException {
+        Path out = dir.resolve("out");
         assertEquals(List.of("float - measured 88/100", "float - measured 45/50", "candidate - rejected 77/100",
-                "raise head rejected 77/100", "raise stage1 rejected 85/100", "raise stage2 accepted 86/100"), trials);
+                "raise head rejected 77/100", "raise stage1 rejected 85/100", "raise stage2 accepted 86/100"),
+                explore(out, "uniform3"));
         JsonNode results = ExploreCommandTest.results(out);
         assertTrue(results.get("requirement_met").asBoolean());
         assertEquals("raise", results.at("/chosen/role").asText());
@@ -69,5 +81,19 @@ class HeterogeneousRepairTest {
         assertEquals("uniform3", results.at("/chosen/setting/groups/stage3").asText());
         assertEquals("uniform3", results.at("/chosen/setting/groups/stage4").asText());
         assertEquals(7.922, results.at("/chosen/effective_bits").asDouble(), 5e-4);
+    }
+
+    @Test
+    void withAnEightBitSchemeGroupsGoUpToEightBitsFirst() throws IOException {
+        Path out = dir.resolve("out8");
+        assertEquals(List.of("float - measured 88/100", "float - measured 45/50", "candidate - rejected 77/100",
+                "raise head rejected 77/100", "raise stage1 rejected 84/100", "raise stage2 accepted 87/100"),
+                explore(out, "uniform3,uniform8"));
+        JsonNode results = ExploreCommandTest.results(out);
+        assertTrue(results.get("requirement_met").asBoolean());
+        for (String group : List.of("head", "stage1", "stage2")) {
+            assertEquals("uniform8", results.at("/chosen/setting/groups/" + group).asText(), group);
+        }
+        assertEquals(3.849, results.at("/chosen/effective_bits").asDouble(), 5e-4); // half the float32 repair's
     }
 }
