@@ -9,6 +9,10 @@ import java.nio.file.Path;
  * <pre>{@code
  * ApplyResult applied = Steps.apply(ApplyRequest.builder().setModel(Path.of("model.onnx"))
  *         .setSetting(Setting.uniform(Scheme.uniform(8))).setOut(Path.of("applied")).optDjlServing(true).build());
+ * // with bias correction on 500 class-balanced calibration images, as apply --bias-correction does by default
+ * Steps.apply(ApplyRequest.builder().setModel(Path.of("model.onnx")).setSetting(Setting.uniform(Scheme.uniform(4)))
+ *         .setOut(Path.of("corrected"))
+ *         .optBiasCorrection(Data.builder().setPath(Path.of("calibration")).optStratified(500, 0).build()).build());
  * }</pre>
  */
 public final class ApplyRequest {
@@ -17,6 +21,7 @@ public final class ApplyRequest {
     final Path settingFile;
     final Path out;
     final boolean djlServing;
+    final Data calibration;
 
     private ApplyRequest(Builder b) {
         model = b.model;
@@ -24,6 +29,7 @@ public final class ApplyRequest {
         settingFile = b.settingFile;
         out = b.out;
         djlServing = b.djlServing;
+        calibration = b.calibration;
     }
 
     /**
@@ -42,6 +48,7 @@ public final class ApplyRequest {
         private Path settingFile;
         private Path out;
         private boolean djlServing;
+        private Data calibration;
 
         private Builder() {
         }
@@ -102,6 +109,22 @@ public final class ApplyRequest {
          */
         public Builder optDjlServing(boolean djlServing) {
             this.djlServing = djlServing;
+            return this;
+        }
+
+        /**
+         * Corrects the biases (default: off): each quantized layer's expected output shift E[(W - Q(W)) x], with
+         * the layer's input means measured on the calibration images (for spike inputs, the firing rates), is
+         * folded into its bias (a bias is added where the layer has none); recorded in the results
+         * ({@link ApplyResult#biasCorrectedLayers()}) and the cache key. The command line's
+         * {@code --bias-correction --calibration-data D} takes 500 class-balanced images with seed 0:
+         * {@code Data.builder().setPath(D).optStratified(500, 0)}.
+         *
+         * @param calibration the calibration images, or null for no bias correction
+         * @return this builder
+         */
+        public Builder optBiasCorrection(Data calibration) {
+            this.calibration = calibration;
             return this;
         }
 

@@ -94,4 +94,13 @@ public final class ApplyResult {
     public long realModelBytes() {
         return results.at("/real_model/bytes").asLong();
     }
+
+    /**
+     * How many layers bias correction shifted ({@link ApplyRequest.Builder#optBiasCorrection}).
+     *
+     * @return the corrected layers, 0 when bias correction was off
+     */
+    public int biasCorrectedLayers() {
+        return results.at("/bias_correction/corrected_layers").asInt(0);
+    }
 }

@@ -146,10 +146,13 @@ public final class Steps {
     public static ApplyResult apply(ApplyRequest request) {
         return Calls.call(() -> {
             ArtifactFolder.Outcome outcome;
+            io.qsvit.eval.EvaluationData calibration = request.calibration == null ? null : request.calibration.internal();
             if (request.settingFile != null) {
-                outcome = ApplyStep.run(request.model, request.settingFile, request.out, request.djlServing);
+                outcome = ApplyStep.run(request.model, request.settingFile, request.out, request.djlServing,
+                        io.qsvit.eval.image.Preprocessing.NONE, io.qsvit.quant.Runtime.DEFAULT, calibration);
             } else {
-                outcome = withSettingFile(request.setting, file -> ApplyStep.run(request.model, file, request.out, request.djlServing));
+                outcome = withSettingFile(request.setting, file -> ApplyStep.run(request.model, file, request.out,
+                        request.djlServing, io.qsvit.eval.image.Preprocessing.NONE, io.qsvit.quant.Runtime.DEFAULT, calibration));
             }
             JsonNode metadata = PublishedMetadata.read(request.out, ApplyStep.NAME, ApplyStep.ALGORITHM_VERSION);
             Setting applied = Setting.of(io.qsvit.quant.Setting.read(request.out.resolve(ApplyStep.SETTING_FILE)));

@@ -26,10 +26,18 @@ public final class SearchBenchmark {
      * @param sensitivity null for none
      * @param maxDrop     null to keep the bounds' requirement
      * @param limit       null for all images
-     * @param objective   the cost heterogeneous minimises and the comparison is made on (null: accounted memory)
+     * @param seed        with a limit: a class-balanced subset of that many images with this seed (the one a
+     *                    pipeline's data.seed picks); null for the first images
+     * @param objective   the cost both strategies minimise (guided: by its moves and order) and the comparison is
+     *                    made on (null: accounted memory, guided as QSViT orders it)
      */
     public record Options(Path model, Path data, Path bounds, Path sensitivity, Double maxDrop, Integer limit, int threads,
-                          Objective objective) {
+                          Objective objective, Long seed) {
+        public Options(Path model, Path data, Path bounds, Path sensitivity, Double maxDrop, Integer limit, int threads,
+                       Objective objective) {
+            this(model, data, bounds, sensitivity, maxDrop, limit, threads, objective, null);
+        }
+
         public Options(Path model, Path data, Path bounds, Path sensitivity, Double maxDrop, Integer limit, int threads) {
             this(model, data, bounds, sensitivity, maxDrop, limit, threads, null);
         }
@@ -109,10 +117,10 @@ public final class SearchBenchmark {
     private static Measured explore(Options o, ExploreStep.Strategy strategy, List<Integer> racing, Path out,
                                     PrintWriter console) {
         Folders.deleteRecursively(out); // a fresh run, never an up-to-date artifact
-        EvaluationData data = new EvaluationData(o.data(), DataFormat.AUTO, IdxDataset.TEST_SPLIT, o.limit(), null);
+        EvaluationData data = new EvaluationData(o.data(), DataFormat.AUTO, IdxDataset.TEST_SPLIT, o.limit(), o.seed());
         ExploreStep.Request request = new ExploreStep.Request(o.model(), data, o.bounds(), o.sensitivity(), strategy,
                 o.maxDrop(), null, null, racing, SearchSpace.SPIKEHQ, ExploreStep.DEFAULT_PROBE_IMAGES, 1, null, 250,
-                o.threads(), null, strategy == ExploreStep.Strategy.HETEROGENEOUS ? o.objective() : null);
+                o.threads(), null, o.objective());
         console.printf("running %s ...%n", strategy.id());
         console.flush();
         long start = System.nanoTime();

@@ -80,6 +80,10 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "evaluate, search: only the first N images (quick runs; not with --pytorch).")
     Integer limit;
 
+    @Option(names = "--seed", description = "search: with --limit, N class-balanced images chosen with this seed "
+            + "(the images a pipeline config's data {limit: N, seed: S} searches on) instead of the first N.")
+    Long seed;
+
     @Option(names = "--threads", defaultValue = "2", description = "evaluate, search: ONNX Runtime and PyTorch threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -99,7 +103,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--max-drop", description = "search: overrides the bounds' accuracy requirement.")
     Double maxDrop;
 
-    @Option(names = "--objective", description = "search: the cost heterogeneous minimises and both are compared on "
+    @Option(names = "--objective", description = "search: the cost both strategies minimise and are compared on "
             + "(stored_bytes, energy, effective_bits or a weighted mix; default: accounted memory).")
     String objective;
 
@@ -148,9 +152,13 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (pytorch && limit != null) {
             throw new UserInputException("--pytorch checks PyTorch against the manifest's count on all the images: leave out --limit");
         }
-        if (suite != Suite.search && (bounds != null || sensitivity != null || maxDrop != null || objective != null)) {
-            throw new UserInputException("--bounds, --sensitivity, --max-drop and --objective belong to the search suite: "
-                    + "add --suite search");
+        if (suite != Suite.search && (bounds != null || sensitivity != null || maxDrop != null || objective != null
+                || seed != null)) {
+            throw new UserInputException("--bounds, --sensitivity, --max-drop, --objective and --seed belong to the search "
+                    + "suite: add --suite search");
+        }
+        if (seed != null && limit == null) {
+            throw new UserInputException("--seed chooses a class-balanced subset and needs --limit");
         }
         PrintWriter out = spec.commandLine().getOut();
         if (suite == Suite.search) {
@@ -159,7 +167,7 @@ final class BenchmarkCommand implements Callable<Integer> {
             }
             Path folder = work != null ? Files.createDirectories(work) : Files.createTempDirectory("qsvit-bench");
             SearchBenchmark.run(new SearchBenchmark.Options(model, data, bounds, sensitivity, maxDrop, limit, threads,
-                    objective == null ? null : io.qsvit.search.Objective.parse(objective)), folder, out);
+                    objective == null ? null : io.qsvit.search.Objective.parse(objective), seed), folder, out);
             return 0;
         }
         if (suite == Suite.run) {

@@ -68,9 +68,10 @@ final class ExploreCommand implements Callable<Integer> {
             + "most this many bytes.")
     Long budgetBytes;
 
-    @Option(names = "--objective", description = "heterogeneous: the cost to minimise under the requirement: "
+    @Option(names = "--objective", description = "The cost to minimise under the requirement: "
             + "stored_bytes, energy, effective_bits, or a weighted mix such as stored_bytes=0.5,energy=0.5 "
-            + "(default: accounted memory, params x bits plus scales).")
+            + "(default: accounted memory, params x bits plus scales; guided: QSViT's order, else only moves that "
+            + "lower this cost, groups of equal sensitivity by their saving).")
     String objective;
 
     @Option(names = "--acceptance", defaultValue = "observed", description = "observed (the accuracy on the "

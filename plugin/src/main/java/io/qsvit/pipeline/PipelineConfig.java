@@ -43,6 +43,14 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
         apply = apply != null ? apply : new Apply(null);
         evaluate = evaluate != null ? evaluate : new Evaluate(null, null, null);
         gate = gate != null ? gate : new Gate(null, null, null);
+        if (explore.paired() && requirement.targetAccuracy() != null) {
+            throw new UserInputException("explore.acceptance paired bounds the drop against the float model: give "
+                    + "requirement.max_drop, not target_accuracy");
+        }
+        if (explore.limit() == null && data.limit() != null && explore.heldOut() >= data.limit()) {
+            throw new UserInputException("explore.holdout " + explore.heldOut() + " leaves no images to search: data.limit is "
+                    + data.limit());
+        }
     }
 
     public static PipelineConfig read(Path file) {
@@ -197,10 +205,15 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
 
     /**
      * QSViT Algorithm 3 (guided) or SpikeHQ's search (heterogeneous), under an optional budget, or minimising
-     * an optional objective ({@code stored_bytes}, {@code energy}, {@code effective_bits} or a weighted mix).
+     * an optional objective ({@code stored_bytes}, {@code energy}, {@code effective_bits} or a weighted mix);
+     * {@code acceptance} {@code observed} (the default: the accuracy on the exploration images) or {@code paired}
+     * (the upper 95% bound of the paired drop against the float model), and {@code holdout}: images kept from the
+     * search for the final check of the chosen setting (0, the default, for none).
      */
-    public record Explore(String strategy, Budget budget, Integer limit, Long seed, String objective) implements Subset {
+    public record Explore(String strategy, Budget budget, Integer limit, Long seed, String objective,
+                          String acceptance, Integer holdout) implements Subset {
         public static final List<String> STRATEGIES = List.of("guided", "heterogeneous");
+        public static final List<String> ACCEPTANCES = List.of("observed", "paired");
 
         public Explore {
             if (strategy != null && !STRATEGIES.contains(strategy)) {
@@ -214,10 +227,35 @@ public record PipelineConfig(String schema, Data data, Integer batch, Integer th
                     throw new UserInputException("explore.objective: " + e.getMessage());
                 }
             }
+            if (acceptance != null && !ACCEPTANCES.contains(acceptance)) {
+                throw new UserInputException("explore.acceptance '" + acceptance + "' is not one of "
+                        + String.join(", ", ACCEPTANCES));
+            }
+            if (holdout != null && holdout < 0) {
+                throw new UserInputException("explore.holdout must be 0 or more images, not " + holdout);
+            }
+            if (holdout != null && limit != null && holdout >= limit) {
+                throw new UserInputException("explore.holdout " + holdout + " leaves no images to search: explore.limit is "
+                        + limit);
+            }
+        }
+
+        public Explore(String strategy, Budget budget, Integer limit, Long seed, String objective) {
+            this(strategy, budget, limit, seed, objective, null, null);
         }
 
         public Explore(String strategy, Budget budget, Integer limit, Long seed) {
             this(strategy, budget, limit, seed, null);
+        }
+
+        /** Whether candidates are accepted on the paired drop's bound. */
+        public boolean paired() {
+            return "paired".equals(acceptance);
+        }
+
+        /** The held-out images, 0 when none are asked for. */
+        public int heldOut() {
+            return holdout == null ? 0 : holdout;
         }
     }
 

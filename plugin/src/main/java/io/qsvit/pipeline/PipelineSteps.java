@@ -124,7 +124,7 @@ public final class PipelineSteps {
                     budget == null ? null : new Budget(budget.effectiveBits(), budget.memoryBytes()),
                     ExploreStep.DEFAULT_RACING, SearchSpace.SPIKEHQ, ExploreStep.DEFAULT_PROBE_IMAGES,
                     ExploreStep.DEFAULT_RACING_SEED, null, config.batch(), config.threads(), releasedSetting(release),
-                    own.objective() == null ? null : Objective.parse(own.objective()));
+                    own.objective() == null ? null : Objective.parse(own.objective()), own.paired(), own.heldOut());
             return ExploreStep.run(explore, request.out()).outcome();
         });
     }

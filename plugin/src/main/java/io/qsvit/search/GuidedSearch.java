@@ -27,6 +27,13 @@ import java.util.Map;
  * float32), most sensitive first (the matrix's drop at the high bound, a scheme it did not measure first;
  * without a matrix, fewest parameters first), each raise kept, until the setting meets the requirement (all float32 does: that was checked).
  * Raised groups then stay where the repair left them.
+ *
+ * <p>With an {@link Objective}, guided spends accuracy only where it lowers the named cost: a rung no cheaper
+ * under the objective than the rung above it is left off the ladder (the move goes straight to the next
+ * cheaper one), rungs of equal bits stand dearest first, and groups of equal sensitivity are visited by the
+ * saving their whole ladder offers, largest first (then most parameters, then model order; without a matrix,
+ * the saving first); a repair raises, among equally sensitive groups, the one whose raise costs least first.
+ * Without an objective, everything is as QSViT orders it, above.
  */
 public final class GuidedSearch implements Exploration.Strategy {
     static final List<Scheme> QSVIT_PRECISIONS = List.of(Scheme.FLOAT32, Scheme.parse("uniform16"),
@@ -35,6 +42,10 @@ public final class GuidedSearch implements Exploration.Strategy {
     private final Bounds bounds;
     private final SensitivityMatrix sensitivity;
     private final Setting released;
+    private final Objective objective;
+    private final GroupEnergy energy;
+    /** The objective's price of a group at a scheme (null without an objective); set when a run starts. */
+    private Objective.GroupCost price;
 
     /** @param sensitivity null for none */
     public GuidedSearch(Bounds bounds, SensitivityMatrix sensitivity) {
@@ -46,13 +57,28 @@ public final class GuidedSearch implements Exploration.Strategy {
      *                 meets the requirement on the new model, the moves start from it instead of bSettingH
      */
     public GuidedSearch(Bounds bounds, SensitivityMatrix sensitivity, Setting released) {
+        this(bounds, sensitivity, released, null, null);
+    }
+
+    /**
+     * @param objective the cost to lower under the requirement, or null for QSViT's own order
+     * @param energy    per-group energy prices, needed when the objective uses energy (else may be null)
+     */
+    public GuidedSearch(Bounds bounds, SensitivityMatrix sensitivity, Setting released, Objective objective,
+                        GroupEnergy energy) {
+        if (objective != null && objective.uses(Objective.Cost.ENERGY) && energy == null) {
+            throw new IllegalArgumentException("an energy objective needs the groups' energy prices");
+        }
         this.bounds = bounds;
         this.sensitivity = sensitivity;
         this.released = released;
+        this.objective = objective;
+        this.energy = energy;
     }
 
     @Override
     public LoggedTrial choose(Exploration exploration) {
+        price(exploration.groups());
         List<Group> movable = new ArrayList<>(order(exploration.groups()));
         LoggedTrial current = released == null ? null : exploration.candidate("released", null, released);
         if (current == null || !current.accepted()) {
@@ -64,7 +90,7 @@ public final class GuidedSearch implements Exploration.Strategy {
         Map<String, List<Scheme>> ladders = new LinkedHashMap<>();
         Map<String, Integer> rung = new HashMap<>();
         for (Group g : exploration.groups()) {
-            List<Scheme> ladder = ladder(bounds.highOf(g.name()), bounds.lowOf(g.name()));
+            List<Scheme> ladder = cheaperRungs(g, ladder(bounds.highOf(g.name()), bounds.lowOf(g.name())));
             ladders.put(g.name(), ladder);
             rung.put(g.name(), position(ladder, current.trial().setting().schemeOf(g)));
         }
@@ -113,7 +139,8 @@ public final class GuidedSearch implements Exploration.Strategy {
             above.put(g.name(), higher(bounds.highOf(g.name())));
         }
         List<Group> bySensitivity = new ArrayList<>(exploration.groups());
-        Comparator<Group> bySize = Comparator.comparingLong(Group::params);
+        Comparator<Group> bySize = price == null ? Comparator.comparingLong(Group::params)
+                : Comparator.<Group>comparingLong(g -> raiseCost(g, bounds.highOf(g.name()))).thenComparingLong(Group::params);
         bySensitivity.sort(sensitivity == null ? bySize : Comparator.<Group>comparingDouble(g -> -sensitivity.measuredDrop(g.name(),
                 bounds.highOf(g.name())).orElse(Double.MAX_VALUE)).thenComparing(bySize));
         LoggedTrial current = start;
@@ -131,6 +158,43 @@ public final class GuidedSearch implements Exploration.Strategy {
             }
         }
         return current;
+    }
+
+    /** Prices the model's groups under the objective (nothing without one). */
+    void price(List<Group> groups) {
+        price = objective == null ? null : objective.costs(groups, energy);
+    }
+
+    /** What raising a group one rung above a scheme adds under the objective. */
+    private long raiseCost(Group g, Scheme scheme) {
+        List<Scheme> up = higher(scheme);
+        return up.isEmpty() ? 0 : price.of(g, up.get(0)) - price.of(g, scheme);
+    }
+
+    /**
+     * The ladder with the objective: equal-bit rungs dearest first, and only rungs cheaper than the one above
+     * (a move that lowers nothing the user pays for would only spend accuracy). Without one, the ladder as is.
+     */
+    List<Scheme> cheaperRungs(Group g, List<Scheme> ladder) {
+        if (price == null) {
+            return ladder;
+        }
+        List<Scheme> sorted = new ArrayList<>(ladder.subList(1, ladder.size()));
+        sorted.sort(Comparator.comparingInt(Scheme::bits).reversed()
+                .thenComparing(Comparator.<Scheme>comparingLong(s -> price.of(g, s)).reversed()));
+        List<Scheme> rungs = new ArrayList<>(List.of(ladder.get(0)));
+        for (Scheme s : sorted) {
+            if (price.of(g, s) < price.of(g, rungs.get(rungs.size() - 1))) {
+                rungs.add(s);
+            }
+        }
+        return rungs;
+    }
+
+    /** The objective's saving of a group from its high bound down its whole ladder. */
+    private long saving(Group g) {
+        List<Scheme> ladder = cheaperRungs(g, ladder(bounds.highOf(g.name()), bounds.lowOf(g.name())));
+        return price.of(g, ladder.get(0)) - price.of(g, ladder.get(ladder.size() - 1));
     }
 
     /** The known precisions above a scheme, fewest bits first, ending with float32. */
@@ -163,6 +227,9 @@ public final class GuidedSearch implements Exploration.Strategy {
 
     List<Group> order(List<Group> groups) {
         Comparator<Group> bySize = Comparator.comparingLong(Group::params).reversed();
+        if (price != null) {
+            bySize = Comparator.<Group>comparingLong(g -> -saving(g)).thenComparing(bySize);
+        }
         List<Group> ordered = new ArrayList<>(groups);
         if (sensitivity == null) {
             ordered.sort(bySize);

@@ -31,7 +31,14 @@ import java.util.Optional;
  * first. When it is rejected, the proxy was optimistic by the ratio of the real drop (against the float
  * model on the same images) to the predicted one; the next try is the cheapest setting predicted to lose
  * at most 0.8 x allowed / that ratio (and always less than the last). The first accepted of at most four
- * is chosen, else the float model, which meets the requirement. With a budget, the
+ * is chosen. When all four miss, the most accurate of them is repaired: its groups go back, one at a time
+ * and cumulatively, to their cheapest scheme predicted to lose nothing (float32 at worst), largest predicted
+ * drop first, then, while it still misses, to 8 bits (the space's cheapest scheme of at least 8 bits) and
+ * then to float32, the group giving up the least saving first, until the setting meets the requirement;
+ * only if even that misses is the float model chosen
+ * (it meets the requirement: checked before any strategy runs). Single-group drops do not add up
+ * (the groups interact), and this keeps a search whose proxy was too optimistic from ending at the float
+ * model when a setting a few groups dearer would do. With a budget, the
  * settings within it are raced from the least predicted drop on (at most three), and the first accepted is
  * chosen.</li>
  * </ol>
@@ -49,6 +56,8 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
     static final double RETRY_MARGIN = 0.8;
     /** A scheme is probed only if it could save at least this fraction of the float model's memory. */
     static final double MIN_SAVING = 0.001;
+    /** The repair's intermediate rung: weights at 8 bits lose little in QSViT's and SpikeHQ's measurements. */
+    static final int SAFE_BITS = 8;
 
     private final SearchSpace space;
     private final Budget budget;
@@ -122,7 +131,7 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
             }
             return warm;
         }
-        return budget == null ? firstMeeting(exploration, frontier, knapsack.within(allowedUnits), allowed)
+        return budget == null ? firstMeeting(exploration, frontier, knapsack.within(allowedUnits), allowed, options, metric)
                 : mostAccurateWithin(exploration, frontier, options);
     }
 
@@ -131,7 +140,10 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
     }
 
     private LoggedTrial firstMeeting(Exploration exploration, List<SchemeKnapsack.Solution> frontier,
-                                     SchemeKnapsack.Solution natural, double allowed) {
+                                     SchemeKnapsack.Solution natural, double allowed,
+                                     List<List<SchemeKnapsack.Option>> options, Objective.GroupCost metric) {
+        LoggedTrial closest = null;
+        SchemeKnapsack.Solution closestSolution = null;
         int index = 0;
         while (index + 1 < frontier.size() && frontier.get(index).cost() > natural.cost()) {
             index++;
@@ -141,6 +153,10 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
             LoggedTrial trial = exploration.candidate("candidate", null, setting(exploration, solution));
             if (trial.accepted()) {
                 return trial;
+            }
+            if (closest == null || trial.trial().accuracy() > closest.trial().accuracy()) {
+                closest = trial;
+                closestSolution = solution;
             }
             // the proxy was optimistic by real / predicted: aim the next try that much lower, with a margin
             double real = exploration.floatAccuracyOn(trial.trial().images()) - trial.trial().accuracy();
@@ -152,7 +168,73 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
             }
             index = next;
         }
+        return closest == null ? exploration.floatTrial() : repair(exploration, closestSolution, options, metric);
+    }
+
+    /**
+     * Raises the groups of a rejected solution, largest predicted drop first (then model order), one at a time
+     * and keeping each raise, to their cheapest option predicted to lose nothing, until the setting is
+     * accepted; the float model when none is.
+     */
+    private LoggedTrial repair(Exploration exploration, SchemeKnapsack.Solution solution,
+                               List<List<SchemeKnapsack.Option>> options, Objective.GroupCost metric) {
+        List<Scheme> schemes = new ArrayList<>(solution.schemes());
+        List<Integer> order = new ArrayList<>();
+        for (int g = 0; g < schemes.size(); g++) {
+            if (drop(options.get(g), schemes.get(g)) > 0) {
+                order.add(g);
+            }
+        }
+        order.sort(Comparator.<Integer>comparingInt(g -> -drop(options.get(g), schemes.get(g))).thenComparingInt(g -> g));
+        for (int g : order) {
+            schemes.set(g, options.get(g).stream().filter(o -> o.dropUnits() == 0)
+                    .min(Comparator.comparingLong(SchemeKnapsack.Option::cost)).orElseThrow().scheme()); // float32 has 0
+            LoggedTrial trial = raise(exploration, schemes, g);
+            if (trial.accepted()) {
+                return trial;
+            }
+        }
+        // the groups interact: then to 8 bits (the space's cheapest scheme of 8 or more, where it has one), then
+        // to float32, one group at a time, the one giving up the least first
+        List<Scheme> rungs = new ArrayList<>();
+        space.schemes().stream().filter(x -> x.bits() >= SAFE_BITS && !(x instanceof Scheme.Float32))
+                .min(Comparator.comparingInt(Scheme::bits).thenComparing(Scheme::id)).ifPresent(rungs::add);
+        rungs.add(Scheme.FLOAT32);
+        for (Scheme rung : rungs) {
+            List<Integer> below = new ArrayList<>();
+            for (int g = 0; g < schemes.size(); g++) {
+                if (schemes.get(g).bits() < rung.bits() && metric.of(exploration.groups().get(g), rung)
+                        > metric.of(exploration.groups().get(g), schemes.get(g))) {
+                    below.add(g);
+                }
+            }
+            below.sort(Comparator.<Integer>comparingLong(g -> metric.of(exploration.groups().get(g), rung)
+                    - metric.of(exploration.groups().get(g), schemes.get(g))).thenComparingInt(g -> g));
+            for (int g : below) {
+                schemes.set(g, rung);
+                if (schemes.stream().allMatch(x -> x instanceof Scheme.Float32)) {
+                    break; // the float model
+                }
+                LoggedTrial trial = raise(exploration, schemes, g);
+                if (trial.accepted()) {
+                    return trial;
+                }
+            }
+        }
         return exploration.floatTrial(); // meets the requirement: checked before any strategy runs
+    }
+
+    private static LoggedTrial raise(Exploration exploration, List<Scheme> schemes, int group) {
+        Setting raised = setting(exploration, new SchemeKnapsack.Solution(List.copyOf(schemes), 0, 0));
+        return exploration.candidate("raise", exploration.groups().get(group).name(), raised);
+    }
+
+
+
+    /** The predicted drop of a group's scheme, in units. */
+    private static int drop(List<SchemeKnapsack.Option> groupOptions, Scheme scheme) {
+        return groupOptions.stream().filter(o -> o.scheme().equals(scheme)).mapToInt(SchemeKnapsack.Option::dropUnits)
+                .findFirst().orElse(0);
     }
 
     private LoggedTrial mostAccurateWithin(Exploration exploration, List<SchemeKnapsack.Solution> frontier,

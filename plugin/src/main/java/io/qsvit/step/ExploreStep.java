@@ -97,7 +97,8 @@ public final class ExploreStep {
      * @param energyTable  null for the bundled 45 nm table
      * @param start        the released setting to start from (warm start: a setting file, or an explore, apply or
      *                     run output folder), or null; ignored with a warning when it does not fit the model
-     * @param objective    heterogeneous only: the cost to minimise under the requirement; null for accounted memory
+     * @param objective    the cost to minimise under the requirement; null for accounted memory (heterogeneous) or
+     *                     QSViT's order (guided, which then spends accuracy only on moves that lower the cost)
      * @param paired       accept a candidate only when the upper 95% bound of its paired drop against the float
      *                     model (same images, {@link PairedDrop}) is within the maximum drop
      * @param holdout      images kept from the search (the last ones in racing order) for the final check of the
@@ -153,10 +154,6 @@ public final class ExploreStep {
             }
             if (strategy == Strategy.GUIDED && budget != null) {
                 throw new UserInputException("a budget applies to the heterogeneous strategy only");
-            }
-            if (objective != null && strategy == Strategy.GUIDED) {
-                throw new UserInputException("an objective applies to the heterogeneous strategy only (guided follows "
-                        + "QSViT's bounds)");
             }
             if (objective != null && budget != null) {
                 throw new UserInputException("give an objective (the cheapest setting meeting the requirement) or a "
@@ -249,11 +246,11 @@ public final class ExploreStep {
             Exploration exploration = new Exploration(in.layers, in.bounds.high().grouping(),
                     new Racing(evaluations, request.stages()), in.requirement).withComputed(computedGroups);
             Exploration.Strategy strategy;
+            GroupEnergy energy = request.objective() != null && request.objective().uses(Objective.Cost.ENERGY)
+                    ? evaluator.groupEnergy(in.bounds.high().grouping(), request.probeImages()) : null;
             if (request.strategy() == Strategy.GUIDED) {
-                strategy = new GuidedSearch(in.bounds, in.sensitivity, in.start);
+                strategy = new GuidedSearch(in.bounds, in.sensitivity, in.start, request.objective(), energy);
             } else if (request.objective() != null) {
-                GroupEnergy energy = request.objective().uses(Objective.Cost.ENERGY)
-                        ? evaluator.groupEnergy(in.bounds.high().grouping(), request.probeImages()) : null;
                 strategy = new HeterogeneousSearch(request.space(), in.sensitivity, request.probeImages(), in.start,
                         request.objective(), energy);
             } else {
@@ -360,6 +357,8 @@ public final class ExploreStep {
             if (request.objective() != null) { // without one, the key it always had
                 p.put("objective", request.objective().id());
             }
+        } else if (request.objective() != null) { // guided without one keeps the key it always had
+            p.put("objective", request.objective().id());
         }
         if (request.biasCorrection()) { // off: the key it always had
             p.put("bias_correction", true);

@@ -82,6 +82,33 @@ class StepsTest {
         assertArrayEquals(inMemory.bytes(Form.REAL), Quantizer.of(setting).quantize(Files.readAllBytes(model)).bytes(Form.REAL));
     }
 
+    /** optBiasCorrection is apply --bias-correction: the same artifact bytes as the step with the same images. */
+    @Test
+    void biasCorrectionThroughTheApiWritesWhatTheStepWrites() throws IOException {
+        Setting u4 = Setting.uniform(Scheme.uniform(4));
+        Data calibration = Data.builder().setPath(Examples.subset()).optStratified(100, 0).build();
+        ApplyResult corrected = Steps.apply(ApplyRequest.builder().setModel(model).setSetting(u4)
+                .setOut(dir.resolve("bias-api")).optBiasCorrection(calibration).build());
+        Path settingFile = dir.resolve("u4.yaml");
+        u4.write(settingFile);
+        ApplyStep.run(model, settingFile, dir.resolve("bias-step"), false, io.qsvit.eval.image.Preprocessing.NONE,
+                io.qsvit.quant.Runtime.DEFAULT, new io.qsvit.eval.EvaluationData(Examples.subset(),
+                        io.qsvit.eval.data.DataFormat.AUTO, "t10k", 100, 0L));
+        for (String f : List.of("real/model.onnx", "simulated/model.onnx", "setting.json")) {
+            assertArrayEquals(Files.readAllBytes(dir.resolve("bias-step").resolve(f)), Files.readAllBytes(corrected.folder().resolve(f)), f);
+        }
+        JsonNode results = JSON.readTree(corrected.folder().resolve("metadata.json").toFile());
+        assertEquals(true, results.at("/results/bias_correction/enabled").asBoolean());
+        assertEquals(results.at("/results/bias_correction/corrected_layers").asInt(), corrected.biasCorrectedLayers());
+        assertTrue(corrected.biasCorrectedLayers() > 0, results.at("/results/bias_correction").toString());
+        assertEquals(100, results.at("/parameters/calibration/limit").asInt(), results.at("/parameters").toString());
+        ApplyResult plain = Steps.apply(ApplyRequest.builder().setModel(model).setSetting(u4).setOut(dir.resolve("bias-off")).build());
+        assertEquals(0, plain.biasCorrectedLayers());
+        assertFalse(java.util.Arrays.equals(Files.readAllBytes(plain.model(Form.REAL)), Files.readAllBytes(corrected.model(Form.REAL))));
+        assertFalse(JSON.readTree(plain.folder().resolve("metadata.json").toFile()).get("cache_key")
+                .equals(results.get("cache_key")));
+    }
+
     @Test
     void applyTakesAnApplyOutputFolderAndTheFileKeepsTheChain() throws IOException {
         Path first = dir.resolve("first");

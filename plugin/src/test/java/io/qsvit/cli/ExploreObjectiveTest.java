@@ -94,8 +94,6 @@ class ExploreObjectiveTest {
         assertEquals("qsvit: error: unknown objective 'speed': expected stored_bytes, energy, effective_bits, or a "
                         + "weighted mix such as stored_bytes=0.5,energy=0.5\n",
                 QsvitCliTest.run(ExploreCommandTest.heterogeneous(dir.resolve("x"), "--objective", "speed")).err());
-        assertEquals("qsvit: error: an objective applies to the heterogeneous strategy only (guided follows QSViT's bounds)\n",
-                QsvitCliTest.run(ExploreCommandTest.args("guided", dir.resolve("x"), "--objective", "energy")).err());
         assertEquals("qsvit: error: give an objective (the cheapest setting meeting the requirement) or a budget (the "
                         + "most accurate setting within it), not both\n",
                 QsvitCliTest.run(ExploreCommandTest.heterogeneous(dir.resolve("x"), "--objective", "energy", "--budget-bits", "4")).err());

@@ -318,6 +318,12 @@ class QsvitCliTest {
                 + "--limit\n", limited.err());
         Run repeats = run("benchmark", "--repeats", "0");
         assertEquals("qsvit: error: --repeats must be at least 1, not 0\n", repeats.err());
+        Run seed = run("benchmark", "--suite", "evaluate", "--seed", "1", "--limit", "10");
+        assertEquals(Qsvit.EXIT_BAD_INPUT, seed.exit());
+        assertEquals("qsvit: error: --bounds, --sensitivity, --max-drop, --objective and --seed belong to the search suite: "
+                + "add --suite search\n", seed.err());
+        Run unlimited = run("benchmark", "--suite", "search", "--bounds", "b", "--seed", "1");
+        assertEquals("qsvit: error: --seed chooses a class-balanced subset and needs --limit\n", unlimited.err());
     }
 
     /** Writes a t10k IDX pair of {@code n} blank h x w images with the given labels. */

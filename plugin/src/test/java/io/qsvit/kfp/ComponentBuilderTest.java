@@ -43,6 +43,24 @@ class ComponentBuilderTest {
         assertEquals("[\"/opt/qsvit/bin/qsvit\"]", evaluate.executor().at("/container/command").toString());
     }
 
+    /** explore's search choices reach Kubeflow as parameters with the command's defaults, passed on as options. */
+    @Test
+    void exploreTakesObjectiveAcceptanceAndHoldout() {
+        Component explore = new ComponentBuilder(Qsvit.commandLine(), IMAGE).build(StepDeclarations.EXPLORE);
+        List<String> parameters = new ArrayList<>();
+        for (Parameter p : explore.parameters()) {
+            if (List.of("objective", "acceptance", "holdout", "strategy").contains(p.name())) {
+                parameters.add(p.name() + ":" + p.type() + "=" + p.defaultValue());
+            }
+        }
+        assertEquals(List.of("strategy:STRING=\"guided\"", "objective:STRING=\"\"", "acceptance:STRING=\"observed\"",
+                "holdout:NUMBER_INTEGER=0"), parameters);
+        String command = explore.executor().at("/container/args").toString();
+        for (String option : List.of("objective", "acceptance", "holdout")) {
+            assertTrue(command.contains("\"--" + option + "\",\"{{$.inputs.parameters['" + option + "']}}\""), command);
+        }
+    }
+
     @Test
     void applyRunsThroughTheExecutorAdapterWithPlaceholdersForEveryOption() {
         Component apply = new ComponentBuilder(Qsvit.commandLine(), IMAGE).build(StepDeclarations.APPLY);

@@ -190,6 +190,44 @@ class LocalPipelineTest {
         assertEquals(List.of(CACHED, CACHED, CACHED, CACHED, CACHED), outcomes(run(plan, config, out)));
     }
 
+    /**
+     * explore.acceptance and explore.holdout reach the explore step: recorded in its results and parameters, part
+     * of its cache key; the search steps before it are shared with the plain run.
+     */
+    @Test
+    void pairedAcceptanceAndAHoldoutReachExploreAndItsCacheKey() throws IOException {
+        String common = """
+                schema: qsvit.pipeline/v1
+                data: {limit: 160, seed: 3}
+                batch: 80
+                threads: 2
+                requirement: {max_drop: 0.05}
+                sensitivity: {precisions: [uniform8, uniform4]}
+                """;
+        PipelineConfig plain = PipelineConfig.read(Files.writeString(dir.resolve("plain.yaml"), common));
+        PipelineConfig paired = PipelineConfig.read(Files.writeString(dir.resolve("paired.yaml"),
+                common + "explore: {acceptance: paired, holdout: 60}\n"));
+        List<PipelineStep> search = List.of(PipelineSteps.sensitivity(), PipelineSteps.bounds(), PipelineSteps.explore());
+        assertEquals(List.of(WRITTEN, WRITTEN, WRITTEN), outcomes(run(search, plain, dir.resolve("plain"))));
+        assertEquals(List.of(CACHED, CACHED, WRITTEN), outcomes(run(search, paired, dir.resolve("paired"))));
+
+        JsonNode before = metadata(dir.resolve("plain/explore"));
+        JsonNode after = metadata(dir.resolve("paired/explore"));
+        assertFalse(before.at("/results/requirement").has("acceptance"));
+        assertFalse(before.get("results").has("holdout"));
+        assertEquals(160, before.at("/results/requirement/images").asInt());
+        assertEquals("paired", after.at("/results/requirement/acceptance").asText());
+        assertEquals(0.95, after.at("/results/requirement/confidence").asDouble());
+        assertEquals("paired", after.at("/parameters/requirement/acceptance").asText());
+        assertEquals(60, after.at("/parameters/holdout").asInt());
+        // 100 images searched, the last 60 in racing order held out and reported
+        assertEquals(100, after.at("/results/requirement/images").asInt());
+        assertEquals(100, after.at("/results/paired_drop/images").asInt());
+        assertEquals(60, after.at("/results/holdout/images").asInt());
+        assertTrue(after.at("/results/paired_drop/drop_upper_bound").asDouble() <= 0.05 + 1e-12, after.toString());
+        assertFalse(before.get("cache_key").asText().equals(after.get("cache_key").asText()));
+    }
+
     @Test
     void aStepMayReadOnlyStepsThatRunBeforeIt() {
         PipelineConfig config = PipelineConfig.DEFAULTS;

@@ -64,6 +64,21 @@ class PipelineConfigTest {
     }
 
     @Test
+    void exploresAcceptanceAndHoldoutAreRead() throws IOException {
+        Path file = Files.writeString(dir.resolve("a.yaml"), "explore: {acceptance: paired, holdout: 500, objective: energy}\n");
+        PipelineConfig.Explore explore = PipelineConfig.read(file).explore();
+        assertEquals("paired", explore.acceptance());
+        assertEquals(true, explore.paired());
+        assertEquals(500, explore.heldOut());
+        assertEquals("energy", explore.objective());
+        PipelineConfig.Explore none = PipelineConfig.DEFAULTS.explore();
+        assertEquals(false, none.paired());
+        assertEquals(0, none.heldOut());
+        file = Files.writeString(dir.resolve("a.yaml"), "explore: {acceptance: observed}\n");
+        assertEquals(false, PipelineConfig.read(file).explore().paired());
+    }
+
+    @Test
     void theQsvitPresetIsAPrecisionList() throws IOException {
         Path file = Files.writeString(dir.resolve("preset.yaml"), "sensitivity: {precisions: [qsvit]}\n");
         PipelineConfig config = PipelineConfig.read(file);
@@ -92,12 +107,23 @@ class PipelineConfigTest {
                 "explore: {budget: {effective_bits: 4, memory_bytes: 100}}\n", "explore.budget takes effective_bits or memory_bytes, not both",
                 "data: {limit: 0}\n", "data.limit must be at least 1, not 0",
                 "data: {format: csv}\n", "unknown data format 'csv' (auto, idx, npy, libsvm, images or events)");
+        cases = new java.util.LinkedHashMap<>(cases);
+        cases.put("explore: {acceptance: safe}\n", "explore.acceptance 'safe' is not one of observed, paired");
+        cases.put("explore: {holdout: -1}\n", "explore.holdout must be 0 or more images, not -1");
+        cases.put("explore: {holdout: 300, limit: 300}\n", "explore.holdout 300 leaves no images to search: explore.limit is 300");
+        cases.put("data: {limit: 500}\nexplore: {holdout: 500}\n",
+                "explore.holdout 500 leaves no images to search: data.limit is 500");
+        cases.put("requirement: {target_accuracy: 0.8}\nexplore: {acceptance: paired}\n",
+                "explore.acceptance paired bounds the drop against the float model: give requirement.max_drop, not target_accuracy");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             Path file = Files.writeString(dir.resolve("bad.yaml"), c.getKey());
             assertEquals(file + ": " + c.getValue(),
                     assertThrows(UserInputException.class, () -> PipelineConfig.read(file)).getMessage(), c.getKey());
         }
         Path unknown = Files.writeString(dir.resolve("unknown.yaml"), "aply: {setting: s.yaml}\n");
+        Path typo = Files.writeString(dir.resolve("typo.yaml"), "explore: {hold_out: 5}\n");
+        String wrong = assertThrows(UserInputException.class, () -> PipelineConfig.read(typo)).getMessage();
+        assertEquals(typo + " cannot be read: Unrecognized field \"hold_out\"", wrong.substring(0, wrong.indexOf(" (")));
         String message = assertThrows(UserInputException.class, () -> PipelineConfig.read(unknown)).getMessage();
         assertEquals(unknown + " cannot be read: Unrecognized field \"aply\"", message.substring(0, message.indexOf(" (")));
     }
