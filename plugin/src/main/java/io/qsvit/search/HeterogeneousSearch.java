@@ -203,8 +203,10 @@ public final class HeterogeneousSearch implements Exploration.Strategy {
         for (Scheme rung : rungs) {
             List<Integer> below = new ArrayList<>();
             for (int g = 0; g < schemes.size(); g++) {
-                if (schemes.get(g).bits() < rung.bits() && metric.of(exploration.groups().get(g), rung)
-                        > metric.of(exploration.groups().get(g), schemes.get(g))) {
+                Group group = exploration.groups().get(g);
+                boolean takes = !group.isComputed() || io.qsvit.quant.ComputedFormat.applies(rung);
+                if (takes && schemes.get(g).bits() < rung.bits() && metric.of(group, rung)
+                        > metric.of(group, schemes.get(g))) {
                     below.add(g);
                 }
             }
