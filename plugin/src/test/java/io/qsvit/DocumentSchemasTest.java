@@ -94,7 +94,13 @@ class DocumentSchemasTest {
     void theSchemasRejectWhatTheToolRejects() throws IOException {
         Path bits = Files.writeString(dir.resolve("bits.yaml"), "groups: {head: uniform17}\n");
         assertEquals(List.of("$.groups.head: does not match the regex pattern "
-                + "^(float32|uniform([2-9]|1[0-6])(-asym)?(-tensor)?|pow2-[2-8](-tensor)?)$"), Schemas.problems(bits, Schemas.SETTING));
+                + "^(float32|(uniform([2-9]|1[0-6])(-asym)?(-tensor)?|pow2-[2-8](-tensor)?)(:(mse|p[0-9.]+))?"
+                + "|fixed([2-9]|[12][0-9]|3[0-2])(:[a-z0-9.=]+)*)$"), Schemas.problems(bits, Schemas.SETTING));
+        // the schemes of scale rules, fixed point and computed groups with their ranges are settings the schema takes
+        Path computed = Files.writeString(dir.resolve("computed.yaml"), "groups: {head: 'uniform4:mse', "
+                + "'head:membrane': 'fixed8:q3.4:truncate', 'stage3.block1:attention-product': uniform8}\n"
+                + "ranges: {'stage3.block1:attention-product': 50.0}\n");
+        assertEquals(List.of(), Schemas.problems(computed, Schemas.SETTING));
         assertThrows(UserInputException.class, () -> Setting.read(bits));
 
         Path both = Files.writeString(dir.resolve("both.yaml"), "requirement: {max_drop: 0.01, target_accuracy: 0.8}\n");
