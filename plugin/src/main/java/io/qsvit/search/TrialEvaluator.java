@@ -35,6 +35,7 @@ public final class TrialEvaluator implements AutoCloseable {
     private final int threads;
     private long prefixBudget = DEFAULT_PREFIX_BUDGET;
     private final CutCosts cutCosts;
+    private PrefixCache prefixes;
 
     /** Bytes of kept prefix activations by default (per {@link #evaluateAll} call). */
     public static final long DEFAULT_PREFIX_BUDGET = 256L << 20;
@@ -100,15 +101,25 @@ public final class TrialEvaluator implements AutoCloseable {
     }
 
     /**
-     * Keeps at most {@code bytes} of prefix activations in {@link #evaluateAll}; 0 evaluates every setting on
-     * the whole model. Results are the same either way.
+     * Keeps at most {@code bytes} of prefix activations in {@link #evaluateAll}, and as many again of the float
+     * prefix across single evaluations ({@link #evaluateImages}); 0 evaluates every setting on the whole model.
+     * Results are the same either way.
      */
     public TrialEvaluator prefixBudget(long bytes) {
         if (bytes < 0) {
             throw new IllegalArgumentException("negative prefix budget " + bytes);
         }
         this.prefixBudget = bytes;
+        if (prefixes != null) {
+            prefixes.close();
+            prefixes = null;
+        }
         return this;
+    }
+
+    /** Evaluations so far that ran only a suffix on a kept float prefix. */
+    public int suffixRuns() {
+        return prefixes == null ? 0 : prefixes.suffixRuns();
     }
 
     /** The setting on some images (a racing stage, say); the trial records how many. */
@@ -120,8 +131,21 @@ public final class TrialEvaluator implements AutoCloseable {
     public record Evaluated(Trial trial, BitSet correct) {
     }
 
-    /** As {@link #evaluate(Setting, Dataset)}, also saying which images were right. */
+    /**
+     * As {@link #evaluate(Setting, Dataset)}, also saying which images were right. A setting whose non-float
+     * groups all lie after a cut runs only the suffix where a float prefix on the same {@code on} (the same
+     * object) is kept or worth keeping ({@link PrefixCache}); the trial is bit for bit the same either way.
+     */
     public Evaluated evaluateImages(Setting setting, Dataset on) {
+        if (prefixBudget > 0) {
+            if (prefixes == null) {
+                prefixes = new PrefixCache(session, threads, batch, prefixBudget, cutCosts, this::share);
+            }
+            Optional<EvaluationSession.Outputs> cut = prefixes.run(setting, on);
+            if (cut.isPresent()) {
+                return trialOf(setting, cut.get(), on);
+            }
+        }
         session.use(setting);
         long start = System.nanoTime();
         EvaluationSession.Outputs outputs = session.run(on, batch);
@@ -205,6 +229,12 @@ public final class TrialEvaluator implements AutoCloseable {
 
     @Override
     public void close() {
-        session.close();
+        try {
+            if (prefixes != null) {
+                prefixes.close();
+            }
+        } finally {
+            session.close();
+        }
     }
 }
