@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The heterogeneous explore on the SDTv2 reference model writes the same bytes with the float-prefix cache
- * off (every trial on the whole model), at its default budget, and at a budget too small for any image set.
+ * off (every trial on the whole model) and at its default budget.
  */
 class ExplorePrefixReuseTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,10 +45,10 @@ class ExplorePrefixReuseTest {
         Path off = run(r, 0, "off");
         JsonNode offTimings = JSON.readTree(off.resolve("metadata.json").toFile()).get("timings");
         assertEquals(0, offTimings.get("suffix_only_evaluations").asInt());
-        for (long budget : new long[]{r.prefixBudget(), 1}) {
-            Path on = run(r, budget, "budget-" + budget);
-            assertSameOutput(off, on);
-        }
+        Path on = run(r, r.prefixBudget(), "on");
+        assertSameOutput(off, on);
+        System.out.println("suffix-only evaluations with the cache on: "
+                + JSON.readTree(on.resolve("metadata.json").toFile()).at("/timings/suffix_only_evaluations"));
         assertTrue(Files.readString(off.resolve(ExploreStep.TRIALS_FILE)).lines().count() > 5);
     }
 
