@@ -36,6 +36,7 @@ public final class TrialEvaluator implements AutoCloseable {
     private long prefixBudget = DEFAULT_PREFIX_BUDGET;
     private final CutCosts cutCosts;
     private PrefixCache prefixes;
+    private boolean keepFloatPrefix;
 
     /** Bytes of kept prefix activations by default (per {@link #evaluateAll} call). */
     public static final long DEFAULT_PREFIX_BUDGET = 256L << 20;
@@ -102,7 +103,8 @@ public final class TrialEvaluator implements AutoCloseable {
 
     /**
      * Keeps at most {@code bytes} of prefix activations in {@link #evaluateAll}, and as many again of the float
-     * prefix across single evaluations ({@link #evaluateImages}); 0 evaluates every setting on the whole model.
+     * prefix across single evaluations where {@link #keepFloatPrefix} is on; 0 evaluates every setting on the
+     * whole model.
      * Results are the same either way.
      */
     public TrialEvaluator prefixBudget(long bytes) {
@@ -114,6 +116,16 @@ public final class TrialEvaluator implements AutoCloseable {
             prefixes.close();
             prefixes = null;
         }
+        return this;
+    }
+
+    /**
+     * Whether single evaluations keep the float prefix for later ones ({@link PrefixCache}); off by default. A
+     * search that probes several schemes of a group turns it on; the raced sensitivity sweep leaves it off, as
+     * its cells after a group's voucher are inferred, not evaluated, so a kept prefix would rarely be reused.
+     */
+    public TrialEvaluator keepFloatPrefix(boolean on) {
+        this.keepFloatPrefix = on;
         return this;
     }
 
@@ -132,12 +144,13 @@ public final class TrialEvaluator implements AutoCloseable {
     }
 
     /**
-     * As {@link #evaluate(Setting, Dataset)}, also saying which images were right. A setting whose non-float
-     * groups all lie after a cut runs only the suffix where a float prefix on the same {@code on} (the same
-     * object) is kept or worth keeping ({@link PrefixCache}); the trial is bit for bit the same either way.
+     * As {@link #evaluate(Setting, Dataset)}, also saying which images were right. With {@link #keepFloatPrefix},
+     * a setting whose non-float groups all lie after a cut runs only the suffix where a float prefix on the same
+     * {@code on} (the same object) is kept or worth keeping ({@link PrefixCache}); the trial is bit for bit the
+     * same either way.
      */
     public Evaluated evaluateImages(Setting setting, Dataset on) {
-        if (prefixBudget > 0) {
+        if (keepFloatPrefix && prefixBudget > 0) {
             if (prefixes == null) {
                 prefixes = new PrefixCache(session, threads, batch, prefixBudget, cutCosts, this::share);
             }

@@ -218,7 +218,7 @@ public final class ExploreStep {
         try (journal; TrialEvaluator evaluator = TrialEvaluator.open(in.layers, request.data(),
                 data -> RacingOrder.of(data, request.racingSeed()), in.table, request.threads(), request.batch())) {
             journal.problems().forEach(System.err::println);
-            evaluator.prefixBudget(request.prefixBudget());
+            evaluator.prefixBudget(request.prefixBudget()).keepFloatPrefix(true);
             Dataset all = evaluator.images();
             if (request.holdout() >= all.size()) {
                 throw new UserInputException("--holdout " + request.holdout() + " leaves no images to search: the data has "
