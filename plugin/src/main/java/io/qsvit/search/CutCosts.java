@@ -32,6 +32,11 @@ final class CutCosts {
         }
     }
 
+    /** The whole model's measured seconds per image; NaN before any whole-model evaluation. */
+    double secondsPerImage() {
+        return secondsPerImage;
+    }
+
     /** Loading a cut's two sessions took {@code seconds}: the fixed cost a kept cut is weighed against. */
     void opened(double seconds) {
         fixedSeconds = seconds;

@@ -29,7 +29,8 @@ import java.util.function.ToDoubleFunction;
  * trials so far could have skipped through it exceeds the time its two sessions take to load. Kept activations
  * are keyed by the image set (the same {@link Dataset} object) and stay under the byte budget, least recently
  * used dropped first; an image set whose activations alone exceed the budget runs on the whole model. At most
- * {@link #OPEN_CUTS} cuts stay loaded. Every choice only picks the faster path: the outputs are bit for bit
+ * {@link #OPEN_CUTS} cuts stay loaded. A cut whose suffix runs, as measured, take no less per image than the whole
+ * model is given up. Every choice only picks the faster path: the outputs are bit for bit
  * those of the whole session ({@link SuffixEvaluation}).
  */
 final class PrefixCache implements AutoCloseable {
@@ -57,6 +58,8 @@ final class PrefixCache implements AutoCloseable {
         double bytesPerImage = Double.NaN;
         int tooBigAt = Integer.MAX_VALUE;
         boolean unusable;
+        double suffixSeconds;
+        long suffixImages;
 
         Cut(SuffixEvaluation.Plan plan, double share) {
             this.plan = plan;
@@ -144,7 +147,32 @@ final class PrefixCache implements AutoCloseable {
             keptBytes += prefix.bytes();
         }
         suffixRuns++;
-        return Optional.of(parts.run(prefix, setting));
+        long start = System.nanoTime();
+        EvaluationSession.Outputs outputs = parts.run(prefix, setting);
+        cut.suffixSeconds += (System.nanoTime() - start) / 1e9;
+        cut.suffixImages += on.size();
+        // the share of multiply-accumulates predicts the saving; what the suffix runs take measures it: a cut
+        // whose suffix is no faster than the whole model (element-wise work after it, say) is given up
+        if (cut.suffixImages >= 2L * on.size() && cut.suffixSeconds / cut.suffixImages >= costs.secondsPerImage()) {
+            cut.unusable = true;
+            close(frontier);
+        }
+        return Optional.of(outputs);
+    }
+
+    /** Closes one cut and drops its kept activations. */
+    private void close(List<String> frontier) {
+        kept.entrySet().removeIf(e -> {
+            boolean drop = e.getKey().frontier().equals(frontier);
+            if (drop) {
+                keptBytes -= e.getValue().bytes();
+            }
+            return drop;
+        });
+        SuffixEvaluation parts = open.remove(frontier);
+        if (parts != null) {
+            parts.close();
+        }
     }
 
     /** Trials evaluated through a kept prefix so far. */
@@ -167,18 +195,8 @@ final class PrefixCache implements AutoCloseable {
 
     /** Closes the least recently used cuts (and drops their kept activations) beyond {@code limit}. */
     private void closeBeyond(int limit) {
-        Iterator<Map.Entry<List<String>, SuffixEvaluation>> oldest = open.entrySet().iterator();
-        while (open.size() > limit && oldest.hasNext()) {
-            Map.Entry<List<String>, SuffixEvaluation> cut = oldest.next();
-            kept.entrySet().removeIf(e -> {
-                boolean drop = e.getKey().frontier().equals(cut.getKey());
-                if (drop) {
-                    keptBytes -= e.getValue().bytes();
-                }
-                return drop;
-            });
-            cut.getValue().close();
-            oldest.remove();
+        while (open.size() > limit) {
+            close(open.keySet().iterator().next());
         }
     }
 
