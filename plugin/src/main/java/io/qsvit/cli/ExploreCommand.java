@@ -7,6 +7,7 @@ import io.qsvit.search.Exploration;
 import io.qsvit.search.Objective;
 import io.qsvit.search.SearchSpace;
 import io.qsvit.search.Trial;
+import io.qsvit.search.TrialEvaluator;
 import io.qsvit.step.ExploreStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -109,8 +110,24 @@ final class ExploreCommand implements Callable<Integer> {
     @Option(names = "--energy-table", description = "Energy per operation (JSON/YAML) instead of the bundled 45 nm figures.")
     Path energyTable;
 
+    @Option(names = "--prefix-cache-mb", defaultValue = "" + (TrialEvaluator.DEFAULT_PREFIX_BUDGET >> 20),
+            description = "MiB of float-prefix activations kept so that trials changing only later groups (the "
+                    + "per-group probes) run just the layers after them (0: every trial runs the whole model; results "
+                    + "are the same; default: ${DEFAULT-VALUE}).")
+    long prefixCacheMb;
+
+    /** 1 TiB: far above any memory, low enough that the byte count cannot overflow. */
+    private static final long MAX_PREFIX_CACHE_MB = 1L << 20;
+
     @Mixin
     RuntimeOptions runtime;
+
+    private long prefixBudget() {
+        if (prefixCacheMb < 0 || prefixCacheMb > MAX_PREFIX_CACHE_MB) {
+            throw new UserInputException("--prefix-cache-mb must be 0 to " + MAX_PREFIX_CACHE_MB + ", not " + prefixCacheMb);
+        }
+        return prefixCacheMb << 20;
+    }
 
     private boolean paired() {
         return switch (acceptance) {
@@ -126,7 +143,7 @@ final class ExploreCommand implements Callable<Integer> {
                 maxDrop, targetAccuracy, budget(), stages(), space == null ? SearchSpace.SPIKEHQ : SearchSpace.parse(space),
                 probeImages, racingSeed, energyTable, runtime.batch(),
                 runtime.threads(), null, objective == null ? null : Objective.parse(objective), paired(), holdout,
-                biasCorrection);
+                prefixBudget(), biasCorrection);
         ExploreStep.Result result = ExploreStep.run(request, out);
         PrintWriter console = spec.commandLine().getOut();
         if (result.outcome() != ArtifactFolder.Outcome.WRITTEN) {

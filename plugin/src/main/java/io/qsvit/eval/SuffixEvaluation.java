@@ -110,6 +110,34 @@ public final class SuffixEvaluation implements AutoCloseable {
             return whole.model().layers().stream().filter(l -> inputs.contains(l.tensorName())).toList();
         }
 
+        /**
+         * The same cut, open to every group whose weights the prefix does not read: a setting that keeps the
+         * prefix's groups at the base's schemes may change any of them and still run on the same kept prefix.
+         */
+        public Plan widened() {
+            Set<String> prefixInputs = new HashSet<>();
+            cut.prefix().getInputList().forEach(i -> prefixInputs.add(i.getName()));
+            Set<String> groups = new LinkedHashSet<>();
+            for (Group group : whole.model().groups()) {
+                boolean read = group.layers().stream().anyMatch(l -> EvaluationSession.fedInputs(l, whole.splitSites())
+                        .stream().anyMatch(prefixInputs::contains));
+                if (!read) {
+                    groups.add(group.name());
+                }
+            }
+            return new Plan(whole, cut, groups);
+        }
+
+        /** The groups a setting may change and still run on this cut. */
+        public Set<String> changeable() {
+            return java.util.Collections.unmodifiableSet(changedGroups);
+        }
+
+        /** The tensors that would cross from the prefix into the suffix: the same list means the same cut. */
+        public List<String> frontier() {
+            return cut.frontier();
+        }
+
         /** Loads the prefix and suffix into ONNX Runtime; empty when a crossing value is not a tensor. */
         public Optional<SuffixEvaluation> open(int threads) {
             ModelLayers model = whole.model();
@@ -155,14 +183,7 @@ public final class SuffixEvaluation implements AutoCloseable {
     public List<EvaluationSession.Outputs> run(Setting base, List<Setting> settings, Dataset data, int batchSize,
                                                long budgetBytes) {
         ModelLayers model = whole.model();
-        for (Setting setting : settings) {
-            for (Group group : model.groups()) {
-                if (!changedGroups.contains(group.name()) && !setting.schemeOf(group).equals(base.schemeOf(group))) {
-                    throw new IllegalArgumentException("setting " + setting + " changes " + group.name()
-                            + ", which this suffix run keeps at " + base.schemeOf(group));
-                }
-            }
-        }
+        settings.forEach(setting -> checkKeeps(base, setting));
         int batch = whole.batchFor(data, batchSize);
         Map<String, OnnxTensor> baseWeights = new HashMap<>();
         List<Map<String, OnnxTensor>> settingWeights = new ArrayList<>();
@@ -235,16 +256,126 @@ public final class SuffixEvaluation implements AutoCloseable {
         }
         List<EvaluationSession.Outputs> outputs = new ArrayList<>();
         for (int s = 0; s < settings.size(); s++) {
-            if (data.maxLabel() >= scores[s][0].length) {
-                throw new UserInputException("data has label " + data.maxLabel() + " but the model scores only "
-                        + scores[s][0].length + " classes");
-            }
-            Map<String, Double> layerRates = new LinkedHashMap<>();
-            Map<String, Double> sums = rateSums.get(s);
-            whole.spikeInputs().forEach((layer, spike) -> layerRates.put(layer, sums.get(spike) / data.size()));
-            outputs.add(new EvaluationSession.Outputs(scores[s], layerRates));
+            outputs.add(outputs(scores[s], rateSums.get(s), data));
         }
         return outputs;
+    }
+
+    /** A setting may differ from the base only in the groups this cut lets change. */
+    private void checkKeeps(Setting base, Setting setting) {
+        for (Group group : whole.model().groups()) {
+            if (!changedGroups.contains(group.name()) && !setting.schemeOf(group).equals(base.schemeOf(group))) {
+                throw new IllegalArgumentException("setting " + setting + " changes " + group.name()
+                        + ", which this suffix run keeps at " + base.schemeOf(group));
+            }
+        }
+    }
+
+    private EvaluationSession.Outputs outputs(float[][] scores, Map<String, Double> sums, Dataset data) {
+        if (data.maxLabel() >= scores[0].length) {
+            throw new UserInputException("data has label " + data.maxLabel() + " but the model scores only "
+                    + scores[0].length + " classes");
+        }
+        Map<String, Double> layerRates = new LinkedHashMap<>();
+        whole.spikeInputs().forEach((layer, spike) -> layerRates.put(layer, sums.get(spike) / data.size()));
+        return new EvaluationSession.Outputs(scores, layerRates);
+    }
+
+    /**
+     * The prefix's outputs on every batch of some images under a base setting, kept so that settings can run
+     * their suffix one at a time, as a search asks for them. Holds direct buffers until the collector frees them
+     * after it is dropped.
+     */
+    public static final class KeptPrefix {
+        private final Setting base;
+        private final Dataset data;
+        private final List<Kept> batches;
+        private final long bytes;
+
+        private KeptPrefix(Setting base, Dataset data, List<Kept> batches, long bytes) {
+            this.base = base;
+            this.data = data;
+            this.batches = batches;
+            this.bytes = bytes;
+        }
+
+        /** Bytes of crossing activations kept. */
+        public long bytes() {
+            return bytes;
+        }
+    }
+
+    /**
+     * Runs the prefix under {@code base} on all of {@code data} and keeps its outputs; empty (the work so far
+     * dropped) as soon as the kept bytes, projected over all batches, would exceed {@code budgetBytes}.
+     */
+    public Optional<KeptPrefix> keep(Setting base, Dataset data, int batchSize, long budgetBytes) {
+        ModelLayers model = whole.model();
+        int batch = whole.batchFor(data, batchSize);
+        Map<String, OnnxTensor> prefixFeeds = new HashMap<>();
+        try {
+            for (Group group : model.groups()) {
+                for (Layer layer : group.layers()) {
+                    if (EvaluationSession.fedInputs(layer, whole.splitSites()).stream().anyMatch(prefixWeights::contains)) {
+                        EvaluationSession.weightTensors(whole.storedWeights(), whole.splitSites(), layer,
+                                base.schemeOf(group)).forEach((name, tensor) -> keepIf(prefixWeights.contains(name), name,
+                                        tensor, prefixFeeds));
+                    }
+                }
+            }
+            List<Kept> kept = new ArrayList<>();
+            long bytes = 0;
+            try (InputBatches batches = new InputBatches(data, batch, whole.layout().batchAxis())) {
+                for (int b = 0; b < batches.count(); b++) {
+                    Kept one = runPrefix(batches, prefixFeeds, new ArrayList<>());
+                    kept.add(one);
+                    bytes += one.bytes();
+                    if (bytes / kept.size() * batches.count() > budgetBytes) {
+                        return Optional.empty();
+                    }
+                }
+            }
+            return Optional.of(new KeptPrefix(base, data, List.copyOf(kept), bytes));
+        } catch (OrtException e) {
+            throw new UserInputException("ONNX Runtime failed to evaluate " + model.model().file() + ": "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        } finally {
+            prefixFeeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /**
+     * The scores and firing rates of one setting on a kept prefix's images, as {@link EvaluationSession#run}
+     * gives them; the setting must equal the kept prefix's base outside the groups this cut lets change.
+     */
+    public EvaluationSession.Outputs run(KeptPrefix kept, Setting setting) {
+        checkKeeps(kept.base, setting);
+        ModelLayers model = whole.model();
+        Map<String, OnnxTensor> weights = new HashMap<>();
+        float[][] scores = new float[kept.data.size()][];
+        Map<String, Double> rateSums = new LinkedHashMap<>();
+        try {
+            for (Group group : model.groups()) {
+                for (Layer layer : group.layers()) {
+                    if (EvaluationSession.fedInputs(layer, whole.splitSites()).stream().anyMatch(suffixWeights::contains)) {
+                        EvaluationSession.weightTensors(whole.storedWeights(), whole.splitSites(), layer,
+                                setting.schemeOf(group)).forEach((name, tensor) -> keepIf(suffixWeights.contains(name),
+                                        name, tensor, weights));
+                    }
+                }
+            }
+            Progress.Task progress = Progress.task("evaluating", kept.data.size(), "images");
+            for (Kept batch : kept.batches) {
+                runSuffix(batch, weights, scores, rateSums);
+                progress.advance(batch.size());
+            }
+        } catch (OrtException e) {
+            throw new UserInputException("ONNX Runtime failed to evaluate " + model.model().file() + ": "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        } finally {
+            weights.values().forEach(OnnxTensor::close);
+        }
+        return outputs(scores, rateSums, kept.data);
     }
 
     /** One batch's crossing activations (raw bytes, shape, type) and the firing rates the prefix measured. */

@@ -32,6 +32,25 @@ final class CutCosts {
         }
     }
 
+    /** The whole model's measured seconds per image; NaN before any whole-model evaluation. */
+    double secondsPerImage() {
+        return secondsPerImage;
+    }
+
+    /** Loading a cut's two sessions took {@code seconds}: the fixed cost a kept cut is weighed against. */
+    void opened(double seconds) {
+        fixedSeconds = seconds;
+    }
+
+    /**
+     * Whether to open a cut that searches would reuse one setting at a time: the prefix work that
+     * {@code images} earlier image evaluations could have skipped through it (what is expected to come again)
+     * exceeds the fixed cost. No before the whole model's time per image is known.
+     */
+    boolean reusePays(double prefixShare, long images) {
+        return !Double.isNaN(secondsPerImage) && prefixShare * secondsPerImage * images > fixedSeconds;
+    }
+
     /**
      * @param prefixShare the prefix's part of the model's multiply-accumulates, 0 to 1
      */

@@ -36,6 +36,7 @@ public final class JournaledEvaluator {
     /** Journal key prefix of an evaluation's per-image correctness. */
     private static final String CORRECT = "correct:";
     private final Map<String, BitSet> correct = new HashMap<>();
+    private final Map<Long, Dataset> ranges = new HashMap<>();
 
     public JournaledEvaluator(TrialEvaluator evaluator, Dataset images, Journal journal) {
         this(evaluator, images, journal, "explore");
@@ -67,8 +68,10 @@ public final class JournaledEvaluator {
             trial = done.get();
             correct.put(key, PairedDrop.decode(correctText.get()));
         } else {
+            // one object per range, so that the evaluator's kept prefixes (keyed by the image set) are found again
             Dataset range = from == 0 && to == images.size() ? images
-                    : images.select(IntStream.range(from, to).toArray());
+                    : ranges.computeIfAbsent(((long) from << 32) | to,
+                            k -> images.select(IntStream.range(from, to).toArray()));
             TrialEvaluator.Evaluated evaluated = evaluator.evaluateImages(setting, range);
             trial = evaluated.trial();
             correct.put(key, evaluated.correct());

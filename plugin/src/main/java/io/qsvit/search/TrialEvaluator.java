@@ -52,6 +52,8 @@ public final class TrialEvaluator implements AutoCloseable {
     private Setting correctedSetting;
     /** Calibrated ranges of computed groups, given to every setting evaluated (uniform widths need them). */
     private Map<String, Double> ranges = Map.of();
+    private PrefixCache prefixes;
+    private boolean keepFloatPrefix;
 
     /** Bytes of kept prefix activations by default (per {@link #evaluateAll} call). */
     public static final long DEFAULT_PREFIX_BUDGET = 256L << 20;
@@ -120,15 +122,36 @@ public final class TrialEvaluator implements AutoCloseable {
     }
 
     /**
-     * Keeps at most {@code bytes} of prefix activations in {@link #evaluateAll}; 0 evaluates every setting on
-     * the whole model. Results are the same either way.
+     * Keeps at most {@code bytes} of prefix activations in {@link #evaluateAll}, and as many again of the float
+     * prefix across single evaluations where {@link #keepFloatPrefix} is on; 0 evaluates every setting on the
+     * whole model.
+     * Results are the same either way.
      */
     public TrialEvaluator prefixBudget(long bytes) {
         if (bytes < 0) {
             throw new IllegalArgumentException("negative prefix budget " + bytes);
         }
         this.prefixBudget = bytes;
+        if (prefixes != null) {
+            prefixes.close();
+            prefixes = null;
+        }
         return this;
+    }
+
+    /**
+     * Whether single evaluations keep the float prefix for later ones ({@link PrefixCache}); off by default. A
+     * search that probes several schemes of a group turns it on; the raced sensitivity sweep leaves it off, as
+     * its cells after a group's voucher are inferred, not evaluated, so a kept prefix would rarely be reused.
+     */
+    public TrialEvaluator keepFloatPrefix(boolean on) {
+        this.keepFloatPrefix = on;
+        return this;
+    }
+
+    /** Evaluations so far that ran only a suffix on a kept float prefix. */
+    public int suffixRuns() {
+        return prefixes == null ? 0 : prefixes.suffixRuns();
     }
 
     /** The setting on some images (a racing stage, say); the trial records how many. */
@@ -140,10 +163,24 @@ public final class TrialEvaluator implements AutoCloseable {
     public record Evaluated(Trial trial, BitSet correct) {
     }
 
-    /** As {@link #evaluate(Setting, Dataset)}, also saying which images were right. */
+    /**
+     * As {@link #evaluate(Setting, Dataset)}, also saying which images were right. With {@link #keepFloatPrefix},
+     * a setting whose non-float groups all lie after a cut runs only the suffix where a float prefix on the same
+     * {@code on} (the same object) is kept or worth keeping ({@link PrefixCache}); the trial is bit for bit the
+     * same either way. Settings with computed tensors in fixed point or bias correction run their own sessions.
+     */
     public Evaluated evaluateImages(Setting asked, Dataset on) {
         Setting setting = asked.withRanges(ranges);
         EvaluationSession running = sessionFor(setting);
+        if (running == session && keepFloatPrefix && prefixBudget > 0) {
+            if (prefixes == null) {
+                prefixes = new PrefixCache(session, threads, batch, prefixBudget, cutCosts, this::share);
+            }
+            Optional<EvaluationSession.Outputs> cut = prefixes.run(setting, on);
+            if (cut.isPresent()) {
+                return trialOf(setting, cut.get(), on);
+            }
+        }
         running.use(setting);
         long start = System.nanoTime();
         EvaluationSession.Outputs outputs = running.run(on, batch);
@@ -292,12 +329,18 @@ public final class TrialEvaluator implements AutoCloseable {
 
     @Override
     public void close() {
-        if (correctedSession != null) {
-            correctedSession.close();
+        try {
+            if (prefixes != null) {
+                prefixes.close();
+            }
+            if (correctedSession != null) {
+                correctedSession.close();
+            }
+            if (computedSession != null) {
+                computedSession.close();
+            }
+        } finally {
+            session.close();
         }
-        if (computedSession != null) {
-            computedSession.close();
-        }
-        session.close();
     }
 }

@@ -103,20 +103,34 @@ public final class ExploreStep {
      *                     model (same images, {@link PairedDrop}) is within the maximum drop
      * @param holdout      images kept from the search (the last ones in racing order) for the final check of the
      *                     chosen setting, reported in the results; 0 for none
+     * @param prefixBudget bytes of float-prefix activations kept so that trials changing only later groups run
+     *                     just the suffix ({@link TrialEvaluator#prefixBudget}); 0 runs the whole model every trial.
+     *                     The results are the same either way
      * @param biasCorrection evaluate every candidate with bias correction, calibrated on the searched images, as
      *                     {@code apply --bias-correction} would build it
      */
     public record Request(Path model, EvaluationData data, Path bounds, Path sensitivity, Strategy strategy,
                           Double maxDrop, Double targetAccuracy, Budget budget, List<Integer> racing,
                           SearchSpace space, int probeImages, long racingSeed, Path energyTable, int batch, int threads,
-                          Path start, Objective objective, boolean paired, int holdout, boolean biasCorrection) {
-        /** Candidates as apply builds them without bias correction. */
+                          Path start, Objective objective, boolean paired, int holdout, long prefixBudget,
+                          boolean biasCorrection) {
+        /** With the default prefix budget, candidates as apply builds them without bias correction. */
         public Request(Path model, EvaluationData data, Path bounds, Path sensitivity, Strategy strategy,
                        Double maxDrop, Double targetAccuracy, Budget budget, List<Integer> racing,
                        SearchSpace space, int probeImages, long racingSeed, Path energyTable, int batch, int threads,
                        Path start, Objective objective, boolean paired, int holdout) {
             this(model, data, bounds, sensitivity, strategy, maxDrop, targetAccuracy, budget, racing, space, probeImages,
-                    racingSeed, energyTable, batch, threads, start, objective, paired, holdout, false);
+                    racingSeed, energyTable, batch, threads, start, objective, paired, holdout,
+                    TrialEvaluator.DEFAULT_PREFIX_BUDGET, false);
+        }
+
+        /** Candidates as apply builds them without bias correction. */
+        public Request(Path model, EvaluationData data, Path bounds, Path sensitivity, Strategy strategy,
+                       Double maxDrop, Double targetAccuracy, Budget budget, List<Integer> racing,
+                       SearchSpace space, int probeImages, long racingSeed, Path energyTable, int batch, int threads,
+                       Path start, Objective objective, boolean paired, int holdout, long prefixBudget) {
+            this(model, data, bounds, sensitivity, strategy, maxDrop, targetAccuracy, budget, racing, space, probeImages,
+                    racingSeed, energyTable, batch, threads, start, objective, paired, holdout, prefixBudget, false);
         }
 
         /** Plain acceptance on all images. */
@@ -165,6 +179,9 @@ public final class ExploreStep {
             if (probeImages < 1) {
                 throw new UserInputException("probe images must be above 0, got " + probeImages);
             }
+            if (prefixBudget < 0) {
+                throw new UserInputException("the prefix cache budget must be 0 (off) or more, not " + prefixBudget);
+            }
         }
 
         /** The racing stages with the probe size, which heterogeneous needs as a stage. */
@@ -195,7 +212,7 @@ public final class ExploreStep {
         ArtifactFolder.Outcome outcome = ArtifactFolder.publish(out, context, (folder, timings) -> {
             long start = System.nanoTime();
             Map<String, Object> checks = new LinkedHashMap<>();
-            found[0] = search(request, in, journalFile, checks);
+            found[0] = search(request, in, journalFile, checks, timings);
             timings.put("search_seconds", (System.nanoTime() - start) / 1e9);
             Map<String, Object> written = write(folder, request, in, found[0]);
             written.putAll(checks);
@@ -207,12 +224,14 @@ public final class ExploreStep {
     }
 
     /** Runs the search; {@code checks} receives the chosen setting's paired drop and held-out check, when asked for. */
-    private static Exploration.Result search(Request request, Inputs in, Path journalFile, Map<String, Object> checks) {
+    private static Exploration.Result search(Request request, Inputs in, Path journalFile, Map<String, Object> checks,
+                                             Map<String, Double> timings) {
         Journal journal = Journal.open(journalFile);
         // the data opens with the model's sample shape, as in the other steps (libsvm and image folders need it)
         try (journal; TrialEvaluator evaluator = TrialEvaluator.open(in.layers, request.data(),
                 data -> RacingOrder.of(data, request.racingSeed()), in.table, request.threads(), request.batch())) {
             journal.problems().forEach(System.err::println);
+            evaluator.prefixBudget(request.prefixBudget()).keepFloatPrefix(true);
             // computed groups the bounds set are searched too: sized (their state costs memory and energy) and given
             // the ranges the sensitivity sweep calibrated (calibrated here where the bounds hold none)
             ComputedSites computedSites = ComputedSites.of(in.layers).onlyGroups(in.bounds.high().groups().keySet());
@@ -257,6 +276,8 @@ public final class ExploreStep {
                 strategy = new HeterogeneousSearch(request.space(), request.budget(), in.sensitivity, request.probeImages(), in.start);
             }
             Exploration.Result result = exploration.run(strategy, evaluations);
+            // how the time went, not what was found: the measured costs decide which trials ran a suffix only
+            timings.put("suffix_only_evaluations", (double) evaluator.suffixRuns());
             Setting chosen = result.chosen().trial().setting();
             if (in.requirement.paired()) {
                 checks.put("paired_drop", HeldOut.describe(exploration.pairedDrop(chosen), in.requirement));
