@@ -376,7 +376,10 @@ public final class EvaluationSession implements AutoCloseable {
         }
         Map<String, Double> layerRates = new LinkedHashMap<>();
         spikeInputs.forEach((layer, spike) -> layerRates.put(layer, rateSums.get(spike) / data.size()));
-        return new Outputs(scores, layerRates, ComputedCounts.byGroup(counts, computedSites));
+        Map<String, Map<String, ComputedCounts>> byTensor = new LinkedHashMap<>();
+        counts.forEach((tensor, c) -> byTensor.computeIfAbsent(computedSites.getOrDefault(tensor, tensor),
+                g -> new LinkedHashMap<>()).put(tensor, c));
+        return new Outputs(scores, layerRates, ComputedCounts.byGroup(counts, computedSites), byTensor);
     }
 
     /**
@@ -453,10 +456,15 @@ public final class EvaluationSession implements AutoCloseable {
         return spikeInputs;
     }
 
-    /** Class scores per image, and the firing rate of each spiking layer's input (layer tensor name -> rate). */
-    public record Outputs(float[][] scores, Map<String, Double> firingRates, Map<String, ComputedCounts> computed) {
+    /**
+     * Class scores per image, the firing rate of each spiking layer's input (layer tensor name -> rate), and for
+     * computed tensors held in fixed point the counts per computed group and per tensor (computed group -> tensor ->
+     * counts; a tensor is one timestep's potential of a neuron module, or one product).
+     */
+    public record Outputs(float[][] scores, Map<String, Double> firingRates, Map<String, ComputedCounts> computed,
+                          Map<String, Map<String, ComputedCounts>> computedTensors) {
         public Outputs(float[][] scores, Map<String, Double> firingRates) {
-            this(scores, firingRates, Map.of());
+            this(scores, firingRates, Map.of(), Map.of());
         }
     }
 

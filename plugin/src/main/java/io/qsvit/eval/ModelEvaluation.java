@@ -22,7 +22,9 @@ import java.util.Map;
 public record ModelEvaluation(Setting setting, Accuracy top1, Accuracy top5, int[] predictions,
                               ClassMetrics metrics, Map<String, Double> firingRates, EnergyEstimate energy,
                               MemoryAccount memory, Map<String, ComputedCounts> computed,
-                              Map<String, NeuronStateCost> neuronState, double seconds) {
+                              Map<String, Map<String, ComputedCounts>> computedTensors,
+                              Map<String, NeuronStateCost> neuronState,
+                              double seconds) {
 
     public static ModelEvaluation run(OnnxModel model, EvaluationData request, EnergyTable table, int threads, int batch) {
         Setting setting = Setting.recordedIn(model).orElse(Setting.uniform(Grouping.QSVIT, Scheme.FLOAT32));
@@ -46,7 +48,7 @@ public record ModelEvaluation(Setting setting, Accuracy top1, Accuracy top5, int
             });
             return new ModelEvaluation(setting, Accuracy.topK(scores, images, 1), Accuracy.topK(scores, images, 5),
                     Accuracy.predictions(scores), metrics, byPath(layers, outputs.firingRates()), energy,
-                    setting.memory(layers), outputs.computed(), state, seconds);
+                    setting.memory(layers), outputs.computed(), outputs.computedTensors(), state, seconds);
         }
     }
 

@@ -108,6 +108,15 @@ record EvaluationResults(Measured model, Measured baseline, EnergyTable table) {
                     counts.put("update_microjoules_per_image", state.updateMicrojoulesPerImage());
                     counts.put("float32_update_microjoules_per_image", state.float32UpdateMicrojoulesPerImage());
                 }
+                Map<String, Object> tensors = new LinkedHashMap<>(); // each site: a tensor at one timestep
+                e.computedTensors().getOrDefault(group, Map.of()).forEach((tensor, t) -> {
+                    Map<String, Object> one = new LinkedHashMap<>();
+                    one.put("values", t.values());
+                    one.put("saturated", t.saturated());
+                    one.put("zeroed", t.zeroed());
+                    tensors.put(tensor, one);
+                });
+                counts.put("tensors", tensors);
                 computed.put(group, counts);
             });
             s.put("computed", computed);

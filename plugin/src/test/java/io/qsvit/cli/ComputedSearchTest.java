@@ -77,6 +77,21 @@ class ComputedSearchTest {
         assertEquals(3072 * 200, head.get("values").asLong()); // 3,072 potentials per image (1,536 neurons x 2 steps)
         assertEquals(1536 * 4 / 8.0, head.get("state_bytes_per_image").asDouble(), 0);
         assertEquals(3072, head.get("updates_per_image").asDouble(), 0);
+        // per tensor: each site's counts, summing to the group's
+        for (JsonNode group : computed) {
+            long values = 0;
+            long saturated = 0;
+            long zeroed = 0;
+            for (JsonNode t : group.get("tensors")) {
+                values += t.get("values").asLong();
+                saturated += t.get("saturated").asLong();
+                zeroed += t.get("zeroed").asLong();
+            }
+            assertEquals(group.get("values").asLong(), values);
+            assertEquals(group.get("saturated").asLong(), saturated);
+            assertEquals(group.get("zeroed").asLong(), zeroed);
+        }
+        assertEquals(2, head.get("tensors").size()); // one neuron module, two timesteps
         assertTrue(head.get("update_microjoules_per_image").asDouble()
                 < head.get("float32_update_microjoules_per_image").asDouble() / 4, head.toString());
     }
