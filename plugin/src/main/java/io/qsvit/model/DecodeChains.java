@@ -99,7 +99,7 @@ public final class DecodeChains {
         NodeProto sub = producer(mul.getInput(0), "Sub");
         TensorProto zero = sub == null || sub.getInputCount() != 2 ? null : initializer(sub, 1);
         NodeProto cast = producer(sub != null ? sub.getInput(0) : mul.getInput(0), "Cast");
-        Codes codes = cast == null || intAttribute(cast, "to", 0) != DataType.FLOAT_VALUE ? null : codes(cast.getInput(0));
+        Codes codes = cast == null || NodeAttributes.integer(cast, "to", 0) != DataType.FLOAT_VALUE ? null : codes(cast.getInput(0));
         if (codes == null || !isFloat(scale) || sub != null && !isFloat(zero)) {
             return null;
         }
@@ -145,7 +145,7 @@ public final class DecodeChains {
     /** The axis of a 1-D scale: the node's {@code axis} attribute (default 1), its length that axis's size. */
     private static int dequantizeAxis(NodeProto dequantize, int[] dims, TensorProto scale) {
         int rank = dims.length;
-        long attribute = intAttribute(dequantize, "axis", 1);
+        long attribute = NodeAttributes.integer(dequantize, "axis", 1);
         int axis = (int) (attribute < 0 ? attribute + rank : attribute);
         return scale.getDimsCount() == 1 && axis >= 0 && axis < rank && scale.getDims(0) == dims[axis]
                 ? axis : NO_AXIS;
@@ -155,13 +155,13 @@ public final class DecodeChains {
         NodeProto gather = mul.getInputCount() == 2 ? producer(mul.getInput(0), "Gather") : null;
         TensorProto scale = initializer(mul, 1);
         if (gather == null || !isFloat(scale) || gather.getInputCount() != 2 || !onlyAttributes(gather, "axis")
-                || intAttribute(gather, "axis", 0) != 0) {
+                || NodeAttributes.integer(gather, "axis", 0) != 0) {
             return null;
         }
         TensorProto table = initializer(gather, 0);
         NodeProto cast = producer(gather.getInput(1), "Cast");
         if (!isFloat(table) || table.getDimsCount() != 1 || !isLevelCount(table.getDims(0)) || cast == null
-                || cast.getInputCount() != 1 || intAttribute(cast, "to", 0) != DataType.INT64_VALUE) {
+                || cast.getInputCount() != 1 || NodeAttributes.integer(cast, "to", 0) != DataType.INT64_VALUE) {
             return null;
         }
         List<String> outputs = new ArrayList<>();
@@ -198,7 +198,7 @@ public final class DecodeChains {
         if (sub != null) {
             NodeProto cast = sub.getInputCount() == 2 ? producer(sub.getInput(0), "Cast") : null;
             TensorProto zero = initializer(sub, 1);
-            Codes codes = cast == null || intAttribute(cast, "to", 0) != DataType.INT32_VALUE ? null : codes(cast.getInput(0));
+            Codes codes = cast == null || NodeAttributes.integer(cast, "to", 0) != DataType.INT32_VALUE ? null : codes(cast.getInput(0));
             if (codes == null || zero == null || zero.getDataType() != DataType.INT32_VALUE
                     || !Set.of(DataType.INT8_VALUE, DataType.UINT8_VALUE).contains(codes.dataType())
                     || broadcastAxis(zero, codes.dims()) == NO_AXIS) {
@@ -212,10 +212,10 @@ public final class DecodeChains {
         NodeProto gather = producer(value, "Gather");
         TensorProto levels = gather == null || gather.getInputCount() != 2 ? null : initializer(gather, 0);
         NodeProto cast = levels == null ? null : producer(gather.getInput(1), "Cast");
-        Codes codes = cast == null || intAttribute(cast, "to", 0) != DataType.INT64_VALUE ? null : codes(cast.getInput(0));
+        Codes codes = cast == null || NodeAttributes.integer(cast, "to", 0) != DataType.INT64_VALUE ? null : codes(cast.getInput(0));
         if (codes == null || codes.dataType() != DataType.UINT8_VALUE || levels.getDataType() != DataType.INT32_VALUE
                 || levels.getDimsCount() != 1 || !isLevelCount(levels.getDims(0)) || !onlyAttributes(gather, "axis")
-                || intAttribute(gather, "axis", 0) != 0) {
+                || NodeAttributes.integer(gather, "axis", 0) != 0) {
             return null;
         }
         List<String> outputs = new ArrayList<>(codes.outputs());
@@ -243,7 +243,7 @@ public final class DecodeChains {
         String input = kernel.getInput(0);
         if (integer) {
             NodeProto inputCast = producer(kernel.getInput(0), "Cast");
-            if (inputCast == null || intAttribute(inputCast, "to", 0) != DataType.UINT8_VALUE) {
+            if (inputCast == null || NodeAttributes.integer(inputCast, "to", 0) != DataType.UINT8_VALUE) {
                 return null;
             }
             input = inputCast.getInput(0);
@@ -256,7 +256,7 @@ public final class DecodeChains {
         }
         if (conv && integer) {
             NodeProto toUint8 = producer(kernel.getInput(1), "Cast");
-            NodeProto add = toUint8 == null || intAttribute(toUint8, "to", 0) != DataType.UINT8_VALUE ? null
+            NodeProto add = toUint8 == null || NodeAttributes.integer(toUint8, "to", 0) != DataType.UINT8_VALUE ? null
                     : producer(toUint8.getInput(0), "Add");
             if (add == null || add.getInputCount() != 2 || !isScalar(initializer(add, 1), DataType.INT32_VALUE, 128)
                     || !kernel.getInput(2).isEmpty() || !isScalar(initializer(kernel, 3), DataType.UINT8_VALUE, 128)) {
@@ -276,7 +276,7 @@ public final class DecodeChains {
                 return simulatedSplit(kernel, b, transpose, outputs);
             }
             if (toKernelType == null
-                    || intAttribute(toKernelType, "to", 0) != (integer ? DataType.INT8_VALUE : DataType.FLOAT_VALUE)) {
+                    || NodeAttributes.integer(toKernelType, "to", 0) != (integer ? DataType.INT8_VALUE : DataType.FLOAT_VALUE)) {
                 return null;
             }
             weight = toKernelType.getInput(0);
@@ -285,7 +285,7 @@ public final class DecodeChains {
         String sum = kernel.getOutput(0);
         if (integer) {
             NodeProto toFloat = soleConsumer(sum, "Cast");
-            if (toFloat == null || intAttribute(toFloat, "to", 0) != DataType.FLOAT_VALUE) {
+            if (toFloat == null || NodeAttributes.integer(toFloat, "to", 0) != DataType.FLOAT_VALUE) {
                 return null;
             }
             sum = toFloat.getOutput(0);
@@ -439,15 +439,6 @@ public final class DecodeChains {
 
     private static boolean onlyAttributes(NodeProto node, String allowed) {
         return node.getAttributeList().stream().allMatch(a -> a.getName().equals(allowed));
-    }
-
-    private static long intAttribute(NodeProto node, String name, long fallback) {
-        for (AttributeProto a : node.getAttributeList()) {
-            if (a.getName().equals(name)) {
-                return a.getI();
-            }
-        }
-        return fallback;
     }
 
     /**

@@ -121,23 +121,14 @@ public final class LayerFinder {
         return switch (node.getOpType()) {
             case "Conv" -> 0;
             case "ConvTranspose" -> 1;
-            case "Gemm" -> input == 1 ? (intAttribute(node, "transB") == 1 ? 0 : 1)
-                                      : (intAttribute(node, "transA") == 1 ? 1 : 0);
+            case "Gemm" -> input == 1 ? (NodeAttributes.integer(node, "transB", 0) == 1 ? 0 : 1)
+                                      : (NodeAttributes.integer(node, "transA", 0) == 1 ? 1 : 0);
             default -> input == 1 ? LAST : SECOND_TO_LAST; // MatMul: x @ W keeps W's columns, W @ x its rows
         };
     }
 
     private static final int LAST = Integer.MIN_VALUE;
     private static final int SECOND_TO_LAST = Integer.MIN_VALUE + 1;
-
-    private static long intAttribute(NodeProto node, String name) {
-        for (AttributeProto a : node.getAttributeList()) {
-            if (a.getName().equals(name)) {
-                return a.getI();
-            }
-        }
-        return 0;
-    }
 
     /** Where a weight comes from: a stored tensor (float or not), or codes decoded to float32 (encoding not null). */
     private record Source(String name, int[] dims, boolean isFloat, boolean fromConstant, int axis, List<String> via,

@@ -175,7 +175,7 @@ final class LayerKinds {
                 }
             }
             NodeProto conv = producers.get(layer.output());
-            return intAttribute(conv, "group", 1) == 1 ? new int[] {d[1], d[0]} : null;
+            return NodeAttributes.integer(conv, "group", 1) == 1 ? new int[] {d[1], d[0]} : null;
         }
         if ((layer.opType().equals("MatMul") || layer.opType().equals("Gemm")) && d.length == 2 && layer.channelAxis() >= 0) {
             return new int[] {d[1 - layer.channelAxis()], d[layer.channelAxis()]};
@@ -304,17 +304,6 @@ final class LayerKinds {
         return node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx");
     }
 
-    private static long intAttribute(NodeProto node, String name, long fallback) {
-        if (node == null) {
-            return fallback;
-        }
-        for (AttributeProto a : node.getAttributeList()) {
-            if (a.getName().equals(name)) {
-                return a.getI();
-            }
-        }
-        return fallback;
-    }
 
     private static String label(NodeProto node) {
         return "'" + (node.getName().isEmpty() ? node.getOutput(0) : node.getName()) + "'";

@@ -90,7 +90,7 @@ public final class UnpackChain {
         NodeProto slice = dimsReshape == null ? null : w.node(dimsReshape.getInput(0), "Slice");
         NodeProto flat = slice == null || slice.getInputCount() != 3 ? null : w.node(slice.getInput(0), "Reshape");
         NodeProto narrow = flat == null ? null : w.node(flat.getInput(0), "Cast");
-        NodeProto and = narrow == null || intAttribute(narrow, "to") != DataType.UINT8_VALUE ? null
+        NodeProto and = narrow == null || NodeAttributes.integer(narrow, "to", 0) != DataType.UINT8_VALUE ? null
                 : w.node(narrow.getInput(0), "BitwiseAnd");
         NodeProto right = and == null ? null : w.node(and.getInput(0), "BitShift");
         NodeProto or = right == null || !direction(right, "RIGHT") ? null : w.node(right.getInput(0), "BitwiseOr");
@@ -98,11 +98,11 @@ public final class UnpackChain {
         NodeProto left = or == null ? null : w.node(or.getInput(1), "BitShift");
         NodeProto high = left == null || !direction(left, "LEFT") ? null : w.node(left.getInput(0), "Gather");
         if (high == null || low == null || !low.getInput(0).equals(high.getInput(0))
-                || intAttribute(low, "axis") != 1 || intAttribute(high, "axis") != 1) {
+                || NodeAttributes.integer(low, "axis", 0) != 1 || NodeAttributes.integer(high, "axis", 0) != 1) {
             return null;
         }
         NodeProto wide = w.node(low.getInput(0), "Cast");
-        NodeProto groups = wide == null || intAttribute(wide, "to") != DataType.UINT32_VALUE ? null
+        NodeProto groups = wide == null || NodeAttributes.integer(wide, "to", 0) != DataType.UINT32_VALUE ? null
                 : w.node(wide.getInput(0), "Reshape");
         TensorProto bytes = groups == null ? null : initializers.get(groups.getInput(0));
         long[] groupShape = groups == null ? null : w.longs(groups.getInput(1));
@@ -189,15 +189,6 @@ public final class UnpackChain {
             }
         }
         return false;
-    }
-
-    private static long intAttribute(NodeProto node, String name) {
-        for (AttributeProto a : node.getAttributeList()) {
-            if (a.getName().equals(name)) {
-                return a.getI();
-            }
-        }
-        return 0;
     }
 
     static NodeProto node(String op, String output, String... inputs) {

@@ -1,6 +1,6 @@
 package io.qsvit.quant;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
+import io.qsvit.model.NodeAttributes;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
@@ -34,8 +34,8 @@ public final class BiasCorrection {
         return switch (layer.opType()) {
             case "Conv" -> layer.weightInput() == 1 && layer.channelAxis() == 0 && layer.dims().length >= 3;
             case "MatMul" -> layer.weightInput() == 1 && layer.dims().length == 2;
-            case "Gemm" -> layer.weightInput() == 1 && layer.dims().length == 2 && intAttribute(consumer, "transA", 0) == 0
-                    && floatAttribute(consumer, "beta", 1f) != 0f;
+            case "Gemm" -> layer.weightInput() == 1 && layer.dims().length == 2 && NodeAttributes.integer(consumer, "transA", 0) == 0
+                    && NodeAttributes.real(consumer, "beta", 1f) != 0f;
             default -> false;
         };
     }
@@ -44,7 +44,7 @@ public final class BiasCorrection {
     public static int inputChannels(Layer layer, NodeProto consumer) {
         int[] d = layer.dims();
         if (layer.opType().equals("Conv")) {
-            return d[1] * (int) intAttribute(consumer, "group", 1);
+            return d[1] * (int) NodeAttributes.integer(consumer, "group", 1);
         }
         return d[1 - layer.channelAxis()];
     }
@@ -125,10 +125,10 @@ public final class BiasCorrection {
                 }
                 boolean conv = layer.opType().equals("Conv");
                 double[] s = shift(q, layer.dims(), layer.channelAxis(), conv,
-                        conv ? (int) intAttribute(consumer, "group", 1) : 1, m);
+                        conv ? (int) NodeAttributes.integer(consumer, "group", 1) : 1, m);
                 if (layer.opType().equals("Gemm")) {
-                    float alpha = floatAttribute(consumer, "alpha", 1f);
-                    float beta = floatAttribute(consumer, "beta", 1f);
+                    float alpha = NodeAttributes.real(consumer, "alpha", 1f);
+                    float beta = NodeAttributes.real(consumer, "beta", 1f);
                     for (int i = 0; i < s.length; i++) {
                         s[i] *= alpha / beta; // C is scaled by beta: fold shift / beta into it
                     }
@@ -221,21 +221,4 @@ public final class BiasCorrection {
         return producers;
     }
 
-    static long intAttribute(NodeProto node, String name, long fallback) {
-        for (AttributeProto a : node.getAttributeList()) {
-            if (a.getName().equals(name)) {
-                return a.getI();
-            }
-        }
-        return fallback;
-    }
-
-    static float floatAttribute(NodeProto node, String name, float fallback) {
-        for (AttributeProto a : node.getAttributeList()) {
-            if (a.getName().equals(name)) {
-                return a.getF();
-            }
-        }
-        return fallback;
-    }
 }

@@ -122,7 +122,9 @@ public final class ComputedQuantization {
         graph.addInitializer(scalar(prefix + "/down", (float) Math.scalb(1.0, -format.fracBits())));
         graph.addInitializer(scalar(prefix + "/lo", format.minCode()));
         graph.addInitializer(scalar(prefix + "/hi", format.maxCode()));
-        graph.addInitializer(scalar(prefix + "/range", (float) Math.scalb(1.0, format.bits())));
+        if (format.wrap()) { // only the wrap reads it: an unread initializer is one ONNX Runtime warns about
+            graph.addInitializer(scalar(prefix + "/range", (float) Math.scalb(1.0, format.bits())));
+        }
     }
 
     /**

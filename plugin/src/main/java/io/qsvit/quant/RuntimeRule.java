@@ -1,6 +1,6 @@
 package io.qsvit.quant;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
+import io.qsvit.model.NodeAttributes;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import io.qsvit.model.Layer;
 
@@ -73,7 +73,7 @@ public final class RuntimeRule {
         int[] dims = layer.dims();
         long fanIn;
         if (layer.opType().equals("Conv") && layer.via().isEmpty()) {
-            if (intAttribute(consumer, "group", 1) != 1 || dims.length < 3 || !consumer.getOutput(0).equals(layer.output())) {
+            if (NodeAttributes.integer(consumer, "group", 1) != 1 || dims.length < 3 || !consumer.getOutput(0).equals(layer.output())) {
                 return 0;
             }
             for (int i = 2; i < dims.length; i++) {
@@ -108,12 +108,4 @@ public final class RuntimeRule {
         return false;
     }
 
-    private static long intAttribute(NodeProto node, String name, long fallback) {
-        for (AttributeProto a : node.getAttributeList()) {
-            if (a.getName().equals(name)) {
-                return a.getI();
-            }
-        }
-        return fallback;
-    }
 }

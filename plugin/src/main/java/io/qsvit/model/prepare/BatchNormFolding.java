@@ -1,6 +1,7 @@
 package io.qsvit.model.prepare;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
+import io.qsvit.model.NodeAttributes;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import io.qsvit.model.Float16;
@@ -121,7 +122,7 @@ final class BatchNormFolding {
         }
         boolean single = graph.constant(layer.tensorName()).getDataType() != DataType.DOUBLE_VALUE
                 && graph.constant(bn.getInput(1)).getDataType() != DataType.DOUBLE_VALUE;
-        Affine affine = new Affine(scale, bias, mean, variance, GraphEdit.floatAttribute(bn, "epsilon", 1e-5f), single);
+        Affine affine = new Affine(scale, bias, mean, variance, NodeAttributes.real(bn, "epsilon", 1e-5f), single);
         boolean copied = ownWeight(node, weightInput, layer);
         if (copied) {
             node = graph.producer(node.getOutput(0));
@@ -190,10 +191,10 @@ final class BatchNormFolding {
     }
 
     private String checkBatchNorm(NodeProto bn) {
-        if (GraphEdit.intAttribute(bn, "training_mode", 0) != 0) {
+        if (NodeAttributes.integer(bn, "training_mode", 0) != 0) {
             return "training_mode is set: it normalises with the batch's statistics";
         }
-        if (GraphEdit.intAttribute(bn, "spatial", 1) == 0) {
+        if (NodeAttributes.integer(bn, "spatial", 1) == 0) {
             return "spatial=0: its statistics are per activation, not per channel";
         }
         if (bn.getInputCount() != 5) {
@@ -328,7 +329,7 @@ final class BatchNormFolding {
 
     private static int channels(Layer layer, NodeProto node) {
         if (node.getOpType().equals("ConvTranspose")) {
-            return (int) (layer.dims()[1] * GraphEdit.intAttribute(node, "group", 1));
+            return (int) (layer.dims()[1] * NodeAttributes.integer(node, "group", 1));
         }
         return layer.dims()[layer.channelAxis()];
     }
@@ -360,7 +361,7 @@ final class BatchNormFolding {
             return "the " + node.getOpType() + "'s bias is not a constant";
         }
         if (node.getOpType().equals("Gemm")) {
-            if (GraphEdit.floatAttribute(node, "beta", 1f) != 1f && chain.biasAdd == null) {
+            if (NodeAttributes.real(node, "beta", 1f) != 1f && chain.biasAdd == null) {
                 return "the Gemm's beta is not 1";
             }
             if (own.getDimsCount() > 2 || own.getDimsCount() > 0 && lastDim(own) != 1 && lastDim(own) != channels) {
@@ -441,7 +442,7 @@ final class BatchNormFolding {
         }
         int size = dims[axis];
         boolean transposedConv = node.getOpType().equals("ConvTranspose");
-        long group = transposedConv ? GraphEdit.intAttribute(node, "group", 1) : 1;
+        long group = transposedConv ? NodeAttributes.integer(node, "group", 1) : 1;
         long inPerGroup = transposedConv ? dims[0] / group : 1;
         long outer = inner * size;
         int half = halfTypeReadAs(layer.tensorName());
@@ -468,7 +469,7 @@ final class BatchNormFolding {
     private int halfTypeReadAs(String weight) {
         List<NodeProto> readers = graph.readers(weight);
         if (readers.size() == 1 && readers.get(0).getOpType().equals("Cast")) {
-            int to = (int) GraphEdit.intAttribute(readers.get(0), "to", 0);
+            int to = (int) NodeAttributes.integer(readers.get(0), "to", 0);
             return to == DataType.FLOAT16_VALUE || to == DataType.BFLOAT16_VALUE ? to : 0;
         }
         return 0;

@@ -1,6 +1,7 @@
 package io.qsvit.model.prepare;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import io.qsvit.model.NodeAttributes;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
@@ -104,7 +105,7 @@ final class Float16Weights {
         Set<String> candidates = new HashSet<>();
         for (NodeProto node : graph.nodes()) {
             if (GraphEdit.isStandard(node) && node.getOpType().equals("Cast") && node.getInputCount() == 1
-                    && HALF.contains((int) GraphEdit.intAttribute(node, "to", 0))) {
+                    && HALF.contains((int) NodeAttributes.integer(node, "to", 0))) {
                 candidates.add(node.getInput(0));
             }
         }
@@ -115,9 +116,9 @@ final class Float16Weights {
                 continue;
             }
             List<NodeProto> readers = graph.readers(name);
-            int to = (int) GraphEdit.intAttribute(readers.get(0), "to", 0);
+            int to = (int) NodeAttributes.integer(readers.get(0), "to", 0);
             boolean onlyCasts = readers.stream().allMatch(r -> r.getOpType().equals("Cast") && GraphEdit.isStandard(r)
-                    && r.getInputCount() == 1 && GraphEdit.intAttribute(r, "to", 0) == to);
+                    && r.getInputCount() == 1 && NodeAttributes.integer(r, "to", 0) == to);
             float[] values = onlyCasts ? inlineFloats(constant) : null;
             if (values == null || !representable(values, to)) {
                 continue;

@@ -1,6 +1,7 @@
 package io.qsvit.model.prepare;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
+import io.qsvit.model.NodeAttributes;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import io.qsvit.model.Layer;
 import io.qsvit.model.LayerFinder;
@@ -78,7 +79,7 @@ final class WeightLayouts {
                     }
                     dims = out;
                 }
-                case "Reshape" -> dims = reshape(dims, reshapeTarget(graph, node), GraphEdit.intAttribute(node, "allowzero", 0) == 1);
+                case "Reshape" -> dims = reshape(dims, reshapeTarget(graph, node), NodeAttributes.integer(node, "allowzero", 0) == 1);
                 default -> { } // Identity and Cast keep values and layout
             }
         }
