@@ -77,6 +77,10 @@ record EvaluationResults(Measured model, Measured baseline, EnergyTable table) {
         weights.put("storage_bytes", memory.storageBytes());
         weights.put("saving_vs_float32", memory.savingVsFloat32());
         weights.put("model_file_bytes", measured.fileBytes());
+        if (!e.neuronState().isEmpty()) { // the state of the neuron groups held in fixed point, per image
+            weights.put("neuron_state_bytes_per_image", e.neuronState().values().stream()
+                    .mapToDouble(io.qsvit.eval.NeuronStateCost::stateBytesPerImage).sum());
+        }
         s.put("memory", weights);
         EnergyEstimate energy = e.energy();
         Map<String, Object> groups = new LinkedHashMap<>();
@@ -89,6 +93,10 @@ record EvaluationResults(Measured model, Measured baseline, EnergyTable table) {
         });
         Map<String, Object> energyMap = new LinkedHashMap<>();
         energyMap.put("microjoules_per_image", energy.totalMicrojoules());
+        if (!e.neuronState().isEmpty()) { // their updates, outside the weight layers' total above
+            energyMap.put("neuron_update_microjoules_per_image", e.neuronState().values().stream()
+                    .mapToDouble(io.qsvit.eval.NeuronStateCost::updateMicrojoulesPerImage).sum());
+        }
         energyMap.put("groups", groups);
         s.put("energy", energyMap);
         s.put("firing_rates", e.firingRates());

@@ -92,6 +92,16 @@ class ComputedSearchTest {
             assertEquals(group.get("zeroed").asLong(), zeroed);
         }
         assertEquals(2, head.get("tensors").size()); // one neuron module, two timesteps
+        // the totals: state in the memory section, updates next to the weight layers' energy
+        JsonNode results = JSON.readTree(dir.resolve("evaluated").resolve("metadata.json").toFile()).at("/results/model");
+        double state = 0;
+        double updates = 0;
+        for (JsonNode group : computed) {
+            state += group.get("state_bytes_per_image").asDouble();
+            updates += group.get("update_microjoules_per_image").asDouble();
+        }
+        assertEquals(state, results.at("/memory/neuron_state_bytes_per_image").asDouble(), 1e-9);
+        assertEquals(updates, results.at("/energy/neuron_update_microjoules_per_image").asDouble(), 1e-12);
         assertTrue(head.get("update_microjoules_per_image").asDouble()
                 < head.get("float32_update_microjoules_per_image").asDouble() / 4, head.toString());
     }
