@@ -57,6 +57,11 @@ public final class ComputedQuantization {
             throw new UserInputException("computed tensors in fixed point need ONNX op-set " + MIN_OPSET + " (Round); the "
                     + "model has op-set " + opset);
         }
+        if (computesInHalfPrecision(graph)) {
+            throw new UserInputException("computed tensors in fixed point take a model that computes in float32; this "
+                    + "one computes in float16 or bfloat16 (it casts to them), where the format's float32 constants "
+                    + "do not apply");
+        }
         Map<String, ComputedSite> byTensor = new LinkedHashMap<>();
         chosen.forEach(s -> byTensor.put(s.tensor(), s));
         Map<String, String> constantsAdded = new HashMap<>();
@@ -90,6 +95,15 @@ public final class ComputedQuantization {
                         + "qsvit quantizes tensors the model computes with, not its outputs");
             }
         }
+    }
+
+    /** True when the graph casts to float16 or bfloat16 or stores them: its activations may be half precision. */
+    private static boolean computesInHalfPrecision(GraphProto.Builder graph) {
+        java.util.Set<Long> half = java.util.Set.of((long) TensorProto.DataType.FLOAT16_VALUE,
+                (long) TensorProto.DataType.BFLOAT16_VALUE);
+        return graph.getNodeList().stream().anyMatch(n -> n.getOpType().equals("Cast")
+                && half.contains(io.qsvit.model.NodeAttributes.integer(n, "to", 0)))
+                || graph.getInitializerList().stream().anyMatch(t -> half.contains((long) t.getDataType()));
     }
 
     /** The name the quantized value of tensor t takes. */

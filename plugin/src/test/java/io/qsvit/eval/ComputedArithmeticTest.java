@@ -144,6 +144,13 @@ class ComputedArithmeticTest {
         bad.put("groups: {head:membrane: uniform8}\nranges: {head:membrane: -1}", "setting gives computed group "
                 + "'head:membrane' the range -1.0; a largest magnitude is a finite number >= 0");
         int i = 0;
+        Path half = Files.writeString(dir.resolve("half.yaml"), "groups: {head:membrane: fixed16:q3.12}");
+        Path halfOut = dir.resolve("half-out");
+        assertEquals("computed tensors in fixed point take a model that computes in float32; this one computes in "
+                + "float16 or bfloat16 (it casts to them), where the format's float32 constants do not apply",
+                org.junit.jupiter.api.Assertions.assertThrows(io.qsvit.UserInputException.class, () -> ApplyStep.run(
+                        Examples.root().resolve("models/corpus/spikformer-float16.onnx"), half, halfOut)).getMessage());
+        org.junit.jupiter.api.Assertions.assertFalse(Files.exists(halfOut));
         for (Map.Entry<String, String> e : bad.entrySet()) {
             Path file = Files.writeString(dir.resolve("bad" + i + ".yaml"), e.getKey());
             Path out = dir.resolve("bad-out" + i++);
