@@ -101,8 +101,11 @@ public final class ApplyRequest {
 
         /**
          * Also makes both model folders DJL Serving model folders (default false): a {@code serving.properties}
-         * naming the engine, the translator and the image size, and {@code libs/qsvit-djl.jar} holding the
-         * translator, so DJL Serving loads them with nothing of qsvit on its class path.
+         * naming the engine, the translator and the image size (for a model whose input has a time axis, the
+         * event frames), and {@code libs/qsvit-djl.jar} holding the translator, so DJL Serving loads them with
+         * nothing of qsvit on its class path. The translator prepares a request as the calibration data of
+         * {@link #optBiasCorrection} are read (their image preprocessing or event options), as the command line's
+         * {@code apply} does with its one set of options; without calibration data, as the defaults do.
          *
          * @param djlServing whether to
          * @return this builder

@@ -147,12 +147,18 @@ public final class Steps {
         return Calls.call(() -> {
             ArtifactFolder.Outcome outcome;
             io.qsvit.eval.EvaluationData calibration = request.calibration == null ? null : request.calibration.internal();
+            // the served folders prepare requests as the calibration data are read (the command line's one set of options)
+            io.qsvit.eval.image.Preprocessing servedImages = calibration != null ? calibration.preprocessing()
+                    : io.qsvit.eval.image.Preprocessing.NONE;
+            io.qsvit.eval.data.EventOptions servedEvents = calibration != null ? calibration.events()
+                    : io.qsvit.eval.data.EventOptions.DEFAULT;
             if (request.settingFile != null) {
                 outcome = ApplyStep.run(request.model, request.settingFile, request.out, request.djlServing,
-                        io.qsvit.eval.image.Preprocessing.NONE, io.qsvit.quant.Runtime.DEFAULT, calibration);
+                        servedImages, servedEvents, io.qsvit.quant.Runtime.DEFAULT, calibration);
             } else {
                 outcome = withSettingFile(request.setting, file -> ApplyStep.run(request.model, file, request.out,
-                        request.djlServing, io.qsvit.eval.image.Preprocessing.NONE, io.qsvit.quant.Runtime.DEFAULT, calibration));
+                        request.djlServing, servedImages, servedEvents, io.qsvit.quant.Runtime.DEFAULT,
+                        calibration));
             }
             JsonNode metadata = PublishedMetadata.read(request.out, ApplyStep.NAME, ApplyStep.ALGORITHM_VERSION);
             Setting applied = Setting.of(io.qsvit.quant.Setting.read(request.out.resolve(ApplyStep.SETTING_FILE)));

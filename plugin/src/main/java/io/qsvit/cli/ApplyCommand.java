@@ -34,12 +34,15 @@ final class ApplyCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--djl-serving", description = "Also make simulated/ and real/ DJL Serving model folders: "
-            + "a serving.properties beside each model.onnx (engine OnnxRuntime, qsvit's translator, image shape and "
-            + "the preprocessing options below).")
+            + "a serving.properties beside each model.onnx (engine OnnxRuntime, qsvit's translator, and the image shape and"
+            + " preprocessing options below, or for a model with a time axis the frames and event options below).")
     boolean djlServing;
 
     @Mixin
     PreprocessingOptions preprocessing;
+
+    @Mixin
+    EventDataOptions events;
 
     @Option(names = "--runtime", defaultValue = "ort-cpu", description = "What the real model is written for: "
             + "ort-cpu (default: ONNX Runtime's CPU integer kernels for large spike-input layers, one byte per weight "
@@ -52,7 +55,7 @@ final class ApplyCommand implements Callable<Integer> {
     boolean biasCorrection;
 
     @Option(names = "--calibration-data", description = "Labelled samples for --bias-correction (the formats of --data"
-            + " elsewhere); read with the preprocessing options above.")
+            + " elsewhere); read with the preprocessing and event options above.")
     Path calibrationData;
 
     @Option(names = "--calibration-format", defaultValue = "auto", description = "Format of --calibration-data "
@@ -75,7 +78,7 @@ final class ApplyCommand implements Callable<Integer> {
     public Integer call() {
         Runtime chosen = Runtime.parse(runtime);
         spec.commandLine().getOut().println(Published.describe("apply", ApplyStep.run(model, setting, out, djlServing,
-                preprocessing.preprocessing(), chosen, calibration()), out));
+                preprocessing.preprocessing(), events.events(), chosen, calibration()), out));
         return 0;
     }
 
@@ -93,6 +96,6 @@ final class ApplyCommand implements Callable<Integer> {
             throw new UserInputException("--calibration-limit must be at least 1, got " + calibrationLimit);
         }
         return new EvaluationData(calibrationData, DataFormat.parse(calibrationFormat), calibrationSplit,
-                calibrationLimit, calibrationSeed, preprocessing.preprocessing());
+                calibrationLimit, calibrationSeed, preprocessing.preprocessing(), events.events());
     }
 }

@@ -41,17 +41,21 @@ public final class EventClassifierTranslator implements Translator<Path, Classif
 
     @Override
     public NDList processInput(TranslatorContext ctx, Path input) throws TranslateException {
-        float[] frames = new float[integration.sampleSize()];
         try {
-            EventStream events = EventRecordings.read(input);
-            if (events.size() == 0) {
-                throw new UserInputException(input + " holds no events");
-            }
-            integration.integrate(events, frames);
+            return frames(ctx, EventRecordings.read(input), input);
         } catch (UserInputException e) {
             // a damaged or foreign recording: the same one-line reason qsvit's steps give
             throw new TranslateException(e.getMessage());
         }
+    }
+
+    /** The recording's frames [T, 2, H, W] as qsvit's event folders make them. */
+    NDList frames(TranslatorContext ctx, EventStream events, Object source) {
+        if (events.size() == 0) {
+            throw new UserInputException(source + " holds no events");
+        }
+        float[] frames = new float[integration.sampleSize()];
+        integration.integrate(events, frames);
         return new NDList(ctx.getNDManager().create(frames,
                 new Shape(integration.frames(), 2, integration.height(), integration.width())));
     }

@@ -18,7 +18,7 @@ import java.util.Arrays;
  */
 public record InputLayout(int batchAxis, int timeAxis) {
     public static final InputLayout BATCH_FIRST = new InputLayout(0, -1);
-    static final int TIME_RANK = 5;
+    public static final int TIME_RANK = 5;
 
     /** The layout of an input of {@code shape} (-1 or 0 for symbolic dimensions), as {@code requested}. */
     public static InputLayout of(long[] shape, TimeLayout requested, Object model) {

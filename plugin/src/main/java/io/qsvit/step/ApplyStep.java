@@ -20,7 +20,7 @@ import io.qsvit.artifact.ArtifactFolder;
 import io.qsvit.artifact.Digests;
 import io.qsvit.artifact.ModelDigest;
 import io.qsvit.artifact.StepContext;
-import io.qsvit.eval.data.ImageShape;
+import io.qsvit.eval.data.EventOptions;
 import io.qsvit.eval.image.Preprocessing;
 import io.qsvit.model.Grouping;
 import io.qsvit.eval.EvaluationData;
@@ -105,13 +105,24 @@ public final class ApplyStep {
      */
     public static ArtifactFolder.Outcome run(Path modelPath, Path settingPath, Path out, boolean djlServing,
                                              Preprocessing served, Runtime runtime, EvaluationData calibration) {
+        return run(modelPath, settingPath, out, djlServing, served, EventOptions.DEFAULT, runtime, calibration);
+    }
+
+    /**
+     * @param servedEvents for a model whose input has a time axis, how the DJL Serving folders' translator makes
+     *                     frames of a recording (written to serving.properties and recorded as a parameter)
+     */
+    public static ArtifactFolder.Outcome run(Path modelPath, Path settingPath, Path out, boolean djlServing,
+                                             Preprocessing served, EventOptions servedEvents, Runtime runtime,
+                                             EvaluationData calibration) {
         // prepared (BatchNorm folded, ...); also an apply output folder: its real model, as evaluate reads it
         Preparation.Prepared loaded = ModelInput.load(modelPath);
         Setting setting = Setting.read(settingFile(settingPath));
         ModelLayers layers = layersToQuantize(loaded.model(), setting.grouping());
         OnnxModel model = layers.model();
         setting.validate(layers);
-        ImageShape servedImage = djlServing ? DjlServing.imageShape(model, served.layout()) : null; // checked before writing
+        // checked before writing
+        String serving = djlServing ? DjlServing.properties(model, served, servedEvents) : null;
         Map<String, String> inputs = new LinkedHashMap<>();
         inputs.put("model", ModelDigest.of(loaded.original()));
         inputs.put("setting", Digests.ofCanonicalJson(setting)); // meaning, not formatting, of the setting file
@@ -121,9 +132,7 @@ public final class ApplyStep {
         Map<String, Object> parameters = new LinkedHashMap<>();
         if (djlServing) {
             parameters.put("djl_serving", true);
-            if (!served.isIdentity()) {
-                parameters.put("serving_preprocessing", served.parameters());
-            }
+            parameters.putAll(DjlServing.parameters(model, served, servedEvents));
         }
         parameters.put("runtime", runtime.id());
         if (calibration != null) { // absent when off, so earlier cache keys stay valid
@@ -169,9 +178,9 @@ public final class ApplyStep {
             Map<String, Object> results = results(quantized, setting, artifacts, folder.resolve(REAL));
             results.put("bias_correction", correction);
             results.put("preparation", loaded.record().toMap());
-            if (servedImage != null) { // after the results: the real model's measured size is the model's alone
-                DjlServing.write(folder.resolve(SIMULATED), servedImage, served);
-                DjlServing.write(folder.resolve(REAL), servedImage, served);
+            if (serving != null) { // after the results: the real model's measured size is the model's alone
+                DjlServing.write(folder.resolve(SIMULATED), serving);
+                DjlServing.write(folder.resolve(REAL), serving);
             }
             return results;
         });

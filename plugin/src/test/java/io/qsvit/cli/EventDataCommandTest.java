@@ -63,6 +63,24 @@ class EventDataCommandTest {
     }
 
     @Test
+    void applyServesAnEventModelWithTheEventOptionsAndCalibratesWithThem() throws IOException {
+        Path setting = Files.writeString(dir.resolve("s.yaml"), "default: uniform4\n");
+        Path out = dir.resolve("served");
+        QsvitCliTest.Run run = QsvitCliTest.run("--cache-dir", dir.resolve("cache").toString(), "apply", "--model",
+                model.toString(), "--setting", setting.toString(), "--out", out.toString(), "--djl-serving",
+                "--frames-by", "time", "--sensor", "34x34", "--bias-correction", "--calibration-data", data.toString(),
+                "--calibration-limit", "12");
+        assertEquals(0, run.exit(), run.err());
+        String properties = Files.readString(out.resolve("real/serving.properties"));
+        assertTrue(properties.contains("translator=io.qsvit.djl.EventClassifierServingTranslator\nframes=3\nheight=2"
+                + "\nwidth=2\ntimeLayout=ntchw\nframesBy=time\nsensor=34x34\n"), properties);
+        JsonNode metadata = new ObjectMapper().readTree(out.resolve("metadata.json").toFile());
+        assertEquals("time", metadata.at("/parameters/serving_events/split_by").asText(), metadata.toString());
+        assertEquals("34x34", metadata.at("/parameters/calibration/events/sensor").asText(), metadata.toString());
+        assertTrue(metadata.at("/results/bias_correction/corrected_layers").asInt() > 0, metadata.toString());
+    }
+
+    @Test
     void withoutTheSensorSizeEventsOutsideTheFramesAreRefused() {
         QsvitCliTest.Run run = QsvitCliTest.run("--cache-dir", dir.resolve("cache").toString(), "evaluate", "--model",
                 model.toString(), "--data", data.toString(), "--out", dir.resolve("out").toString());

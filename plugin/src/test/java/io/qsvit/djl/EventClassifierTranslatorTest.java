@@ -3,6 +3,8 @@ package io.qsvit.djl;
 import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
 import ai.djl.modality.Classifications;
+import ai.djl.modality.Input;
+import ai.djl.modality.Output;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
@@ -114,6 +116,37 @@ class EventClassifierTranslatorTest {
         double a = Math.exp(scores[0] - max);
         double b = Math.exp(scores[1] - max);
         return new double[] {a / (a + b), b / (a + b)};
+    }
+
+    /** The serving translator, given a recording's bytes as DJL Serving hands a request, answers as the Path one. */
+    @Test
+    void requestBytesClassifyAsTheirFiles() throws Exception {
+        Path folder = model(true);
+        EventClassifierServingTranslator serving = new EventClassifierServingTranslator();
+        serving.setArguments(Map.of("frames", "3", "height", "2", "width", "2", "sensor", "34x34", "framesBy", "time",
+                "timeLayout", "tnchw"));
+        Criteria<Input, Output> served = Criteria.builder().setTypes(Input.class, Output.class).optModelPath(folder)
+                .optEngine("OnnxRuntime").optTranslator(serving).build();
+        try (ZooModel<Path, Classifications> model = criteria(folder, "tnchw").loadModel();
+             Predictor<Path, Classifications> byPath = model.newPredictor();
+             ZooModel<Input, Output> servedModel = served.loadModel();
+             Predictor<Input, Output> byRequest = servedModel.newPredictor()) {
+            for (Path file : files) {
+                Input request = new Input();
+                request.add("data", Files.readAllBytes(file));
+                Output response = byRequest.predict(request);
+                assertEquals("application/json", response.getProperty("Content-Type", null));
+                Classifications expected = byPath.predict(file);
+                assertEquals(expected.toJson(), response.getData().getAsString(), file.toString());
+            }
+            Input cut = new Input();
+            cut.add("data", Arrays.copyOf(Files.readAllBytes(files.get(0)), 12));
+            assertEquals("the request's recording is cut mid-event: 12 bytes is not a whole number of 5-byte N-MNIST"
+                    + " events (2 bytes left over)", rootMessage(assertThrows(TranslateException.class,
+                    () -> byRequest.predict(cut))));
+            assertEquals("the request holds no recording", rootMessage(assertThrows(TranslateException.class,
+                    () -> byRequest.predict(new Input()))));
+        }
     }
 
     @Test

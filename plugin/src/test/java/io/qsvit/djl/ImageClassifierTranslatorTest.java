@@ -96,6 +96,7 @@ class ImageClassifierTranslatorTest {
         assertEquals(DjlServing.TRANSLATOR, ImageClassifierServingTranslator.class.getName());
         assertEquals(DjlServing.TRANSLATOR_FACTORY, ImageClassifierTranslatorFactory.class.getName());
         assertEquals(DjlServing.EVENT_TRANSLATOR_FACTORY, EventClassifierTranslatorFactory.class.getName());
+        assertEquals(DjlServing.EVENT_TRANSLATOR, EventClassifierServingTranslator.class.getName());
     }
 
     @Test

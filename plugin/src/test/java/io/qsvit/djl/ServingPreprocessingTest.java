@@ -1,7 +1,13 @@
 package io.qsvit.djl;
 
+import io.qsvit.eval.data.EventOptions;
 import io.qsvit.eval.data.ImageShape;
+import io.qsvit.eval.data.TimeLayout;
+import io.qsvit.eval.events.FrameIntegration;
+import io.qsvit.eval.events.SplitBy;
 import io.qsvit.eval.image.Preprocessing;
+import io.qsvit.model.OnnxModel;
+import io.qsvit.model.TestGraphs;
 import io.qsvit.step.DjlServing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +31,11 @@ class ServingPreprocessingTest {
     Path dir;
 
     private Map<String, Object> written(Preprocessing p) throws IOException {
-        DjlServing.write(dir, new ImageShape(3, 224, 224), p);
+        return written(DjlServing.imageProperties(new ImageShape(3, 224, 224), p));
+    }
+
+    private Map<String, Object> written(String lines) throws IOException {
+        DjlServing.write(dir, lines);
         Properties properties = new Properties();
         try (Reader in = Files.newBufferedReader(dir.resolve(DjlServing.FILE))) {
             properties.load(in);
@@ -43,6 +53,21 @@ class ServingPreprocessingTest {
             Map<String, Object> arguments = written(p);
             assertEquals(p, ImageClassifierTranslatorFactory.preprocessing(arguments));
             assertEquals(new ImageShape(3, 224, 224), ImageClassifierTranslatorFactory.shape(arguments));
+        }
+    }
+
+    @Test
+    void eventOptionsSurviveTheRoundTrip() throws IOException {
+        for (boolean timeMajor : new boolean[] {false, true}) {
+            Path file = dir.resolve("events-" + timeMajor + ".onnx");
+            Files.write(file, TestGraphs.timeAxisClassifier(timeMajor, 3).toByteArray());
+            OnnxModel model = OnnxModel.load(file);
+            Map<String, Object> arguments = written(DjlServing.properties(model, Preprocessing.NONE,
+                    EventOptions.of("time", "34x34", null, null)));
+            assertEquals(DjlServing.EVENT_TRANSLATOR, arguments.get("translator"));
+            assertEquals(new FrameIntegration(3, SplitBy.TIME, 34, 34, 2, 2),
+                    EventClassifierTranslatorFactory.integration(arguments));
+            assertEquals(timeMajor ? TimeLayout.TNCHW : TimeLayout.NTCHW, EventClassifierTranslatorFactory.layout(arguments));
         }
     }
 

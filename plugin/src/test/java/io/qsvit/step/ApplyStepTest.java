@@ -11,7 +11,9 @@ import io.qsvit.UserInputException;
 import io.qsvit.eval.EvaluationSession;
 import io.qsvit.eval.LayerCosts;
 import io.qsvit.eval.OnnxClassifier;
+import io.qsvit.eval.data.EventOptions;
 import io.qsvit.eval.data.IdxDataset;
+import io.qsvit.eval.image.Preprocessing;
 import io.qsvit.eval.data.Dataset;
 import io.qsvit.model.Grouping;
 import io.qsvit.model.Layer;
@@ -183,6 +185,60 @@ class ApplyStepTest {
     }
 
     @Test
+    void anEventModelIsServedWithTheEventTranslatorAndItsFrames() throws IOException {
+        Path setting = write("dvs.yaml", "default: uniform8\n");
+        Path out = dir.resolve("dvs-served");
+        ApplyStep.run(Examples.model("spikformer-dvs"), setting, out, true, Preprocessing.NONE,
+                EventOptions.of("time", "68x68", null, null), io.qsvit.quant.Runtime.DEFAULT, null);
+        String properties = """
+                # DJL Serving model folder: DJL's OnnxRuntime engine runs model.onnx; qsvit's translator,
+                # from libs/qsvit-djl.jar, turns an event recording (AEDAT, N-MNIST binary or NumPy) into the model's frames and its scores into classifications
+                engine=OnnxRuntime
+                translator=io.qsvit.djl.EventClassifierServingTranslator
+                frames=4
+                height=34
+                width=34
+                timeLayout=ntchw
+                framesBy=time
+                sensor=68x68
+                """;
+        for (String form : List.of("real", "simulated")) {
+            assertEquals(properties, Files.readString(out.resolve(form).resolve("serving.properties")));
+            assertArrayEquals(TranslatorJar.bytes(), Files.readAllBytes(out.resolve(form).resolve("libs/qsvit-djl.jar")));
+        }
+        assertEquals("{\"djl_serving\":true,\"serving_events\":{\"split_by\":\"time\",\"sensor\":\"68x68\","
+                + "\"frames\":null,\"time_layout\":\"auto\"},\"runtime\":\"ort-cpu\",\"preparation\":\""
+                + Preparation.ID + "\"}", withoutTimings(out).get("parameters").toString());
+    }
+
+    @Test
+    void anEventModelWithASymbolicTimeAxisIsServedWithFramesOrRefused() throws IOException {
+        ModelProto.Builder open = OnnxModel.load(Examples.model("spikformer-dvs")).proto().toBuilder();
+        open.getGraphBuilder().getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder()
+                .getDimBuilder(1).clearDimValue().setDimParam("time");
+        Path model = dir.resolve("open-time.onnx");
+        Files.write(model, open.build().toByteArray());
+        Path setting = write("dvs.yaml", "default: uniform8\n");
+        Path refused = dir.resolve("refused");
+        String message = assertThrows(UserInputException.class, () -> ApplyStep.run(model, setting, refused, true,
+                Preprocessing.NONE, EventOptions.DEFAULT, io.qsvit.quant.Runtime.DEFAULT, null)).getMessage();
+        assertEquals("--djl-serving needs a float event input with frames, height and width fixed (a symbolic time"
+                + " axis takes --frames); " + model + " input 'events' is FLOAT [batch, time, 2, 34, 34]", message);
+        assertFalse(Files.exists(refused));
+        message = assertThrows(UserInputException.class, () -> ApplyStep.run(model, setting, refused, true,
+                Preprocessing.preset("imagenet"), EventOptions.DEFAULT, io.qsvit.quant.Runtime.DEFAULT, null)).getMessage();
+        assertEquals("image preprocessing options do not apply to " + model + ", whose input 'events' is event frames"
+                + " FLOAT [batch, time, 2, 34, 34]", message);
+        assertFalse(Files.exists(refused));
+
+        Path out = dir.resolve("six-frames");
+        ApplyStep.run(model, setting, out, true, Preprocessing.NONE, EventOptions.of(null, null, 6, "ntchw"),
+                io.qsvit.quant.Runtime.DEFAULT, null);
+        assertTrue(Files.readString(out.resolve("real/serving.properties")).contains(
+                "frames=6\nheight=34\nwidth=34\ntimeLayout=ntchw\nframesBy=number\nsensor=34x34\n"));
+    }
+
+    @Test
     void djlServingNeedsAFixedImageShapeAndWritesNothingWithout() throws IOException {
         ModelProto.Builder open = OnnxModel.load(Examples.model("sdtv2")).proto().toBuilder();
         open.getGraphBuilder().getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder()
@@ -193,7 +249,8 @@ class ApplyStepTest {
         Path setting = write("s.yaml", SDTV2_SETTING);
         String message = assertThrows(UserInputException.class, () -> ApplyStep.run(model, setting, out, true)).getMessage();
         assertEquals("--djl-serving needs a float image input [batch, channels, height, width] with channels, height "
-                + "and width fixed; " + model + " input 'image' is FLOAT [batch, 1, height, 28]", message);
+                + "and width fixed, or event frames [batch, T, 2, height, width]; " + model
+                + " input 'image' is FLOAT [batch, 1, height, 28]", message);
         assertFalse(Files.exists(out));
     }
 

@@ -78,12 +78,40 @@ class DjlServingFolderTest {
         servesAsEvaluatePredicts(ApplyStep.SIMULATED);
     }
 
+    /**
+     * The event reference model served: each of the bundled N-MNIST-format recordings, sent as a request's bytes,
+     * gets the class {@code evaluate} predicts for it from the event folder.
+     */
+    @Test
+    void anEventModelServesRecordingsAsEvaluatePredicts() throws Exception {
+        Path events = dir.resolve("events");
+        ApplyStep.run(Examples.model("spikformer-dvs"), Files.writeString(dir.resolve("dvs.yaml"), "default: uniform8\n"),
+                events, true);
+        Path folder = events.resolve(ApplyStep.REAL);
+        int[] evaluated = EvaluateStep.measure(new EvaluateStep.Request(folder, null,
+                new EvaluationData(Examples.eventSubset(), DataFormat.EVENTS, IdxDataset.TEST_SPLIT, null, null),
+                null, 100, 2)).model().predictions();
+        List<Path> recordings;
+        try (Stream<Path> all = Files.walk(Examples.eventSubset())) {
+            recordings = all.filter(f -> f.toString().endsWith(".bin")).sorted().toList(); // the event folder's order
+        }
+        List<String> served = serve(folder, "events", recordings);
+
+        assertEquals("translator " + EventClassifierServingTranslator.class.getName() + " "
+                + folder.resolve("libs/qsvit-djl.jar"), served.get(0));
+        assertEquals(200, recordings.size());
+        assertEquals(recordings.size(), served.size() - 1);
+        for (int i = 0; i < recordings.size(); i++) {
+            assertEquals(recordings.get(i) + " " + evaluated[i], served.get(i + 1));
+        }
+    }
+
     private void servesAsEvaluatePredicts(String form) throws Exception {
         Path folder = artifact.resolve(form);
         int[] evaluated = EvaluateStep.measure(new EvaluateStep.Request(folder, null,
                 new EvaluationData(dir.resolve("pngs"), DataFormat.IMAGES, IdxDataset.TEST_SPLIT, null, null),
                 null, 100, 2)).model().predictions();
-        List<String> served = serve(folder, form);
+        List<String> served = serve(folder, form, pngs);
 
         assertEquals("translator " + ImageClassifierServingTranslator.class.getName() + " "
                 + folder.resolve("libs/qsvit-djl.jar"), served.get(0));
@@ -97,14 +125,14 @@ class DjlServingFolderTest {
     }
 
     /** Runs {@link ServingLoad} on the folder in a new JVM; its output lines. */
-    private static List<String> serve(Path folder, String name) throws Exception {
+    private static List<String> serve(Path folder, String name, List<Path> requests) throws Exception {
         String servingClassPath = Files.readString(Path.of(System.getProperty("qsvit.serving.classpath"))).strip();
         assertFalse(servingClassPath.contains("qsvit"), servingClassPath);
         for (String jar : List.of("/ai/djl/api/", "/ai/djl/onnxruntime/onnxruntime-engine/", "/com/microsoft/onnxruntime/")) {
             assertTrue(servingClassPath.contains(jar), jar + " missing from " + servingClassPath);
         }
         Path driver = driverClasses();
-        Path list = Files.write(dir.resolve(name + "-images.txt"), pngs.stream().map(Path::toString).toList());
+        Path list = Files.write(dir.resolve(name + "-requests.txt"), requests.stream().map(Path::toString).toList());
         Path out = dir.resolve(name + "-out.txt");
         Path err = dir.resolve(name + "-err.txt");
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -53,7 +53,7 @@ class TranslatorJarTest {
         // against DJL's api alone
         for (String translator : List.of("ImageClassifierServingTranslator", "ImageClassifierTranslatorFactory",
                 "ImageClassifierTranslator", "HostStackBatchifier", "EventClassifierTranslatorFactory",
-                "EventClassifierTranslator")) {
+                "EventClassifierTranslator", "EventClassifierServingTranslator")) {
             assertTrue(jar.containsKey("io/qsvit/djl/" + translator + ".class"), translator);
         }
         assertTrue(jar.containsKey("io/qsvit/eval/image/ImagePipeline.class"));

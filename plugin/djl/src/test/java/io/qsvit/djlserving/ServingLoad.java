@@ -31,8 +31,8 @@ import java.util.regex.Pattern;
  * no {@code deps/} jars). DJL then finds the translator serving.properties names in the folder's {@code libs/}.
  * A request is an {@code Input} with the body's bytes as {@code data} and the Content-Type header as a property.
  * <p>
- * Prints {@code translator <class> <where it was loaded from>}, then per image file {@code <file> <best class>}.
- * Arguments: the model folder, then a file listing one image path per line.
+ * Prints {@code translator <class> <where it was loaded from>}, then per request file (an image or an event
+ * recording) {@code <file> <best class>}. Arguments: the model folder, then a file listing one path per line.
  */
 public final class ServingLoad {
     private static final Pattern CLASS_NAME = Pattern.compile("\"className\"\\s*:\\s*\"([^\"]*)\"");
@@ -70,7 +70,7 @@ public final class ServingLoad {
                     + Path.of(translator.getProtectionDomain().getCodeSource().getLocation().toURI()));
             for (String image : images) {
                 Input request = new Input();
-                request.addProperty("Content-Type", "image/png");
+                request.addProperty("Content-Type", image.endsWith(".png") ? "image/png" : "application/octet-stream");
                 request.add("data", Files.readAllBytes(Path.of(image)));
                 Output response = predictor.predict(request);
                 if (response.getCode() != 200) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -24,7 +25,26 @@ public final class NpyEvents {
     }
 
     public static EventStream read(Path file) {
-        NpyHeader.Records records = NpyHeader.readRecords(file);
+        try (FileChannel channel = FileChannel.open(file)) {
+            return parse(NpyHeader.Source.of(channel), file);
+        } catch (NoSuchFileException e) {
+            throw new UserInputException("event file not found: " + file);
+        } catch (IOException e) {
+            throw new UserInputException("cannot read event file " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The events in {@code bytes}, the content of {@code source} (a served request). */
+    public static EventStream parse(byte[] bytes, Path source) {
+        try {
+            return parse(NpyHeader.Source.of(bytes), source);
+        } catch (IOException e) {
+            throw new IllegalStateException("bytes in memory cannot fail to read", e);
+        }
+    }
+
+    private static EventStream parse(NpyHeader.Source source, Path file) throws IOException {
+        NpyHeader.Records records = NpyHeader.readRecords(source, file);
         NpyHeader header = records.header();
         if (header.shape().length != 1) {
             throw new UserInputException(file + ": events must be a one-dimensional structured array, the shape is "
@@ -46,24 +66,25 @@ public final class NpyEvents {
         }
         int count = header.shape()[0];
         long needed = (long) count * records.recordBytes();
+        long have = Math.max(0, source.size() - header.dataOffset());
+        if (needed > have) { // before allocating what the header claims
+            throw new UserInputException(file + " is cut mid-event: " + count + " events of "
+                    + records.recordBytes() + " bytes need " + needed + " bytes, " + have + " are there");
+        }
         byte[] data = new byte[(int) Math.min(needed, Integer.MAX_VALUE - 8)];
         if (needed > data.length) {
             throw new UserInputException(file + ": " + count + " events do not fit in memory at once");
         }
-        try (FileChannel channel = FileChannel.open(file)) {
-            ByteBuffer buffer = ByteBuffer.wrap(data);
-            long position = header.dataOffset();
-            while (buffer.hasRemaining()) {
-                int n = channel.read(buffer, position);
-                if (n < 0) {
-                    long have = buffer.position();
-                    throw new UserInputException(file + " is cut mid-event: " + count + " events of "
-                            + records.recordBytes() + " bytes need " + needed + " bytes, " + have + " are there");
-                }
-                position += n;
+        ByteBuffer buffer = ByteBuffer.wrap(data);
+        long position = header.dataOffset();
+        while (buffer.hasRemaining()) {
+            int n = source.read(buffer, position);
+            if (n < 0) { // the file shrank while being read
+                throw new UserInputException(file + " is cut mid-event: " + count + " events of "
+                        + records.recordBytes() + " bytes need " + needed + " bytes, " + buffer.position()
+                        + " are there");
             }
-        } catch (IOException e) {
-            throw new UserInputException("cannot read event file " + file + ": " + e.getMessage());
+            position += n;
         }
         EventStream.Builder events = new EventStream.Builder(file.toString(), count);
         for (int i = 0; i < count; i++) {

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * {@link #dataOffset()}.
  */
 record NpyHeader(String descr, boolean fortranOrder, int[] shape, long dataOffset) {
-    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
 
     /** Number of elements the shape holds (1 for a scalar). */
     long count() {
@@ -48,8 +48,8 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape, long dataOffse
      * The header of a structured array such as tonic's events ({@code [('x', '<i2'), ('y', '<i2'), ('t', '<i8'),
      * ('p', '|b1')]}): its fields with their byte offsets in a record, the record size and the shape.
      */
-    static Records readRecords(Path file) {
-        Dict dict = readDict(file);
+    static Records readRecords(Source source, Path file) throws IOException {
+        Dict dict = readDict(source, file);
         Object descr = dict.entries().get("descr");
         if (!(descr instanceof List<?> list)) {
             throw new UserInputException(file + ": a structured array (fields x, y, t, p) is expected, the file"
@@ -84,6 +84,47 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape, long dataOffse
     record Records(NpyHeader header, List<Field> fields, int recordBytes) {
     }
 
+    /** Where a .npy file's bytes come from: a file, or the bytes of a served request. */
+    interface Source {
+        /** Reads into {@code into} from {@code position}; the count read, or -1 at the end. */
+        int read(ByteBuffer into, long position) throws IOException;
+
+        long size() throws IOException;
+
+        static Source of(FileChannel channel) {
+            return new Source() {
+                @Override
+                public int read(ByteBuffer into, long position) throws IOException {
+                    return channel.read(into, position);
+                }
+
+                @Override
+                public long size() throws IOException {
+                    return channel.size();
+                }
+            };
+        }
+
+        static Source of(byte[] bytes) {
+            return new Source() {
+                @Override
+                public int read(ByteBuffer into, long position) {
+                    if (position >= bytes.length) {
+                        return -1;
+                    }
+                    int n = (int) Math.min(into.remaining(), bytes.length - position);
+                    into.put(bytes, (int) position, n);
+                    return n;
+                }
+
+                @Override
+                public long size() {
+                    return bytes.length;
+                }
+            };
+        }
+    }
+
     private static final Pattern FIELD_TYPE = Pattern.compile("([<>|=])([iubfV])(\\d{1,4})");
 
     private record Dict(Map<String, Object> entries, long dataOffset, String text) {
@@ -91,38 +132,42 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape, long dataOffse
 
     private static Dict readDict(Path file) {
         try (FileChannel channel = FileChannel.open(file)) {
-            ByteBuffer preamble = readBytes(channel, 0, 8, file);
-            for (int i = 0; i < MAGIC.length; i++) {
-                if (preamble.get(i) != MAGIC[i]) {
-                    throw notNpy(file);
-                }
-            }
-            int major = preamble.get(6) & 0xff;
-            if (major < 1 || major > 3) {
-                throw new UserInputException(file + ": .npy format version " + major + "." + (preamble.get(7) & 0xff)
-                        + " is not supported (only 1.0, 2.0 and 3.0)");
-            }
-            int lengthBytes = major == 1 ? 2 : 4;
-            ByteBuffer length = readBytes(channel, 8, lengthBytes, file).order(ByteOrder.LITTLE_ENDIAN);
-            long headerLength = major == 1 ? length.getShort(0) & 0xffff : length.getInt(0) & 0xffffffffL;
-            long start = 8L + lengthBytes;
-            if (start + headerLength > channel.size()) {
-                throw new UserInputException(file + ": the .npy header of " + headerLength
-                        + " bytes is longer than the file");
-            }
-            ByteBuffer text = readBytes(channel, start, (int) headerLength, file);
-            // versions 1.0 and 2.0 store the dict in latin-1, 3.0 in UTF-8
-            String dict = new String(text.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-            String shown = dict.strip();
-            try {
-                return new Dict(new DictParser(shown).dict(), start + headerLength, shown);
-            } catch (IllegalArgumentException e) {
-                throw unparsable(file, e.getMessage(), shown);
-            }
+            return readDict(Source.of(channel), file);
         } catch (NoSuchFileException e) {
             throw new UserInputException("NPY file not found: " + file);
         } catch (IOException e) {
             throw new UserInputException("cannot read NPY file " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static Dict readDict(Source source, Path file) throws IOException {
+        ByteBuffer preamble = readBytes(source, 0, 8, file);
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (preamble.get(i) != MAGIC[i]) {
+                throw notNpy(file);
+            }
+        }
+        int major = preamble.get(6) & 0xff;
+        if (major < 1 || major > 3) {
+            throw new UserInputException(file + ": .npy format version " + major + "." + (preamble.get(7) & 0xff)
+                    + " is not supported (only 1.0, 2.0 and 3.0)");
+        }
+        int lengthBytes = major == 1 ? 2 : 4;
+        ByteBuffer length = readBytes(source, 8, lengthBytes, file).order(ByteOrder.LITTLE_ENDIAN);
+        long headerLength = major == 1 ? length.getShort(0) & 0xffff : length.getInt(0) & 0xffffffffL;
+        long start = 8L + lengthBytes;
+        if (start + headerLength > source.size()) {
+            throw new UserInputException(file + ": the .npy header of " + headerLength
+                    + " bytes is longer than the file");
+        }
+        ByteBuffer text = readBytes(source, start, (int) headerLength, file);
+        // versions 1.0 and 2.0 store the dict in latin-1, 3.0 in UTF-8
+        String dict = new String(text.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        String shown = dict.strip();
+        try {
+            return new Dict(new DictParser(shown).dict(), start + headerLength, shown);
+        } catch (IllegalArgumentException e) {
+            throw unparsable(file, e.getMessage(), shown);
         }
     }
 
@@ -146,10 +191,10 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape, long dataOffse
         return new NpyHeader(descr instanceof String text ? text : "", (Boolean) fortran, sizes, dataOffset);
     }
 
-    private static ByteBuffer readBytes(FileChannel channel, long position, int n, Path file) throws IOException {
+    private static ByteBuffer readBytes(Source source, long position, int n, Path file) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(n);
         while (buffer.hasRemaining()) {
-            if (channel.read(buffer, position + buffer.position()) < 0) {
+            if (source.read(buffer, position + buffer.position()) < 0) {
                 throw notNpy(file);
             }
         }

@@ -16,7 +16,7 @@ import java.util.Arrays;
  * @param dataOffset where the binary data starts
  */
 public record AedatHeader(int major, int minor, int dataOffset) {
-    private static final String MAGIC = "#!AER-DAT";
+    public static final String MAGIC = "#!AER-DAT";
     private static final String END = "#!END-HEADER";
 
     /** The header of {@code bytes}, the whole content of {@code file}. */
