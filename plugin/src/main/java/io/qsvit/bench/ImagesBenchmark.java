@@ -112,7 +112,7 @@ public final class ImagesBenchmark {
         Path errors = Files.createTempFile(work, "pil", ".log");
         Process python = Files.isExecutable(PytorchBenchmark.PYTHON) ? new ProcessBuilder(PytorchBenchmark.PYTHON.toString(),
                 script.toString(), list.toString()).redirectError(errors.toFile()).start() : null;
-        out.println("decode + preprocess (imagenet preset), images/s:");
+        out.println("decode + preprocess (imagenet preset), images/s; JPEG decoder " + ImagePipeline.jpegDecoder() + ":");
         try {
             BufferedReader answers = python == null ? null
                     : new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8));

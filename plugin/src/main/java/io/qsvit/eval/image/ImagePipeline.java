@@ -57,6 +57,15 @@ public final class ImagePipeline {
         this.divideBy = (float) preprocessing.divideBy();
     }
 
+    /**
+     * What decodes JPEGs on this machine: the system's libjpeg-turbo ({@link TurboJpeg}) or ImageIO's reader; both
+     * give the same samples on every JPEG we test with, libjpeg-turbo about three times faster.
+     */
+    public static String jpegDecoder() {
+        String turbo = TurboJpeg.library();
+        return turbo != null ? turbo : "ImageIO (the JDK's libjpeg 6b; install libturbojpeg for PIL's faster decoder)";
+    }
+
     public Preprocessing preprocessing() {
         return preprocessing;
     }
@@ -81,7 +90,10 @@ public final class ImagePipeline {
         } catch (IOException e) {
             throw new UserInputException("cannot read image " + file + ": " + e.getMessage());
         }
-        Raster8 raster = PixelConversion.of(ImageDecoder.decode(bytes, file.toString()), channels);
+        Raster8 raster = TurboJpeg.decode(bytes, channels, InputLimits.IMAGE_PIXELS);
+        if (raster == null) {
+            raster = PixelConversion.of(ImageDecoder.decode(bytes, file.toString()), channels);
+        }
         if (preprocessing.exif() == Preprocessing.Exif.APPLY) {
             raster = ExifOrientation.apply(raster, ExifOrientation.of(bytes));
         }

@@ -142,6 +142,16 @@ final class PixelConversion {
         }
     }
 
+    /** An RGB raster as grey, by PIL's {@code convert('L')}. */
+    static Raster8 luma(Raster8 rgb) {
+        byte[] in = rgb.data();
+        byte[] out = new byte[rgb.width() * rgb.height()];
+        for (int i = 0, at = 0; i < out.length; i++, at += 3) {
+            out[i] = (byte) luma(in[at] & 0xff, in[at + 1] & 0xff, in[at + 2] & 0xff);
+        }
+        return new Raster8(rgb.width(), rgb.height(), 1, out);
+    }
+
     /** PIL's {@code convert('L')}. */
     static int luma(int r, int g, int b) {
         return (19595 * r + 38470 * g + 7471 * b + 32768) >> 16;
