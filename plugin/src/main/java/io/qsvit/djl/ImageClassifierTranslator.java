@@ -62,6 +62,25 @@ public final class ImageClassifierTranslator implements Translator<Image, Classi
             // e.g. an image of another size where the preprocessing does not resize: serving predicts as qsvit evaluates
             throw new TranslateException(e.getMessage());
         }
+        return sample(ctx, pixels);
+    }
+
+    /**
+     * An image file's bytes (a served request's body) decoded and preprocessed by qsvit's image-folder reader
+     * itself: the same decoder (libjpeg-turbo where the system has it, no colour management) and EXIF handling,
+     * so a served file gets exactly the sample {@code evaluate} makes of it.
+     */
+    NDList processInput(TranslatorContext ctx, byte[] file, String name) throws TranslateException {
+        float[] pixels = new float[pipeline.shape().size()];
+        try {
+            pipeline.apply(file, name, pixels);
+        } catch (UserInputException e) {
+            throw new TranslateException(e.getMessage());
+        }
+        return sample(ctx, pixels);
+    }
+
+    private NDList sample(TranslatorContext ctx, float[] pixels) {
         int[] dims = pipeline.shape().dims();
         return new NDList(ctx.getNDManager().create(pixels, new Shape(dims[0], dims[1], dims[2])));
     }

@@ -34,7 +34,7 @@ public final class ImageClassifierTranslatorFactory extends BaseImageTranslatorF
 
     /**
      * The image preprocessing the arguments give (serving.properties as {@code apply --djl-serving} writes it,
-     * or Criteria.optArgument): preset, resize, crop, channelOrder, divideBy, mean, std, layout; absent ones keep
+     * or Criteria.optArgument): preset, resize, crop, channelOrder, divideBy, mean, std, layout, exif; absent ones keep
      * the preset's, and no preset is {@code none}.
      */
     static Preprocessing preprocessing(Map<String, ?> arguments) {
@@ -42,7 +42,8 @@ public final class ImageClassifierTranslatorFactory extends BaseImageTranslatorF
             return Preprocessing.of(text(arguments, "preset"), number(arguments, "resize"), number(arguments, "crop"),
                     text(arguments, "channelOrder"), arguments.get("divideBy") == null ? null
                             : Double.valueOf(arguments.get("divideBy").toString().strip()),
-                    text(arguments, "mean"), text(arguments, "std"), text(arguments, "layout"), null);
+                    text(arguments, "mean"), text(arguments, "std"), text(arguments, "layout"),
+                    text(arguments, "exif"));
         } catch (UserInputException | NumberFormatException e) {
             throw new IllegalArgumentException("qsvit's translator: " + e.getMessage());
         }

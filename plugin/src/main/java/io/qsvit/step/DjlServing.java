@@ -109,8 +109,8 @@ public final class DjlServing {
 
     /**
      * The image translator's lines, with the image preprocessing it applies; the {@code none} preset adds no lines
-     * (the file stays what it was before preprocessing existed). EXIF handling is not written: DJL hands the
-     * translator decoded images, which carry no EXIF.
+     * (the file stays what it was before preprocessing existed). The served translator decodes a request's file
+     * itself, so EXIF handling is written too.
      */
     public static String imageProperties(ImageShape shape, Preprocessing preprocessing) {
         String properties = "# DJL Serving model folder: DJL's OnnxRuntime engine runs model.onnx; qsvit's translator,\n"
@@ -129,7 +129,8 @@ public final class DjlServing {
                     + "divideBy=" + preprocessing.divideBy() + "\n"
                     + "mean=" + join(preprocessing.mean()) + "\n"
                     + "std=" + join(preprocessing.std()) + "\n"
-                    + "layout=" + preprocessing.parameters().get("layout") + "\n";
+                    + "layout=" + preprocessing.parameters().get("layout") + "\n"
+                    + "exif=" + preprocessing.parameters().get("exif") + "\n";
         }
         return properties;
     }

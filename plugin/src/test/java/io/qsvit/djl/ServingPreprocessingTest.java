@@ -49,7 +49,8 @@ class ServingPreprocessingTest {
     void presetsAndExplicitValuesSurviveTheRoundTrip() throws IOException {
         Preprocessing bgr = Preprocessing.IMAGENET.withChannelOrder(Preprocessing.ChannelOrder.BGR).withDivideBy(1)
                 .withMean(List.of(103.94, 116.78, 123.68)).withStd(List.of(1.0)).withResize(232);
-        for (Preprocessing p : List.of(Preprocessing.IMAGENET, bgr)) {
+        for (Preprocessing p : List.of(Preprocessing.IMAGENET, bgr, Preprocessing.IMAGENET.withExif(Preprocessing.Exif.APPLY),
+                Preprocessing.NONE.withExif(Preprocessing.Exif.APPLY))) {
             Map<String, Object> arguments = written(p);
             assertEquals(p, ImageClassifierTranslatorFactory.preprocessing(arguments));
             assertEquals(new ImageShape(3, 224, 224), ImageClassifierTranslatorFactory.shape(arguments));

@@ -7,6 +7,8 @@ import io.qsvit.eval.data.DataFormat;
 import io.qsvit.eval.data.IdxDataset;
 import io.qsvit.eval.data.Dataset;
 import io.qsvit.eval.data.ImageShape;
+import io.qsvit.eval.image.ImagePipeline;
+import io.qsvit.eval.image.Preprocessing;
 import io.qsvit.step.ApplyStep;
 import io.qsvit.step.EvaluateStep;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,6 +78,63 @@ class DjlServingFolderTest {
     @Test
     void theSimulatedFolderServesAsEvaluatePredicts() throws Exception {
         servesAsEvaluatePredicts(ApplyStep.SIMULATED);
+    }
+
+    /**
+     * JPEGs as cameras write them, with an embedded colour profile (linear RGB) and, for every other file, EXIF
+     * orientation 3 (upside down), served from a folder whose preprocessing applies EXIF: the served translator
+     * decodes each request's bytes as {@code evaluate} decodes the file (no colour management, EXIF applied), so
+     * every prediction is {@code evaluate}'s; DJL's own image decoding (ImageIO.read: colour-managed, no EXIF)
+     * would give other samples for these files, which the test checks first.
+     */
+    @Test
+    void jpegsWithColourProfilesAndExifServeAsEvaluatePredicts() throws Exception {
+        Path jpegs = dir.resolve("jpegs");
+        Dataset images = IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT).first(IMAGES);
+        ImageShape shape = images.shape().image();
+        float[] pixels = new float[shape.size()];
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < IMAGES; i++) {
+            images.read(i, pixels);
+            BufferedImage rgb = new BufferedImage(shape.width(), shape.height(), BufferedImage.TYPE_INT_RGB);
+            for (int p = 0; p < pixels.length; p++) {
+                int v = Math.round(pixels[p] * 255);
+                // upside down where the file says EXIF orientation 3, so that applying it gives the digit back
+                int at = i % 2 == 0 ? p : pixels.length - 1 - p;
+                rgb.setRGB(at % shape.width(), at / shape.width(), v << 16 | v << 8 | v);
+            }
+            byte[] jpeg = JpegSegments.withIccProfile(JpegSegments.jpeg(rgb));
+            Path file = Files.createDirectories(jpegs.resolve(Integer.toString(images.label(i))))
+                    .resolve(String.format("%03d.jpg", i));
+            Files.write(file, i % 2 == 0 ? jpeg : JpegSegments.withExifOrientation(jpeg, 3));
+            files.add(file);
+        }
+        files.sort(null); // the image-folder reader's order
+        Preprocessing exif = Preprocessing.NONE.withExif(Preprocessing.Exif.APPLY);
+        ImagePipeline pipeline = new ImagePipeline(exif, shape.sample());
+        float[] ours = new float[shape.size()];
+        float[] djls = new float[shape.size()];
+        int differ = 0;
+        for (Path file : files) {
+            pipeline.apply(file, ours);
+            pipeline.apply(ImageIO.read(file.toFile()), file.toString(), djls);
+            differ += java.util.Arrays.equals(ours, djls) ? 0 : 1;
+        }
+        assertEquals(IMAGES, differ, "every file decodes otherwise through DJL's image factory");
+
+        Path served = dir.resolve("served-jpegs");
+        ApplyStep.run(Examples.model("sdtv2"), Files.writeString(dir.resolve("u8.yaml"), "default: uniform8\n"), served,
+                true, exif, io.qsvit.quant.Runtime.DEFAULT);
+        Path folder = served.resolve(ApplyStep.REAL);
+        assertTrue(Files.readString(folder.resolve("serving.properties")).contains("exif=apply\n"));
+        int[] evaluated = EvaluateStep.measure(new EvaluateStep.Request(folder, null,
+                new EvaluationData(jpegs, DataFormat.IMAGES, IdxDataset.TEST_SPLIT, null, null, exif),
+                null, 100, 2)).model().predictions();
+        List<String> answers = serve(folder, "jpegs", files);
+        assertEquals(IMAGES, answers.size() - 1);
+        for (int i = 0; i < IMAGES; i++) {
+            assertEquals(files.get(i) + " " + evaluated[i], answers.get(i + 1));
+        }
     }
 
     /**

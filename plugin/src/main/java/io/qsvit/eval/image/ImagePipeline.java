@@ -90,14 +90,26 @@ public final class ImagePipeline {
         } catch (IOException e) {
             throw new UserInputException("cannot read image " + file + ": " + e.getMessage());
         }
+        apply(bytes, file.toString(), sample);
+    }
+
+    /**
+     * Decodes and preprocesses an image file's bytes (a served request's body) into {@code sample}; errors name
+     * the image {@code name}.
+     */
+    public void apply(byte[] bytes, String name, float[] sample) {
+        if (bytes.length > InputLimits.DOCUMENT_BYTES) {
+            throw new UserInputException(name + " is " + bytes.length + " bytes; an image file may have at most "
+                    + InputLimits.DOCUMENT_BYTES);
+        }
         Raster8 raster = TurboJpeg.decode(bytes, channels, InputLimits.IMAGE_PIXELS);
         if (raster == null) {
-            raster = PixelConversion.of(ImageDecoder.decode(bytes, file.toString()), channels);
+            raster = PixelConversion.of(ImageDecoder.decode(bytes, name), channels);
         }
         if (preprocessing.exif() == Preprocessing.Exif.APPLY) {
             raster = ExifOrientation.apply(raster, ExifOrientation.of(bytes));
         }
-        finish(raster, file.toString(), sample);
+        finish(raster, name, sample);
     }
 
     /** Preprocesses an image already decoded (no EXIF: a BufferedImage carries none). */
