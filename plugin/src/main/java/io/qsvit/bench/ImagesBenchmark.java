@@ -51,6 +51,7 @@ import java.util.concurrent.TimeUnit;
 public final class ImagesBenchmark {
     static final String OURS_ONE = "qsvit, 1 thread";
     static final String OURS_ALL = "qsvit, %d reader threads";
+    static final String DECODE_ONLY = "qsvit, read + decode only";
     static final String PIL = "PIL + torchvision, 1 thread";
     static final String BARE = "bare ONNX Runtime, pre-decoded";
     static final String END_TO_END = "evaluate: decode ahead + ORT";
@@ -108,6 +109,13 @@ public final class ImagesBenchmark {
                     SampleBatches.forEach(files, options.workers(), (i, values) -> {
                     });
                     return null;
+                })
+                .add(DECODE_ONLY, () -> {
+                    long pixels = 0;
+                    for (int i = 0; i < files.size(); i++) {
+                        pixels += pipeline.decodeOnly(files.file(i));
+                    }
+                    return pixels;
                 });
         Path errors = Files.createTempFile(work, "pil", ".log");
         Process python = Files.isExecutable(PytorchBenchmark.PYTHON) ? new ProcessBuilder(PytorchBenchmark.PYTHON.toString(),
@@ -136,7 +144,7 @@ public final class ImagesBenchmark {
             Samples pil = times.get(PIL);
             times.forEach((name, samples) -> {
                 out.printf("  %-30s median %.3f s  %7.1f images/s", name, samples.median(), files.size() / samples.median());
-                if (pil != null && samples != pil) {
+                if (pil != null && samples != pil && !name.equals(DECODE_ONLY)) { // decoding alone is not PIL's whole work
                     out.printf("  %.2fx PIL + torchvision", pil.medianRatioTo(samples));
                 }
                 out.println();
@@ -145,6 +153,10 @@ public final class ImagesBenchmark {
                 out.printf("  per core: qsvit %.2fx PIL + torchvision (one thread each; goal >= 2x)%n",
                         pil.medianRatioTo(times.get(OURS_ONE)));
             }
+            double whole = times.get(OURS_ONE).median() * 1000 / files.size();
+            double decode = times.get(DECODE_ONLY).median() * 1000 / files.size();
+            out.printf("  one thread, per image: %.2f ms, of which reading and decoding %.2f ms, resize, crop and "
+                    + "normalize %.2f ms%n", whole, decode, whole - decode);
         } finally {
             if (python != null) {
                 python.getOutputStream().close();

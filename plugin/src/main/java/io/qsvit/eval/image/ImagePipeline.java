@@ -78,19 +78,7 @@ public final class ImagePipeline {
 
     /** Reads, decodes and preprocesses one file into {@code sample}; errors name the file. */
     public void apply(Path file, float[] sample) {
-        byte[] bytes;
-        try {
-            if (Files.size(file) > InputLimits.DOCUMENT_BYTES) {
-                throw new UserInputException(file + " is " + Files.size(file) + " bytes; an image file may have at most "
-                        + InputLimits.DOCUMENT_BYTES);
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new UserInputException("image file not found: " + file);
-        } catch (IOException e) {
-            throw new UserInputException("cannot read image " + file + ": " + e.getMessage());
-        }
-        apply(bytes, file.toString(), sample);
+        apply(read(file), file.toString(), sample);
     }
 
     /**
@@ -98,6 +86,35 @@ public final class ImagePipeline {
      * the image {@code name}.
      */
     public void apply(byte[] bytes, String name, float[] sample) {
+        finish(decode(bytes, name), name, sample);
+    }
+
+    /**
+     * Reads and decodes one file without preprocessing it: what decoding alone costs (the images benchmark).
+     *
+     * @return the decoded image's width x height
+     */
+    public long decodeOnly(Path file) {
+        Raster8 raster = decode(read(file), file.toString());
+        return (long) raster.width() * raster.height();
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            if (Files.size(file) > InputLimits.DOCUMENT_BYTES) {
+                throw new UserInputException(file + " is " + Files.size(file) + " bytes; an image file may have at most "
+                        + InputLimits.DOCUMENT_BYTES);
+            }
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new UserInputException("image file not found: " + file);
+        } catch (IOException e) {
+            throw new UserInputException("cannot read image " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The file's samples in the model's channels, turned upright where the preprocessing applies EXIF. */
+    private Raster8 decode(byte[] bytes, String name) {
         if (bytes.length > InputLimits.DOCUMENT_BYTES) {
             throw new UserInputException(name + " is " + bytes.length + " bytes; an image file may have at most "
                     + InputLimits.DOCUMENT_BYTES);
@@ -109,7 +126,7 @@ public final class ImagePipeline {
         if (preprocessing.exif() == Preprocessing.Exif.APPLY) {
             raster = ExifOrientation.apply(raster, ExifOrientation.of(bytes));
         }
-        finish(raster, name, sample);
+        return raster;
     }
 
     /** Preprocesses an image already decoded (no EXIF: a BufferedImage carries none). */
