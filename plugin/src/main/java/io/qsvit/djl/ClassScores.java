@@ -1,6 +1,8 @@
 package io.qsvit.djl;
 
 import ai.djl.modality.Classifications;
+import ai.djl.modality.Output;
+import ai.djl.ndarray.NDList;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,5 +32,13 @@ final class ClassScores {
             probabilities.add(Math.exp(scores[c] - max) / sum);
         }
         return new Classifications(names, probabilities);
+    }
+
+    /** A served response: the classifications of a batch item's scores as JSON, best first. */
+    static Output response(NDList scores) {
+        Output output = new Output();
+        output.add(classify(scores.get(0).toFloatArray()));
+        output.addProperty("Content-Type", "application/json");
+        return output;
     }
 }

@@ -59,10 +59,7 @@ public final class ImageClassifierServingTranslator implements ServingTranslator
 
     @Override
     public Output processOutput(TranslatorContext ctx, NDList list) {
-        Output output = new Output();
-        output.add(translator().processOutput(ctx, list));
-        output.addProperty("Content-Type", "application/json");
-        return output;
+        return ClassScores.response(list);
     }
 
     private ImageClassifierTranslator translator() {
