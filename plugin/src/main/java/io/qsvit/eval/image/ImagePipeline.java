@@ -19,9 +19,8 @@ public final class ImagePipeline {
     private final int channels;
     private final int height;
     private final int width;
-    private final float[] mean;
-    private final float[] std;
-    private final float divideBy;
+    /** The normalized value of each 8-bit sample, per channel: one lookup per value instead of two divisions. */
+    private final float[][] values;
 
     /**
      * The pipeline giving samples of {@code shape}: [channels, height, width] (or [height, width, channels] for
@@ -48,13 +47,16 @@ public final class ImagePipeline {
         }
         preprocessing.checkChannels(channels);
         this.preprocessing = preprocessing;
-        this.mean = new float[channels];
-        this.std = new float[channels];
+        float divideBy = (float) preprocessing.divideBy();
+        this.values = new float[channels][256];
         for (int c = 0; c < channels; c++) {
-            mean[c] = (float) preprocessing.meanOf(c);
-            std[c] = (float) preprocessing.stdOf(c);
+            float mean = (float) preprocessing.meanOf(c);
+            float std = (float) preprocessing.stdOf(c);
+            for (int v = 0; v < 256; v++) {
+                // float32 arithmetic in torchvision's order: to_tensor's x / 255, then (x - mean) / std
+                values[c][v] = (v / divideBy - mean) / std;
+            }
         }
-        this.divideBy = (float) preprocessing.divideBy();
     }
 
     /**
@@ -177,15 +179,13 @@ public final class ImagePipeline {
         int area = height * width;
         for (int c = 0; c < channels; c++) {
             int source = bgr ? 2 - c : c;
-            float m = mean[c];
-            float s = std[c];
+            float[] normalized = values[c];
             for (int y = 0; y < height; y++) {
                 int at = ((top + y) * image.width() + left) * channels + source;
                 int to = hwc ? y * width * channels + c : c * area + y * width;
                 int step = hwc ? channels : 1;
                 for (int x = 0; x < width; x++, at += channels, to += step) {
-                    // float32 arithmetic in torchvision's order: to_tensor's x / 255, then (x - mean) / std
-                    sample[to] = ((data[at] & 0xff) / divideBy - m) / s;
+                    sample[to] = normalized[data[at] & 0xff];
                 }
             }
         }

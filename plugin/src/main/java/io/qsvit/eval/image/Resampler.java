@@ -16,6 +16,8 @@ package io.qsvit.eval.image;
  */
 final class Resampler {
     private static final int PRECISION_BITS = 32 - 8 - 2;
+    /** Each 8-bit value as a double: a table lookup is cheaper than a conversion in the horizontal pass. */
+    private static final double[] BYTE_VALUES = java.util.stream.IntStream.range(0, 256).asDoubleStream().toArray();
 
     private Resampler() {
     }
@@ -31,11 +33,15 @@ final class Resampler {
     static Raster8 resize(Raster8 in, int width, int height, int left, int top, int w, int h) {
         Taps vertical = height != in.height() ? Taps.of(in.height(), height).window(top, h) : null;
         Taps horizontal = width != in.width() ? Taps.of(in.width(), width).window(left, w) : null;
+        if (vertical == null && horizontal == null) {
+            return crop(in, left, top, w, h);
+        }
         int firstRow = vertical != null ? vertical.first[0] : top;
         int lastRow = vertical != null ? vertical.first[h - 1] + vertical.count[h - 1] : top + h;
-        Raster8 image = horizontal != null ? horizontal(in, horizontal, firstRow, lastRow)
-                : crop(in, left, firstRow, w, lastRow - firstRow);
-        return vertical != null ? vertical(image, vertical, firstRow) : image;
+        int[][] rows = horizontal != null ? horizontal(in, horizontal, firstRow, lastRow)
+                : rows(in, left, w, firstRow, lastRow);
+        return vertical != null ? vertical(rows, vertical, firstRow, w, in.channels())
+                : pack(rows, w, in.channels());
     }
 
     private static Raster8 crop(Raster8 in, int left, int top, int w, int h) {
@@ -50,37 +56,44 @@ final class Resampler {
         return new Raster8(w, h, channels, out);
     }
 
-    private static Raster8 horizontal(Raster8 in, Taps taps, int firstRow, int lastRow) {
+    /** Rows [firstRow, lastRow) of the window's columns as the vertical pass takes them. */
+    private static int[][] rows(Raster8 in, int left, int w, int firstRow, int lastRow) {
+        int channels = in.channels();
+        byte[] src = in.data();
+        int[][] rows = new int[lastRow - firstRow][w * channels];
+        for (int y = firstRow; y < lastRow; y++) {
+            int[] row = rows[y - firstRow];
+            int at = (y * in.width() + left) * channels;
+            for (int i = 0; i < row.length; i++) {
+                row[i] = src[at + i] & 0xff;
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * The horizontal pass over rows [firstRow, lastRow): one int array per row holding 8-bit values (PIL's
+     * intermediate), so that the vertical pass runs over whole arrays, which the JIT vectorizes.
+     */
+    private static int[][] horizontal(Raster8 in, Taps taps, int firstRow, int lastRow) {
         int channels = in.channels();
         int inRow = in.width() * channels;
         int outWidth = taps.first.length;
         byte[] src = in.data();
-        byte[] out = new byte[(lastRow - firstRow) * outWidth * channels];
+        int[][] rows = new int[lastRow - firstRow][outWidth * channels];
         int[] first = taps.first;
         int[] count = taps.count;
         int[] weights = taps.weights;
+        double[] exact = taps.exactWeights();
         int size = taps.size;
         int half = 1 << (PRECISION_BITS - 1);
         for (int y = firstRow; y < lastRow; y++) {
             int rowStart = y * inRow;
-            int to = (y - firstRow) * outWidth * channels;
-            // one loop per channel count: the JIT keeps the sums in registers
+            int[] out = rows[y - firstRow];
+            int to = 0;
             if (channels == 3) {
-                for (int x = 0; x < outWidth; x++) {
-                    int r = half;
-                    int g = half;
-                    int b = half;
-                    int k = x * size;
-                    int at = rowStart + first[x] * 3;
-                    for (int t = 0, n = count[x]; t < n; t++, at += 3) {
-                        int w = weights[k + t];
-                        r += (src[at] & 0xff) * w;
-                        g += (src[at + 1] & 0xff) * w;
-                        b += (src[at + 2] & 0xff) * w;
-                    }
-                    out[to++] = clip(r);
-                    out[to++] = clip(g);
-                    out[to++] = clip(b);
+                for (int x = 0; x < outWidth; x++, to += 3) {
+                    horizontalRgb(src, rowStart + first[x] * 3, exact, x * size, x * size + count[x], out, to);
                 }
             } else {
                 for (int x = 0; x < outWidth; x++) {
@@ -96,13 +109,49 @@ final class Resampler {
                 }
             }
         }
-        return new Raster8(outWidth, lastRow - firstRow, channels, out);
+        return rows;
     }
 
-    private static Raster8 vertical(Raster8 in, Taps taps, int rowOffset) {
-        int row = in.width() * in.channels();
+    /**
+     * One RGB output pixel of the horizontal pass. The sums are doubles holding integers below 2^31 (an 8-bit value
+     * times a weight below 2^22, summed), which doubles represent exactly, so they equal PIL's int sums; doubles
+     * because the multiply-adds of two taps at a time run about 20% faster than ints here (two floating-point
+     * units against one integer multiplier).
+     */
+    private static void horizontalRgb(byte[] src, int at, double[] weights, int from, int to, int[] out, int into) {
+        double[] value = BYTE_VALUES;
+        double r = 1 << (PRECISION_BITS - 1);
+        double g = r;
+        double b = r;
+        double r2 = 0;
+        double g2 = 0;
+        double b2 = 0;
+        int k = from;
+        for (; k + 1 < to; k += 2, at += 6) {
+            double w = weights[k];
+            double w2 = weights[k + 1];
+            r += value[src[at] & 0xff] * w;
+            g += value[src[at + 1] & 0xff] * w;
+            b += value[src[at + 2] & 0xff] * w;
+            r2 += value[src[at + 3] & 0xff] * w2;
+            g2 += value[src[at + 4] & 0xff] * w2;
+            b2 += value[src[at + 5] & 0xff] * w2;
+        }
+        if (k < to) {
+            double w = weights[k];
+            r += value[src[at] & 0xff] * w;
+            g += value[src[at + 1] & 0xff] * w;
+            b += value[src[at + 2] & 0xff] * w;
+        }
+        out[into] = clip((long) (r + r2));
+        out[into + 1] = clip((long) (g + g2));
+        out[into + 2] = clip((long) (b + b2));
+    }
+
+    /** The vertical pass: whole-row multiply-adds (each row its own array, so the JIT vectorizes them). */
+    private static Raster8 vertical(int[][] rows, Taps taps, int rowOffset, int width, int channels) {
+        int row = width * channels;
         int outHeight = taps.first.length;
-        byte[] src = in.data();
         byte[] out = new byte[outHeight * row];
         int[] acc = new int[row];
         for (int y = 0; y < outHeight; y++) {
@@ -110,23 +159,36 @@ final class Resampler {
             int k = y * taps.size;
             int first = taps.first[y] - rowOffset;
             for (int t = 0; t < taps.count[y]; t++) {
-                int w = taps.weights[k + t];
-                int at = (first + t) * row;
-                for (int i = 0; i < row; i++) {
-                    acc[i] += (src[at + i] & 0xff) * w;
-                }
+                multiplyAdd(acc, rows[first + t], taps.weights[k + t]);
             }
             int to = y * row;
             for (int i = 0; i < row; i++) {
-                out[to + i] = clip(acc[i]);
+                out[to + i] = (byte) clip(acc[i]);
             }
         }
-        return new Raster8(in.width(), outHeight, in.channels(), out);
+        return new Raster8(width, outHeight, channels, out);
     }
 
-    private static byte clip(int sum) {
-        int v = sum >> PRECISION_BITS;
-        return (byte) (v < 0 ? 0 : Math.min(v, 255));
+    private static void multiplyAdd(int[] acc, int[] row, int weight) {
+        for (int i = 0; i < acc.length; i++) {
+            acc[i] += row[i] * weight;
+        }
+    }
+
+    private static Raster8 pack(int[][] rows, int width, int channels) {
+        int row = width * channels;
+        byte[] out = new byte[rows.length * row];
+        for (int y = 0; y < rows.length; y++) {
+            for (int i = 0; i < row; i++) {
+                out[y * row + i] = (byte) rows[y][i];
+            }
+        }
+        return new Raster8(width, rows.length, channels, out);
+    }
+
+    private static int clip(long sum) {
+        long v = sum >> PRECISION_BITS;
+        return v < 0 ? 0 : (int) Math.min(v, 255);
     }
 
     /** For each output position: its first input tap, the number of taps, and their fixed-point weights. */
@@ -141,6 +203,11 @@ final class Resampler {
             this.count = count;
             this.weights = weights;
             this.size = size;
+        }
+
+        /** The weights as doubles, for sums computed in doubles. */
+        double[] exactWeights() {
+            return java.util.Arrays.stream(weights).asDoubleStream().toArray();
         }
 
         /** The taps of output positions [from, from + n). */
