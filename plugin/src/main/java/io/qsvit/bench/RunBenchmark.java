@@ -88,7 +88,8 @@ public final class RunBenchmark {
         PipelineConfig.Sensitivity sensitivity = config.sensitivity();
         Map<SweepMode, PipelineConfig> configs = new LinkedHashMap<>();
         for (SweepMode mode : MODES) {
-            configs.put(mode, new PipelineConfig(config.schema(), config.data(), o.threads(), o.threads(), config.requirement(),
+            // the configuration's batch (the images per ONNX Runtime call a user's run gets), the benchmark's threads
+            configs.put(mode, new PipelineConfig(config.schema(), config.data(), config.batch(), o.threads(), config.requirement(),
                     new PipelineConfig.Sensitivity(sensitivity.precisions(), sensitivity.limit(), sensitivity.seed(), mode.id()),
                     config.bounds(), config.explore(), config.apply(), config.evaluate(), config.gate()));
         }
@@ -114,7 +115,7 @@ public final class RunBenchmark {
             Map<SweepMode, List<Turn>> turns = new LinkedHashMap<>();
             MODES.forEach(m -> turns.put(m, new ArrayList<>()));
             List<Double> loads = new ArrayList<>();
-            try (BareLoop loop = BareLoop.open(model, finals, o.threads())) {
+            try (BareLoop loop = BareLoop.open(model, finals, config.batch(), o.threads())) {
                 loop.run(); // warm-up
                 for (int turn = 0; turn < o.repeats(); turn++) {
                     loads.add(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -236,14 +237,14 @@ public final class RunBenchmark {
             this.input = session.getInputNames().iterator().next();
         }
 
-        static BareLoop open(Path model, Dataset images, int threads) throws OrtException {
+        static BareLoop open(Path model, Dataset images, int batch, int threads) throws OrtException {
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             BareLoop loop = new BareLoop(options, OrtEnvironment.getEnvironment().createSession(model.toString(), options));
             int size = images.shape().size();
-            for (int start = 0; start < images.size(); start += 250) {
-                int n = Math.min(250, images.size() - start);
+            for (int start = 0; start < images.size(); start += batch) {
+                int n = Math.min(batch, images.size() - start);
                 FloatBuffer buffer = ByteBuffer.allocateDirect(4 * n * size).order(ByteOrder.nativeOrder()).asFloatBuffer();
                 float[] sample = new float[size];
                 for (int i = 0; i < n; i++) {

@@ -1,31 +1,19 @@
 package io.qsvit.eval;
 
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.qsvit.Folders;
-import io.qsvit.UserInputException;
 import io.qsvit.eval.data.Dataset;
-import io.qsvit.eval.data.ImageShape;
-import io.qsvit.model.InlineModel;
-import io.qsvit.model.OnnxModel;
+import org.tribuo.ImmutableOutputInfo;
+import org.tribuo.MutableOutputInfo;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
-import org.tribuo.classification.evaluation.ConfusionMatrix;
-import org.tribuo.classification.evaluation.LabelEvaluation;
-import org.tribuo.classification.evaluation.LabelEvaluator;
+import org.tribuo.classification.evaluation.ConfusionMetrics;
+import org.tribuo.classification.evaluation.LabelConfusionMatrix;
+import org.tribuo.evaluation.metrics.EvaluationMetric;
+import org.tribuo.evaluation.metrics.MetricTarget;
 import org.tribuo.impl.ArrayExample;
-import org.tribuo.interop.onnx.ImageTransformer;
-import org.tribuo.interop.onnx.LabelTransformer;
-import org.tribuo.interop.onnx.ONNXExternalModel;
-import org.tribuo.provenance.SimpleDataSourceProvenance;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +21,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Classification metrics from Tribuo's {@link LabelEvaluator}. The model is wrapped as Tribuo's own
- * {@link ONNXExternalModel} (so the evaluation carries Tribuo's model provenance); the predictions are the
- * scores qsvit already computed, handed to Tribuo as {@link Prediction}s rather than recomputed.
+ * Classification metrics computed by Tribuo ({@link LabelConfusionMatrix} and {@link ConfusionMetrics}, what its
+ * {@code LabelEvaluator} computes them with) from the scores qsvit already computed, handed to Tribuo as
+ * {@link Prediction}s over the model's whole class domain. No Tribuo model is built: its evaluator would want
+ * one only for its provenance, and wrapping the ONNX model cost a second ONNX Runtime session per evaluation.
  */
 public record ClassMetrics(double accuracy, @JsonProperty("macro_f1") double macroF1,
                            @JsonProperty("balanced_error_rate") double balancedErrorRate,
@@ -56,72 +45,24 @@ public record ClassMetrics(double accuracy, @JsonProperty("macro_f1") double mac
     public record ConfusionTable(List<String> labels, long[][] counts) {
     }
 
-    /**
-     * As {@link #evaluate(Path, String, Dataset, float[][])} for a model read by qsvit: Tribuo wraps the graph
-     * that was evaluated (the prepared one), handed to it as a temporary file with its weights inline (Tribuo
-     * gives ONNX Runtime the file's bytes, and ONNX Runtime then cannot find external data).
-     */
-    public static ClassMetrics evaluate(OnnxModel onnx, String inputName, Dataset data, float[][] scores) {
-        Path folder = null;
-        try {
-            folder = Files.createTempDirectory("qsvit-tribuo");
-            Path inline = folder.resolve(OnnxModel.MODEL_FILE);
-            try (var out = Files.newOutputStream(inline)) {
-                InlineModel.of(onnx).writeTo(out);
-            }
-            return evaluate(inline, inputName, data, scores);
-        } catch (IOException e) {
-            throw new UserInputException("cannot stage " + onnx.file() + " for Tribuo: " + e.getMessage());
-        } finally {
-            Folders.deleteRecursively(folder);
-        }
-    }
-
-    public static ClassMetrics evaluate(Path modelFile, String inputName, Dataset data, float[][] scores) {
+    /** The metrics of {@code scores} (one row per image of {@code data}, one column per class the model scores). */
+    public static ClassMetrics evaluate(Dataset data, float[][] scores) {
         int features = data.shape().size();
         int classes = scores[0].length;
         List<Label> labels = new ArrayList<>();
-        Map<Label, Integer> outputs = new HashMap<>();
+        MutableOutputInfo<Label> info = new LabelFactory().generateInfo();
         for (int c = 0; c < classes; c++) {
             labels.add(new Label(data.className(c)));
-            outputs.put(labels.get(c), c);
+            info.observe(labels.get(c));
         }
-        Map<String, Integer> featureIds = PixelFeatures.mapping(features);
-        LabelFactory factory = new LabelFactory();
-        // the Tribuo model owns the options and closes them with itself
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        try (ONNXExternalModel<Label> model = ONNXExternalModel.createOnnxModel(factory, featureIds, outputs,
-                     transformerShape(data), new LabelTransformer(), quiet(options), modelFile, inputName)) {
-            int[] best = Accuracy.predictions(scores);
-            List<Prediction<Label>> predictions = new ArrayList<>(scores.length);
-            for (int i = 0; i < scores.length; i++) {
-                predictions.add(prediction(scores[i], best[i], labels, new ArrayExample<>(labels.get(data.label(i))),
-                        features));
-            }
-            LabelEvaluation evaluation = new LabelEvaluator().evaluate(model, predictions,
-                    new SimpleDataSourceProvenance(data.source(), factory));
-            return of(evaluation, labels);
-        } catch (OrtException e) {
-            throw new UserInputException("Tribuo cannot load " + modelFile + " as an ONNX model: "
-                    + e.getMessage().lines().findFirst().orElse(""));
+        ImmutableOutputInfo<Label> domain = info.generateImmutableOutputInfo();
+        int[] best = Accuracy.predictions(scores);
+        List<Prediction<Label>> predictions = new ArrayList<>(scores.length);
+        for (int i = 0; i < scores.length; i++) {
+            predictions.add(prediction(scores[i], best[i], labels, new ArrayExample<>(labels.get(data.label(i))),
+                    features));
         }
-    }
-
-    /**
-     * Tribuo's ImageTransformer, which the wrapped model carries (it is never run here: the scores are given),
-     * takes [channels, height, width]; other sample shapes are described to it as one flat row.
-     */
-    private static ImageTransformer transformerShape(Dataset data) {
-        if (data.shape().rank() == 3) {
-            ImageShape image = data.shape().image();
-            return new ImageTransformer(image.channels(), image.height(), image.width());
-        }
-        return new ImageTransformer(1, 1, data.shape().size());
-    }
-
-    private static OrtSession.SessionOptions quiet(OrtSession.SessionOptions options) throws OrtException {
-        options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-        return options;
+        return of(new LabelConfusionMatrix(domain, predictions), labels);
     }
 
     private static Prediction<Label> prediction(float[] scores, int best, List<Label> labels, ArrayExample<Label> example,
@@ -140,19 +81,22 @@ public record ClassMetrics(double accuracy, @JsonProperty("macro_f1") double mac
         return new Prediction<>(all.get(labels.get(best).getLabel()), all, features, example, true);
     }
 
-    private static ClassMetrics of(LabelEvaluation evaluation, List<Label> labels) {
-        ConfusionMatrix<Label> matrix = evaluation.getConfusionMatrix();
+    private static ClassMetrics of(LabelConfusionMatrix matrix, List<Label> labels) {
         List<PerClass> perClass = new ArrayList<>();
         long[][] counts = new long[labels.size()][labels.size()];
         for (int t = 0; t < labels.size(); t++) {
             Label truth = labels.get(t);
-            perClass.add(new PerClass(truth.getLabel(), evaluation.precision(truth), evaluation.recall(truth),
-                    evaluation.f1(truth), Math.round(matrix.support(truth))));
+            MetricTarget<Label> target = new MetricTarget<>(truth);
+            perClass.add(new PerClass(truth.getLabel(), ConfusionMetrics.precision(target, matrix),
+                    ConfusionMetrics.recall(target, matrix), ConfusionMetrics.f1(target, matrix),
+                    Math.round(matrix.support(truth))));
             for (int p = 0; p < labels.size(); p++) {
                 counts[t][p] = Math.round(matrix.confusion(labels.get(p), truth));
             }
         }
-        return new ClassMetrics(evaluation.accuracy(), evaluation.macroAveragedF1(), evaluation.balancedErrorRate(),
-                perClass, new ConfusionTable(labels.stream().map(Label::getLabel).toList(), counts));
+        return new ClassMetrics(ConfusionMetrics.accuracy(EvaluationMetric.Average.MICRO, matrix),
+                ConfusionMetrics.f1(new MetricTarget<>(EvaluationMetric.Average.MACRO), matrix),
+                ConfusionMetrics.balancedErrorRate(matrix), perClass,
+                new ConfusionTable(labels.stream().map(Label::getLabel).toList(), counts));
     }
 }

@@ -36,7 +36,7 @@ public record ModelEvaluation(Setting setting, Accuracy top1, Accuracy top5, int
             EvaluationSession.Outputs outputs = session.run(images, batch);
             double seconds = (System.nanoTime() - start) / 1e9;
             float[][] scores = outputs.scores();
-            ClassMetrics metrics = ClassMetrics.evaluate(model, session.inputName(), data, scores);
+            ClassMetrics metrics = ClassMetrics.evaluate(data, scores);
             EnergyEstimate energy = EnergyEstimate.of(layers, setting, session.layerCosts(data.shape()),
                     outputs.firingRates(), table);
             Map<String, NeuronStateCost> state = new LinkedHashMap<>();

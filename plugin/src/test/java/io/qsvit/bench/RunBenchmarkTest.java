@@ -30,6 +30,7 @@ class RunBenchmarkTest {
         Path config = Files.writeString(dir.resolve("small.yaml"), """
                 schema: qsvit.pipeline/v1
                 data: {limit: 120, seed: 1}
+                batch: 64
                 requirement: {max_drop: 0.02}
                 sensitivity: {precisions: [uniform4]}
                 explore: {strategy: guided}
@@ -60,5 +61,10 @@ class RunBenchmarkTest {
         assertEquals("raced", sens.at("/sweep/mode").asText());
         assertEquals("full", new ObjectMapper().readTree(runs.resolve("full-0/sensitivity/sensitivity.json").toFile())
                 .at("/sweep/mode").asText());
+        // every step runs with the configuration's batch, as the user's run would (not the benchmark's threads)
+        for (String step : List.of("sensitivity", "bounds", "explore", "evaluate")) {
+            assertEquals(64, new ObjectMapper().readTree(runs.resolve("raced-0/" + step + "/metadata.json").toFile())
+                    .at("/parameters/batch").asInt(), step);
+        }
     }
 }
