@@ -11,6 +11,7 @@ import io.qsvit.eval.data.DataFormat;
 import io.qsvit.eval.data.IdxDataset;
 import io.qsvit.eval.data.Dataset;
 import io.qsvit.model.Group;
+import io.qsvit.model.GroupKind;
 import io.qsvit.model.Grouping;
 import io.qsvit.model.ModelLayers;
 import io.qsvit.model.OnnxModel;
@@ -134,6 +135,40 @@ class BoundsStepTest {
 
     static Dataset images(int n) {
         return IdxDataset.load(Examples.subset(), IdxDataset.TEST_SPLIT).first(n);
+    }
+
+    /** Equal bounds make one setting: evaluated once, both bases report that trial; unequal ones, twice. */
+    @Test
+    void equalBoundsAreEvaluatedOnce() {
+        Map<String, Map<String, Trial>> lossless = new LinkedHashMap<>();
+        Map<String, Map<String, Trial>> handMade = new LinkedHashMap<>();
+        List<SensitivityMatrix.GroupEntry> groups = new ArrayList<>();
+        ROWS.forEach((group, offsets) -> {
+            groups.add(new SensitivityMatrix.GroupEntry(group, GroupKind.OTHER, 1000));
+            Map<String, Trial> same = new LinkedHashMap<>();
+            Map<String, Trial> own = new LinkedHashMap<>();
+            for (int i = 0; i < PRECISIONS.size(); i++) {
+                Setting alone = new Setting(Grouping.QSVIT, Scheme.FLOAT32, Map.of(group, PRECISIONS.get(i)));
+                same.put(PRECISIONS.get(i).id(), trial(alone, 150));
+                own.put(PRECISIONS.get(i).id(), trial(alone, 150 + offsets[i]));
+            }
+            lossless.put(group, same);
+            handMade.put(group, own);
+        });
+        Trial baseline = trial(Setting.uniform(Grouping.QSVIT, Scheme.FLOAT32), 150);
+        for (boolean equal : new boolean[] {true, false}) {
+            SensitivityMatrix matrix = SensitivityMatrix.of(null, Grouping.QSVIT, PRECISIONS, baseline, groups,
+                    equal ? lossless : handMade);
+            List<Setting> evaluated = new ArrayList<>();
+            BoundsReport report = BoundsStep.bounds(matrix, maxDrop(0.01), baseline, setting -> {
+                evaluated.add(setting);
+                return trial(setting, 149 - evaluated.size());
+            });
+            assertEquals(equal ? 1 : 2, evaluated.size());
+            assertEquals(evaluated.get(0), report.high().trial().setting());
+            assertEquals(evaluated.get(evaluated.size() - 1), report.low().trial().setting());
+            assertEquals(equal ? 148 : 147, report.low().trial().correct());
+        }
     }
 
     @Test
