@@ -49,6 +49,9 @@ public final class OnnxClassifier implements AutoCloseable {
             options.setInterOpNumThreads(1);
             // a simulated model's overridable weights are meant (QuantizedArtifacts): no warning for each
             options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            // batches are read on worker threads while the model runs: idle ONNX Runtime threads sleep instead of
+            // spinning against them (as the evaluate step's session does)
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             session = OrtEnvironment.getEnvironment().createSession(model.toString(), options);
             return inspect(session, model);
         } catch (OrtException e) {
