@@ -113,10 +113,10 @@ final class Resampler {
     }
 
     /**
-     * One RGB output pixel of the horizontal pass. The sums are doubles holding integers below 2^31 (an 8-bit value
-     * times a weight below 2^22, summed), which doubles represent exactly, so they equal PIL's int sums; doubles
-     * because the multiply-adds of two taps at a time run about 20% faster than ints here (two floating-point
-     * units against one integer multiplier).
+     * One RGB output pixel of the horizontal pass. The sums are doubles holding integers below 2^31 (8-bit values
+     * times non-negative weights that add up to about 2^22), which doubles represent exactly whatever the order of
+     * the additions, so they equal PIL's int sums. Doubles, two taps per step, because that ran about 20% faster
+     * than int sums on the development machine (docs/benchmarks.md).
      */
     private static void horizontalRgb(byte[] src, int at, double[] weights, int from, int to, int[] out, int into) {
         double[] value = BYTE_VALUES;
