@@ -120,7 +120,11 @@ class ScaleRulePropertiesTest {
         try {
             assertEquals(text, Scheme.parse(text).id());
         } catch (UserInputException e) {
-            assertTrue(e.getMessage().startsWith("unknown scale rule '" + field + "' in '" + text + "'"), e.getMessage());
+            // the message is one line: line breaks quoted from the input appear escaped
+            String quoted = ("unknown scale rule '" + field + "' in '" + text + "'").replace("\r", "\\r")
+                    .replace("\n", "\\n");
+            assertTrue(e.getMessage().startsWith(quoted), e.getMessage());
+            assertEquals(1, e.getMessage().lines().count(), e.getMessage());
         }
     }
 
@@ -136,6 +140,10 @@ class ScaleRulePropertiesTest {
             UserInputException e = assertThrows(UserInputException.class, () -> Scheme.parse(bad), bad);
             assertTrue(e.getMessage().contains("unknown scale rule"), e.getMessage());
         }
+        UserInputException lineBreak = assertThrows(UserInputException.class, () -> Scheme.parse("uniform4:\r\n"));
+        assertTrue(lineBreak.getMessage().startsWith("unknown scale rule '\\r\\n' in 'uniform4:\\r\\n'"),
+                lineBreak.getMessage());
+        assertEquals(1, lineBreak.getMessage().lines().count());
         UserInputException floats = assertThrows(UserInputException.class, () -> Scheme.parse("float32:mse"));
         assertTrue(floats.getMessage().startsWith("unknown quantization scheme 'float32:mse'"), floats.getMessage());
     }
