@@ -125,7 +125,7 @@ public final class LayerCosts {
             long[] shape = layout.concrete(declared, 1, frames, model.model().file());
             ModelProto probe = proto.toBuilder().setGraph(graph).build();
             OrtEnvironment env = OrtEnvironment.getEnvironment();
-            try (OrtSession.SessionOptions options = Sessions.options(Runtime.getRuntime().availableProcessors());
+            try (OrtSession.SessionOptions options = probeOptions();
                  OrtSession session = Sessions.create(probe, model.model(), options);
                  OnnxTensor blank = OnnxTensor.createTensor(env, FloatBuffer.allocate((int) elements(shape)), shape);
                  OrtSession.Result result = session.run(Map.of(input.getName(), blank), values)) {
@@ -139,6 +139,16 @@ public final class LayerCosts {
                 throw new UserInputException("ONNX Runtime cannot run " + model.model().file() + " to measure layer "
                         + "shapes: " + e.getMessage().lines().findFirst().orElse(""));
             }
+        }
+
+        /**
+         * Shapes do not depend on ONNX Runtime's graph rewrites, so the probe's session skips them: it runs one
+         * blank sample, and the rewrites were most of its cost (every step that reports energy builds one).
+         */
+        private static OrtSession.SessionOptions probeOptions() throws OrtException {
+            OrtSession.SessionOptions options = Sessions.options(Runtime.getRuntime().availableProcessors());
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            return options;
         }
 
         private static ValueInfoProto firstDataInput(GraphProto graph) {
