@@ -1,5 +1,6 @@
 package io.qsvit.eval.events;
 
+import io.qsvit.DebianPython;
 import io.qsvit.eval.events.EventFiles.Events;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -7,26 +8,21 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Our readers and frame integration against an independent NumPy implementation (frames_reference.py, run with
  * Debian's /usr/bin/python3 and python3-numpy): the same files, the same frames, value for value.
  */
 public class FramesAgainstNumpyTest {
-    static final String PYTHON = "/usr/bin/python3";
-
     @TempDir
     Path dir;
 
@@ -37,18 +33,15 @@ public class FramesAgainstNumpyTest {
     public static float[] reference(Path work, String format, Path file, FrameIntegration f, long[] window)
             throws IOException, InterruptedException {
         Path out = Files.createTempFile(work, "frames", ".f32");
-        List<String> command = new ArrayList<>(List.of(PYTHON, SCRIPT.toString(), format, file.toString(),
+        List<String> arguments = new ArrayList<>(List.of(format, file.toString(),
                 Integer.toString(f.frames()), f.splitBy().toString(), Integer.toString(f.sensorWidth()),
                 Integer.toString(f.sensorHeight()), Integer.toString(f.width()), Integer.toString(f.height()),
                 out.toString()));
         if (window != null) {
-            command.add(Long.toString(window[0]));
-            command.add(Long.toString(window[1]));
+            arguments.add(Long.toString(window[0]));
+            arguments.add(Long.toString(window[1]));
         }
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String log = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "python timed out");
-        assertEquals(0, process.exitValue(), log);
+        DebianPython.run(SCRIPT, 60, arguments.toArray(String[]::new));
         ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(out)).order(ByteOrder.LITTLE_ENDIAN);
         float[] values = new float[bytes.remaining() / 4];
         bytes.asFloatBuffer().get(values);

@@ -1,5 +1,6 @@
 package io.qsvit.eval.image;
 
+import io.qsvit.DebianPython;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -7,12 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The resampler against PIL itself (Debian's python3-pil): random images of random sizes, grey and RGB, shrunk
@@ -29,11 +26,7 @@ class ResamplerPilTest {
 
     @Test
     void randomImagesResizeToPilsPixels() throws IOException, InterruptedException {
-        boolean available = Files.isExecutable(Path.of("/usr/bin/python3"))
-                && new ProcessBuilder("/usr/bin/python3", "-c", "import PIL").start().waitFor() == 0;
-        if (!"true".equals(System.getenv("CI"))) {
-            assumeTrue(available, "/usr/bin/python3 with PIL (Debian's python3-pil) is needed for the reference");
-        }
+        DebianPython.require("python3-pil", "PIL");
         Random random = new Random(20261130);
         Raster8[] images = new Raster8[CASES];
         int[][] sizes = new int[CASES][];
@@ -57,11 +50,7 @@ class ResamplerPilTest {
                     .append(' ').append(outWidth).append(' ').append(outHeight).append('\n');
         }
         Files.writeString(work.resolve("cases.txt"), cases);
-        Process python = new ProcessBuilder("/usr/bin/python3", SCRIPT.toString(), work.toString())
-                .redirectErrorStream(true).start();
-        String output = new String(python.getInputStream().readAllBytes());
-        assertTrue(python.waitFor(2, TimeUnit.MINUTES));
-        assertEquals(0, python.exitValue(), output);
+        DebianPython.run(SCRIPT, 120, work.toString());
         for (int i = 0; i < CASES; i++) {
             Raster8 ours = Resampler.resize(images[i], sizes[i][0], sizes[i][1]);
             byte[] pil = Files.readAllBytes(work.resolve(i + ".pil"));

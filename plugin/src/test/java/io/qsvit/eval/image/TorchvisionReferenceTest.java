@@ -1,5 +1,6 @@
 package io.qsvit.eval.image;
 
+import io.qsvit.DebianPython;
 import io.qsvit.eval.data.DataFormat;
 import io.qsvit.eval.data.Dataset;
 import io.qsvit.eval.data.DatasetSpec;
@@ -15,11 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * qsvit's image pipeline against PIL + torchvision (Debian's python3-pil and python3-torchvision) on real
@@ -39,18 +38,8 @@ class TorchvisionReferenceTest {
 
     @BeforeAll
     static void makeReference() throws IOException, InterruptedException {
-        boolean ci = "true".equals(System.getenv("CI"));
-        boolean available = Files.isExecutable(Path.of("/usr/bin/python3")) && new ProcessBuilder("/usr/bin/python3",
-                "-c", "import torchvision, PIL, skimage").start().waitFor() == 0;
-        if (!ci) {
-            assumeTrue(available, "/usr/bin/python3 with torchvision, PIL and scikit-image (Debian's python3-torchvision, "
-                    + "python3-pil, python3-skimage) is needed for the reference");
-        }
-        Process python = new ProcessBuilder("/usr/bin/python3", SCRIPT.toString(), work.toString())
-                .redirectErrorStream(true).start();
-        String output = new String(python.getInputStream().readAllBytes());
-        assertTrue(python.waitFor(5, TimeUnit.MINUTES));
-        assertEquals(0, python.exitValue(), output);
+        DebianPython.require("python3-torchvision, python3-pil, python3-skimage", "torchvision", "PIL", "skimage");
+        String output = DebianPython.run(SCRIPT, 300, work.toString());
         System.out.print("torchvision reference: " + output);
     }
 
