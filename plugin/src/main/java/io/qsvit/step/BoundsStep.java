@@ -140,7 +140,7 @@ public final class BoundsStep {
     }
 
     static BoundsReport bounds(SensitivityMatrix matrix, Requirement requirement, Trial baseline,
-                                       Function<Setting, Trial> evaluate) {
+                               Function<Setting, Trial> evaluate) {
         double required = requirement.requiredAccuracy(baseline);
         // the same allowed drop, on the images of the matrix
         double requiredOnMatrix = matrix.baseline().accuracy() - (baseline.accuracy() - required);
